@@ -1,0 +1,56 @@
+# Thin wrapper around Meson for the two set-up commands in README.md.
+#   make demo   install missing packages, build, run the pipeline on demo/
+#   make test   install missing packages, build, run every test
+# Other targets: deps, build, sanitize (ASan+UBSan build + suite), bench, clean.
+
+BUILD ?= build
+SAN_BUILD ?= build-sanitize
+MESON_FLAGS ?=
+
+DEB_PACKAGES = build-essential meson ninja-build pkg-config \
+	libcurl4-openssl-dev libxml2-dev libyaml-dev libjansson-dev libsqlite3-dev \
+	libssl-dev libavformat-dev libavcodec-dev libswresample-dev libavfilter-dev \
+	libavutil-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx pocketsphinx-en-us \
+	libstemmer-dev libmicrohttpd-dev libcmocka-dev flite flite1-dev libgcc-12-dev \
+	sqlite3 python3 curl
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build test sanitize demo bench clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+test: build
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+
+sanitize: deps
+	[ -f $(SAN_BUILD)/build.ninja ] || meson setup $(SAN_BUILD) -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debug
+	ninja -C $(SAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		meson test -C $(SAN_BUILD) --print-errorlogs --num-processes 2 --timeout-multiplier 3
+
+demo: build
+	./demo/run.sh $(BUILD)/podcast_scraper
+
+bench: build
+	./bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD)
