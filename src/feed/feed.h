@@ -1,0 +1,105 @@
+/*
+ * feed.h - podcast feeds (RSS 2.0 + iTunes + Podcasting 2.0, and Atom)
+ * parsed into an episode model.
+ *
+ * Safety: documents are parsed by libxml2 with network access, DTD loading
+ * and entity substitution off; any document whose DOCTYPE declares entities
+ * is rejected as hostile (-PC_EHOSTILE), as defusedxml does.  libxml2's own
+ * messages are captured (never printed) and folded into err.
+ *
+ * Ownership: feed_parse() fills a struct feed that owns every string and
+ * array in it; feed_release() frees them all.  Strings that the feed lacks
+ * are NULL (never "").  Episodes keep the feed's order.
+ *
+ *	struct feed f = FEED_INIT;
+ *	if (feed_parse(bytes, len, final_url, &f, &err) < 0)
+ *		report("feed '%s': %s", url, err.buf);
+ *	for (size_t i = 0; i < f.nr_episodes; i++) ... f.episodes[i] ...
+ *	feed_release(&f);
+ */
+#ifndef FEED_H
+#define FEED_H
+
+#include "util/pc.h"
+#include "util/sbuf.h"
+#include "util/strlist.h"
+
+#include <time.h>
+
+/* A <podcast:transcript> (or any *transcript element with url/href). */
+struct transcript_ref {
+	char *url;        /* absolute, resolved against the feed's final URL */
+	char *type;       /* declared MIME type, e.g. "text/vtt"; may be NULL */
+	char *language;   /* may be NULL */
+	char *rel;        /* e.g. "captions"; may be NULL */
+};
+
+enum person_role { PERSON_HOST, PERSON_GUEST, PERSON_OTHER };
+
+/* A <podcast:person>. */
+struct person {
+	char *name;
+	enum person_role role;
+	char *href;       /* may be NULL */
+};
+
+struct episode {
+	char *title;              /* NULL when missing */
+	char *description;        /* plain text (HTML stripped, entities decoded) */
+	char *guid;               /* NULL when missing */
+	char *link;
+	time_t published;         /* 0 when unknown */
+	long duration_seconds;    /* -1 when unknown */
+	long episode_number;      /* -1 when unknown */
+	char *image_url;
+	char *author;             /* itunes:author / dc:creator / atom author */
+	char *media_url;          /* enclosure (absolute) */
+	char *media_type;
+	long long media_length;   /* -1 when unknown */
+	char *chapters_url;       /* podcast:chapters */
+	struct transcript_ref *transcripts;
+	size_t nr_transcripts;
+	struct person *persons;
+	size_t nr_persons;
+};
+
+struct feed {
+	char *title;
+	char *description;
+	char *language;
+	char *link;
+	char *image_url;
+	char *author;             /* itunes:author (channel) */
+	char *owner_name;         /* itunes:owner/itunes:name */
+	time_t last_updated;      /* lastBuildDate / pubDate / atom updated; 0 unknown */
+	struct strlist authors;   /* every author-ish name, deduplicated */
+	struct person *persons;   /* channel-level podcast:person */
+	size_t nr_persons;
+	struct episode *episodes;
+	size_t nr_episodes;
+	size_t alloc_episodes;
+};
+
+#define FEED_INIT { 0 }
+
+/*
+ * Parses len bytes of XML.  base_url is the URL the bytes finally came from
+ * (after redirects) and resolves relative links.  On failure returns a
+ * negative PC_E* code with err set ("not an RSS or Atom document (root
+ * element <html>)", "hostile XML: DOCTYPE declares entities", "XML error at
+ * line 12: ..."); f is then left empty.
+ */
+int feed_parse(const char *xml, size_t len, const char *base_url,
+	       struct feed *f, struct sbuf *err);
+void feed_release(struct feed *f);
+
+/* Resolves ref against base (RFC 3986); returns a new string (caller frees). */
+char *feed_resolve_url(const char *base, const char *ref);
+/* RFC 822 / RFC 2822 / ISO 8601 dates -> UTC time_t; -1 when unparseable. */
+time_t feed_parse_date(const char *s);
+/* "3600", "1:00:00", "60:00" -> seconds; -1 when unparseable. */
+long feed_parse_duration(const char *s);
+/* HTML fragment -> plain text: tags dropped, entities decoded, whitespace collapsed. */
+char *feed_html_to_text(const char *html);
+
+#endif
