@@ -5,7 +5,7 @@
 
 BUILD ?= build
 SAN_BUILD ?= build-sanitize
-MESON_FLAGS ?=
+MESON_FLAGS ?= -Dwerror=true
 
 DEB_PACKAGES = build-essential meson ninja-build pkg-config \
 	libcurl4-openssl-dev libxml2-dev libyaml-dev libjansson-dev libsqlite3-dev \
@@ -40,7 +40,7 @@ test: build
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2
 
 sanitize: deps
-	[ -f $(SAN_BUILD)/build.ninja ] || meson setup $(SAN_BUILD) -Db_sanitize=address,undefined \
+	[ -f $(SAN_BUILD)/build.ninja ] || meson setup $(SAN_BUILD) -Dwerror=true -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dbuildtype=debug
 	ninja -C $(SAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
