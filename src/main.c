@@ -1,15 +1,56 @@
-/* main.c - placeholder entry point, replaced by the subcommand dispatcher. */
-#include "util/pc.h"
+/*
+ * main.c - argv to subcommand.
+ *
+ * The first argument names a subcommand when it is one of commands[];
+ * otherwise the whole command line belongs to the default command, the
+ * pipeline run.  After the command, stdout is flushed and closed and a write
+ * error there fails the program, so `podcast_scraper ... > full-disk` never
+ * reports success.
+ */
+#include "cmd/cmd.h"
+#include "log/log.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "doctor", cmd_doctor },
+	{ "summarize", cmd_summarize },
+	{ "transcribe", cmd_transcribe },
+	{ "worker", cmd_worker },
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int finish_stdout(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		log_error("main", "cannot write to standard output: %s", strerror(errno));
+		return code ? code : PC_EXIT_FATAL;
+	}
+	return code;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "--version")) {
-		printf("podcast_scraper %s\n", PC_VERSION);
-		return 0;
-	}
-	fprintf(stderr, "usage: podcast_scraper [OPTIONS] FEED...\n");
-	return PC_EXIT_USAGE;
+	const struct command *cmd = argc > 1 ? find_command(argv[1]) : NULL;
+	int code;
+
+	if (cmd)
+		code = cmd->fn(argc - 1, argv + 1);
+	else
+		code = cmd_run(argc, argv);
+	return finish_stdout(code);
 }

@@ -1,0 +1,135 @@
+/*
+ * cmd_doctor.c - "podcast_scraper doctor": is this machine ready to run?
+ *
+ * Prints one line a check ("ok", "warn" or "FAIL", what, detail) and exits 1
+ * when any check failed, so scripts can gate on it.
+ */
+#include "cmd/cmd.h"
+#include "log/log.h"
+#include "util/fs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libxml/xmlversion.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+#include <yaml.h>
+
+struct doctor {
+	int failures;
+	int warnings;
+};
+
+static void report(struct doctor *d, int level, const char *what, const char *fmt, ...)
+	PC_PRINTF(4, 5);
+
+/* level: 0 ok, 1 warn, 2 fail */
+static void report(struct doctor *d, int level, const char *what, const char *fmt, ...)
+{
+	static const char *const words[] = { "ok  ", "warn", "FAIL" };
+	va_list ap;
+
+	printf("%s  %-22s ", words[level], what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	d->failures += level == 2;
+	d->warnings += level == 1;
+}
+
+static void check_libraries(struct doctor *d)
+{
+	unsigned av = avformat_version();
+
+	report(d, 0, "libcurl", "%s", curl_version_info(CURLVERSION_NOW)->version);
+	report(d, 0, "libxml2", "%s", LIBXML_DOTTED_VERSION);
+	report(d, 0, "libyaml", "%s", yaml_get_version_string());
+	report(d, 0, "jansson", "%s", JANSSON_VERSION);
+	report(d, 0, "sqlite", "%s", sqlite3_libversion());
+	report(d, 0, "openssl", "%s", OpenSSL_version(OPENSSL_VERSION));
+	report(d, 0, "libavformat", "%u.%u.%u", av >> 16, (av >> 8) & 255, av & 255);
+}
+
+static void check_model(struct doctor *d, const struct config *c)
+{
+	static const char *const parts[] = { "en-us", "en-us.lm.bin", "cmudict-en-us.dict" };
+	const char *dir = c->asr_model_dir;
+	int missing = 0;
+
+	if (c->transcription_provider != ASR_PROVIDER_POCKETSPHINX) {
+		report(d, 0, "speech model", "remote engine (%s)", c->openai_api_base);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		char *p = fs_join(dir, parts[i]);
+
+		if (!fs_exists(p)) {
+			report(d, 2, "speech model", "missing %s (install the Debian package "
+			       "pocketsphinx-en-us or set asr_model_dir)", p);
+			missing++;
+		}
+		free(p);
+	}
+	if (!missing)
+		report(d, 0, "speech model", "%s", dir);
+}
+
+static void check_dir(struct doctor *d, const char *what, const char *dir)
+{
+	struct sbuf err = SBUF_INIT(4096);
+
+	if (fs_check_writable_dir(dir, &err) < 0)
+		report(d, 2, what, "%s", err.buf);
+	else
+		report(d, 0, what, "%s is writable", dir);
+	sbuf_release(&err);
+}
+
+static void check_remote_key(struct doctor *d, const struct config *c)
+{
+	bool remote = c->transcription_provider == ASR_PROVIDER_OPENAI ||
+		      c->summary_provider == SUMMARY_PROVIDER_OPENAI;
+
+	if (!remote)
+		return;
+	if (c->openai_api_key)
+		report(d, 0, "OpenAI API key", "set (not shown)");
+	else
+		report(d, 1, "OpenAI API key", "not set (OPENAI_API_KEY); fine for servers "
+		       "that need none");
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	static const struct cmd_usage usage = {
+		"podcast_scraper doctor [OPTIONS]",
+		"Checks the libraries, the speech model, the output and crash folders and,\n"
+		"for remote engines, the API key. Exits 1 when a check fails.",
+		NULL, 0, false, "main",
+	};
+	struct config c;
+	struct doctor d = { 0, 0 };
+	int code;
+
+	config_init(&c);
+	code = cmd_setup(argc, argv, &c, &usage);
+	if (code >= 0)
+		goto out;
+	printf("podcast_scraper %s\n", PC_VERSION);
+	check_libraries(&d);
+	check_model(&d, &c);
+	check_dir(&d, "output folder", c.output_dir ? c.output_dir : "output");
+	check_dir(&d, "crash folder", c.crash_dir);
+	check_remote_key(&d, &c);
+	printf("%d failed, %d warnings\n", d.failures, d.warnings);
+	code = d.failures ? PC_EXIT_FATAL : PC_EXIT_OK;
+out:
+	config_release(&c);
+	return code;
+}

@@ -1,0 +1,71 @@
+/*
+ * cmd_setup.c - what every subcommand does first: options, logging, crash
+ * handler; and the one way errors reach the user.
+ */
+#include "cmd/cmd.h"
+#include "log/log.h"
+#include "util/stage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+void cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOG_ERROR, "main", fmt, ap);
+	va_end(ap);
+}
+
+static int apply_logging(const struct config *c, const char *role)
+{
+	struct log_options lo = {
+		.level = (enum log_level)c->log_level,
+		.file = c->log_file,
+		.json = c->json_logs,
+		.quiet = c->quiet,
+		.role = role,
+	};
+	struct sbuf err = SBUF_INIT(4096);
+	int r = log_setup(&lo, &err);
+
+	if (r < 0)
+		cmd_error("%s", err.buf);
+	sbuf_release(&err);
+	log_progress_enable(c->progress == TRI_ON ||
+			    (c->progress == TRI_AUTO && isatty(STDERR_FILENO)));
+	return r;
+}
+
+int cmd_setup(int argc, char **argv, struct config *c, const struct cmd_usage *u)
+{
+	struct sbuf err = SBUF_INIT(8192);
+	int r = cli_parse(argc, argv, c, u->extra, u->nr_extra, &err);
+
+	switch (r) {
+	case CLI_HELP:
+		cli_print_help(stdout, u->usage, u->summary, u->extra, u->nr_extra,
+			       u->all_options);
+		r = PC_EXIT_OK;
+		break;
+	case CLI_VERSION:
+		printf("podcast_scraper %s\n", PC_VERSION);
+		r = PC_EXIT_OK;
+		break;
+	case CLI_HELP_MARKDOWN:
+		cli_print_options_markdown(stdout);
+		r = PC_EXIT_OK;
+		break;
+	case CLI_RUN:
+		r = apply_logging(c, u->role) < 0 ? PC_EXIT_FATAL : -1;
+		break;
+	default:
+		cmd_error("%s", err.buf);
+		r = r == -PC_EUSAGE ? PC_EXIT_USAGE : PC_EXIT_FATAL;
+		break;
+	}
+	sbuf_release(&err);
+	return r;
+}

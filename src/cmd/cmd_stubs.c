@@ -1,0 +1,58 @@
+/*
+ * cmd_stubs.c - subcommands whose stages are not part of this build yet.
+ * They parse their options (so --help works) and say plainly what is missing.
+ */
+#include "cmd/cmd.h"
+
+static int not_available(int argc, char **argv, const struct cmd_usage *u, const char *what)
+{
+	struct config c;
+	int code;
+
+	config_init(&c);
+	code = cmd_setup(argc, argv, &c, u);
+	if (code < 0) {
+		cmd_error("%s is not available in this build", what);
+		code = PC_EXIT_FATAL;
+	}
+	config_release(&c);
+	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct cmd_usage u = {
+		"podcast_scraper [OPTIONS] FEED...",
+		"Reads podcast feeds, keeps every episode's transcript (published, or made\n"
+		"locally from the audio), names the speakers, summarizes and writes metadata.\n"
+		"Other commands: transcribe AUDIO, summarize TEXT, doctor.",
+		NULL, 0, true, "main",
+	};
+	return not_available(argc, argv, &u, "the feed pipeline");
+}
+
+int cmd_transcribe(int argc, char **argv)
+{
+	static const struct cmd_usage u = {
+		"podcast_scraper transcribe [OPTIONS] AUDIO",
+		"Transcribes one local audio file.", NULL, 0, false, "main",
+	};
+	return not_available(argc, argv, &u, "transcription");
+}
+
+int cmd_summarize(int argc, char **argv)
+{
+	static const struct cmd_usage u = {
+		"podcast_scraper summarize [OPTIONS] TEXT",
+		"Summarizes one transcript file.", NULL, 0, false, "main",
+	};
+	return not_available(argc, argv, &u, "summarization");
+}
+
+int cmd_worker(int argc, char **argv)
+{
+	static const struct cmd_usage u = {
+		"podcast_scraper worker STAGE", "Internal.", NULL, 0, false, "worker",
+	};
+	return not_available(argc, argv, &u, "the worker");
+}

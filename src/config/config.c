@@ -1,0 +1,479 @@
+/*
+ * config.c - typed values from text, defaults, environment, validation.
+ *
+ * Everything funnels through config_set(): defaults, file values, env
+ * values and flags are all text parsed by one function per type, so a value
+ * means the same thing wherever it is written.
+ */
+#include "config/config.h"
+#include "cli/options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <jansson.h>
+
+#define FIELD(c, d, type) ((type *)((char *)(c) + (d)->offset))
+
+extern char **environ;
+
+static void describe_origin(struct sbuf *err, const struct config_origin *o,
+			    const struct opt_def *d)
+{
+	if (o && o->file)
+		sbuf_addf(err, "config '%s' line %ld: key '%s': ", o->file, o->line, d->key);
+	else if (o && o->env)
+		sbuf_addf(err, "environment %s: ", o->env);
+	else if (o && o->flag)
+		sbuf_addf(err, "option %s: ", o->flag);
+	else
+		sbuf_addf(err, "key '%s': ", d->key);
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "true", "1", "yes", "on" };
+	static const char *const no[] = { "false", "0", "no", "off" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcasecmp(v, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(v, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int parse_number(const char *v, double *out, bool integer, bool size_suffix)
+{
+	char *end;
+	double mult = 1;
+
+	errno = 0;
+	*out = strtod(v, &end);
+	if (end == v || errno || !isfinite(*out))
+		return -1;
+	if (size_suffix && *end) {
+		const char *units = "KMGT";
+		const char *u = strchr(units, toupper((unsigned char)*end));
+
+		if (!u)
+			return -1;
+		for (const char *p = units; p <= u; p++)
+			mult *= 1024;
+		end++;
+		if (toupper((unsigned char)*end) == 'I')
+			end++;
+		if (toupper((unsigned char)*end) == 'B')
+			end++;
+	}
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end)
+		return -1;
+	*out *= mult;
+	if (integer && *out != floor(*out))
+		return -1;
+	return 0;
+}
+
+static int parse_date(const char *v, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(v, "%Y-%m-%d", &tm);
+	if (!end)
+		return -1;
+	if (*end == 'T' || *end == ' ') {
+		const char *t = strptime(end + 1, "%H:%M:%S", &tm);
+
+		if (!t)
+			return -1;
+		end = t;
+		if (*end == 'Z')
+			end++;
+	}
+	if (*end)
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+static int range_error(struct sbuf *err, const struct opt_def *d, const char *v)
+{
+	if (d->type == OPT_SIZE)
+		sbuf_addf(err, "%s is out of range (%.0f..%.0f bytes)", v, d->min, d->max);
+	else
+		sbuf_addf(err, "%s is out of range (%g..%g)", v, d->min, d->max);
+	return -PC_EUSAGE;
+}
+
+static int set_number(struct config *c, const struct opt_def *d, const char *v,
+		      struct sbuf *err)
+{
+	double x;
+
+	if (parse_number(v, &x, d->type != OPT_DOUBLE, d->type == OPT_SIZE) < 0) {
+		sbuf_addf(err, "'%s' is not %s", v, d->type == OPT_DOUBLE ? "a number" :
+			  d->type == OPT_SIZE ? "a size (e.g. 500M)" : "an integer");
+		return -PC_EUSAGE;
+	}
+	if (x < d->min || x > d->max)
+		return range_error(err, d, v);
+	if (d->type == OPT_INT)
+		*FIELD(c, d, long) = (long)x;
+	else if (d->type == OPT_SIZE)
+		*FIELD(c, d, long long) = (long long)x;
+	else
+		*FIELD(c, d, double) = x;
+	return 0;
+}
+
+static int set_enum(struct config *c, const struct opt_def *d, const char *v,
+		    struct sbuf *err)
+{
+	for (int i = 0; d->choices[i]; i++) {
+		if (!strcasecmp(v, d->choices[i])) {
+			*FIELD(c, d, int) = i;
+			return 0;
+		}
+	}
+	if (!strcasecmp(v, "warning") && !strcmp(d->key, "log_level")) {
+		*FIELD(c, d, int) = 1;
+		return 0;
+	}
+	sbuf_addf(err, "'%s' is not one of", v);
+	for (int i = 0; d->choices[i]; i++)
+		sbuf_addf(err, "%s %s", i ? "," : "", d->choices[i]);
+	return -PC_EUSAGE;
+}
+
+static int set_string(struct config *c, const struct opt_def *d, const char *v)
+{
+	char **field = FIELD(c, d, char *);
+
+	free(*field);
+	*field = *v ? pc_strdup(v) : NULL;
+	return 0;
+}
+
+static int set_value(struct config *c, const struct opt_def *d, const char *v,
+		     bool replace_list, struct sbuf *err)
+{
+	bool b;
+
+	switch (d->type) {
+	case OPT_BOOL:
+		if (parse_bool(v, &b) < 0) {
+			sbuf_addf(err, "'%s' is not a boolean (true/false/yes/no/on/off/1/0)", v);
+			return -PC_EUSAGE;
+		}
+		*FIELD(c, d, bool) = b;
+		return 0;
+	case OPT_TRISTATE:
+		if (!strcasecmp(v, "auto")) {
+			*FIELD(c, d, int) = TRI_AUTO;
+			return 0;
+		}
+		if (parse_bool(v, &b) < 0) {
+			sbuf_addf(err, "'%s' is not auto or a boolean", v);
+			return -PC_EUSAGE;
+		}
+		*FIELD(c, d, int) = b ? TRI_ON : TRI_OFF;
+		return 0;
+	case OPT_INT:
+	case OPT_SIZE:
+	case OPT_DOUBLE:
+		return set_number(c, d, v, err);
+	case OPT_ENUM:
+		return set_enum(c, d, v, err);
+	case OPT_DATE:
+		if (parse_date(v, FIELD(c, d, time_t)) < 0) {
+			sbuf_addf(err, "'%s' is not a date (YYYY-MM-DD)", v);
+			return -PC_EUSAGE;
+		}
+		return 0;
+	case OPT_STRING:
+	case OPT_PATH:
+		return set_string(c, d, v);
+	case OPT_LIST:
+		if (replace_list)
+			strlist_release(FIELD(c, d, struct strlist));
+		if (*v)
+			strlist_push(FIELD(c, d, struct strlist), v);
+		return 0;
+	}
+	BUG("option type %d", d->type);
+}
+
+int config_set(struct config *c, const char *key, const char *value,
+	       const struct config_origin *origin, bool replace_list, struct sbuf *err)
+{
+	const struct opt_def *d = options_find(key);
+	struct sbuf why = SBUF_INIT(4096);
+	int r;
+
+	if (!d) {
+		sbuf_setf(err, "unknown key '%s'", key);
+		return -PC_EUSAGE;
+	}
+	r = set_value(c, d, value, replace_list, &why);
+	if (r < 0) {
+		sbuf_reset(err);
+		describe_origin(err, origin, d);
+		sbuf_adds(err, why.buf);
+	}
+	sbuf_release(&why);
+	return r;
+}
+
+void config_init(struct config *c)
+{
+	size_t nr;
+	const struct opt_def *t = options_table(&nr);
+	struct sbuf err = SBUF_INIT(4096);
+
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < nr; i++)
+		if (t[i].def && config_set(c, t[i].key, t[i].def, NULL, true, &err) < 0)
+			BUG("default of %s: %s", t[i].key, err.buf);
+	sbuf_release(&err);
+}
+
+void config_release(struct config *c)
+{
+	size_t nr;
+	const struct opt_def *t = options_table(&nr);
+
+	for (size_t i = 0; i < nr; i++) {
+		if (t[i].type == OPT_STRING || t[i].type == OPT_PATH)
+			pc_freep(FIELD(c, &t[i], char *));
+		else if (t[i].type == OPT_LIST)
+			strlist_release(FIELD(c, &t[i], struct strlist));
+	}
+	pc_freep(&c->config_path);
+	strlist_release(&c->positional);
+}
+
+/* Sets a list from comma-separated env text; other types as they are. */
+static int set_from_env(struct config *c, const struct opt_def *d, const char *name,
+			const char *value, struct sbuf *err)
+{
+	struct config_origin o = { NULL, 0, name, NULL };
+	char *copy, *save = NULL;
+	int r = 0;
+
+	if (d->type != OPT_LIST)
+		return config_set(c, d->key, value, &o, true, err);
+	strlist_release(FIELD(c, d, struct strlist));
+	copy = pc_strdup(value);
+	for (char *tok = strtok_r(copy, ",", &save); tok && !r; tok = strtok_r(NULL, ",", &save)) {
+		while (isspace((unsigned char)*tok))
+			tok++;
+		r = config_set(c, d->key, tok, &o, false, err);
+	}
+	free(copy);
+	return r;
+}
+
+/* Keys that are environment variables of their own, not options. */
+static bool env_not_an_option(const char *suffix)
+{
+	static const char *const names[] = {
+		"CONFIG", "INJECT_FAULT", "INJECT_FAULT_COUNTER", "CRASH_DIR_DEFAULT",
+		"WORKER_FD", "TEST",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(suffix, names[i]))
+			return true;
+	return false;
+}
+
+static int env_prefixed(struct config *c, const char *entry, struct sbuf *err)
+{
+	const char *eq = strchr(entry, '=');
+	char key[128];
+	size_t n;
+	const struct opt_def *d;
+	const char *suffix = entry + strlen("PODCAST_SCRAPER_");
+
+	if (!eq || (size_t)(eq - suffix) >= sizeof(key))
+		return 0;
+	n = (size_t)(eq - suffix);
+	for (size_t i = 0; i < n; i++)
+		key[i] = (char)tolower((unsigned char)suffix[i]);
+	key[n] = '\0';
+	d = options_find(key);
+	if (!d) {
+		char upper[128];
+
+		memcpy(upper, suffix, n);
+		upper[n] = '\0';
+		if (env_not_an_option(upper))
+			return 0;
+		sbuf_setf(err, "environment PODCAST_SCRAPER_%s: unknown key '%s'", upper, key);
+		return -PC_EUSAGE;
+	}
+	char name[160];
+
+	snprintf(name, sizeof(name), "PODCAST_SCRAPER_%.*s", (int)n, suffix);
+	return set_from_env(c, d, name, eq + 1, err);
+}
+
+int config_load_env(struct config *c, struct sbuf *err)
+{
+	size_t nr;
+	const struct opt_def *t = options_table(&nr);
+	int r;
+
+	/* Legacy names first, so the PODCAST_SCRAPER_ form wins when both are set. */
+	for (size_t i = 0; i < nr; i++) {
+		const char *v = t[i].legacy_env ? getenv(t[i].legacy_env) : NULL;
+
+		if (v && (r = set_from_env(c, &t[i], t[i].legacy_env, v, err)) < 0)
+			return r;
+	}
+	for (char **e = environ; *e; e++) {
+		if (strncmp(*e, "PODCAST_SCRAPER_", 16))
+			continue;
+		if ((r = env_prefixed(c, *e, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int config_validate(const struct config *c, struct sbuf *err)
+{
+	if (c->since && c->until && c->since > c->until) {
+		sbuf_setf(err, "since is after until");
+		return -PC_EUSAGE;
+	}
+	if (c->openai_api_base && strncmp(c->openai_api_base, "http://", 7) &&
+	    strncmp(c->openai_api_base, "https://", 8)) {
+		sbuf_setf(err, "key 'openai_api_base': '%s' is not an http(s) URL",
+			  c->openai_api_base);
+		return -PC_EUSAGE;
+	}
+	return 0;
+}
+
+char *config_value_text(const struct config *c, const char *key)
+{
+	const struct opt_def *d = options_find(key);
+	struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
+
+	if (!d)
+		return NULL;
+	switch (d->type) {
+	case OPT_BOOL:
+		sbuf_adds(&sb, *FIELD(c, d, bool) ? "true" : "false");
+		break;
+	case OPT_TRISTATE: {
+		static const char *const names[] = { "auto", "true", "false" };
+
+		sbuf_adds(&sb, names[*FIELD(c, d, int)]);
+		break;
+	}
+	case OPT_INT:
+		sbuf_addf(&sb, "%ld", *FIELD(c, d, long));
+		break;
+	case OPT_SIZE:
+		sbuf_addf(&sb, "%lld", *FIELD(c, d, long long));
+		break;
+	case OPT_DOUBLE:
+		sbuf_addf(&sb, "%g", *FIELD(c, d, double));
+		break;
+	case OPT_ENUM:
+		sbuf_adds(&sb, d->choices[*FIELD(c, d, int)]);
+		break;
+	case OPT_DATE: {
+		time_t t = *FIELD(c, d, time_t);
+		struct tm tm;
+		char buf[32];
+
+		if (t) {
+			gmtime_r(&t, &tm);
+			strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+			sbuf_adds(&sb, buf);
+		}
+		break;
+	}
+	case OPT_STRING:
+	case OPT_PATH: {
+		const char *s = *FIELD(c, d, char *);
+
+		sbuf_adds(&sb, s ? s : "");
+		break;
+	}
+	case OPT_LIST: {
+		const struct strlist *l = FIELD(c, d, struct strlist);
+
+		for (size_t i = 0; i < l->nr; i++)
+			sbuf_addf(&sb, "%s%s", i ? "," : "", l->items[i]);
+		break;
+	}
+	}
+	return sbuf_detach(&sb, NULL);
+}
+
+static json_t *value_json(const struct config *c, const struct opt_def *d)
+{
+	switch (d->type) {
+	case OPT_BOOL:
+		return json_boolean(*FIELD(c, d, bool));
+	case OPT_INT:
+		return json_integer(*FIELD(c, d, long));
+	case OPT_SIZE:
+		return json_integer(*FIELD(c, d, long long));
+	case OPT_DOUBLE:
+		return json_real(*FIELD(c, d, double));
+	case OPT_STRING:
+	case OPT_PATH: {
+		const char *s = *FIELD(c, d, char *);
+
+		return s ? json_string(s) : json_null();
+	}
+	case OPT_LIST: {
+		const struct strlist *l = FIELD(c, d, struct strlist);
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < l->nr; i++)
+			json_array_append_new(a, json_string(l->items[i]));
+		return a;
+	}
+	case OPT_DATE:
+		if (!*FIELD(c, d, time_t))
+			return json_null();
+		/* fall through */
+	case OPT_ENUM:
+	case OPT_TRISTATE: {
+		char *s = config_value_text(c, d->key);
+		json_t *j = json_string(s);
+
+		free(s);
+		return j;
+	}
+	}
+	return json_null();
+}
+
+json_t *config_to_json(const struct config *c)
+{
+	size_t nr;
+	const struct opt_def *t = options_table(&nr);
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < nr; i++)
+		if (!(t[i].flags & OPT_SECRET))
+			json_object_set_new(o, t[i].key, value_json(c, &t[i]));
+	return o;
+}
