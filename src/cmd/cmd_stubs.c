@@ -19,18 +19,6 @@ static int not_available(int argc, char **argv, const struct cmd_usage *u, const
 	return code;
 }
 
-int cmd_run(int argc, char **argv)
-{
-	static const struct cmd_usage u = {
-		"podcast_scraper [OPTIONS] FEED...",
-		"Reads podcast feeds, keeps every episode's transcript (published, or made\n"
-		"locally from the audio), names the speakers, summarizes and writes metadata.\n"
-		"Other commands: transcribe AUDIO, summarize TEXT, doctor.",
-		NULL, 0, true, "main",
-	};
-	return not_available(argc, argv, &u, "the feed pipeline");
-}
-
 int cmd_transcribe(int argc, char **argv)
 {
 	static const struct cmd_usage u = {

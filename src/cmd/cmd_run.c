@@ -1,0 +1,69 @@
+/*
+ * cmd_run.c - the default command: the pipeline over FEED...
+ */
+#include "cmd/cmd.h"
+#include "crash/crash.h"
+#include "log/log.h"
+#include "net/net.h"
+#include "pipeline/pipeline.h"
+#include "util/stage.h"
+
+#include <stdio.h>
+
+static const struct cmd_usage run_usage = {
+	"podcast_scraper [OPTIONS] FEED...",
+	"Reads podcast feeds (http(s) URLs, file:// URLs or local paths), keeps every\n"
+	"episode's transcript (published, or made locally from the audio), names the\n"
+	"speakers, summarizes and writes metadata. A rerun does only what is missing.\n"
+	"\n"
+	"Other commands:\n"
+	"  podcast_scraper transcribe [OPTIONS] AUDIO   transcribe one audio file\n"
+	"  podcast_scraper summarize [OPTIONS] TEXT     summarize one transcript\n"
+	"  podcast_scraper doctor                       check dependencies and models",
+	NULL, 0, true, "main",
+};
+
+static int run_feeds(const struct config *c)
+{
+	struct strlist feeds = STRLIST_INIT;
+	struct sbuf err = SBUF_INIT(8192), line = SBUF_INIT(1024);
+	struct pipeline_totals totals;
+	int code;
+
+	if (pipeline_sources(c, &feeds, &err) < 0) {
+		cmd_error("%s", err.buf);
+		code = PC_EXIT_FATAL;
+		goto out;
+	}
+	if (!feeds.nr) {
+		cmd_error("no feed given (FEED argument, --rss, --feeds, --feeds-file or --opml; "
+			  "see --help)");
+		code = PC_EXIT_USAGE;
+		goto out;
+	}
+	code = pipeline_run(c, &feeds, &totals);
+	pipeline_summary_line(&totals, &line);
+	fprintf(stderr, "%s\n", line.buf);
+out:
+	strlist_release(&feeds);
+	sbuf_release(&err);
+	sbuf_release(&line);
+	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct config c;
+	int code;
+
+	config_init(&c);
+	crash_stage_enter(STAGE_CONFIG, NULL);
+	code = cmd_setup(argc, argv, &c, &run_usage);
+	if (code < 0) {
+		net_global_init();
+		code = run_feeds(&c);
+		net_global_cleanup();
+	}
+	config_release(&c);
+	return code;
+}

@@ -1,0 +1,169 @@
+/*
+ * feedjob.c - one feed: fetch, parse, plan its episodes, write its run
+ * artifacts at the end.
+ *
+ * A feed that cannot be fetched or parsed is an error naming the feed; the
+ * other feeds of the run go on (SPEC section 3.1).
+ */
+#include "pipeline/internal.h"
+#include "log/log.h"
+#include "util/fs.h"
+#include "util/stage.h"
+#include "crash/crash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void feed_failed(struct feed_job *fj, const char *what)
+{
+	fj->failed = true;
+	fj->run->totals->feeds_failed++;
+	log_error("feed", "feed '%s': %s", fj->url, what);
+}
+
+static char *feed_dir_for(const struct run *r, const char *url)
+{
+	const struct config *c = r->cfg;
+	char *name = store_feed_dir_name(url);
+	char *dir;
+
+	if (!r->several_feeds && c->output_dir) {
+		free(name);
+		return pc_strdup(c->output_dir);
+	}
+	dir = fs_join(c->output_dir ? c->output_dir : "output", name);
+	free(name);
+	return dir;
+}
+
+static int open_outputs(struct feed_job *fj, struct sbuf *err)
+{
+	const struct config *c = fj->run->cfg;
+	int r;
+
+	if ((r = store_feed_dir_prepare(fj->dir, c->clean_output, err)) < 0)
+		return r;
+	if ((r = store_state_open(fj->dir, &fj->state, err)) < 0)
+		return r;
+	store_state_bind_feed(fj->state, fj->url);
+	return store_run_new(fj->run->run_id, fj->run->config_snapshot, &fj->artifacts, err);
+}
+
+static void plan_episodes(struct feed_job *fj)
+{
+	const struct config *c = fj->run->cfg;
+	size_t n = 0;
+
+	fj->episodes = pc_calloc(fj->feed.nr_episodes ? fj->feed.nr_episodes : 1,
+				 sizeof(*fj->episodes));
+	for (size_t i = 0; i < fj->feed.nr_episodes; i++) {
+		const struct episode *ep = &fj->feed.episodes[i];
+		struct episode_job *ej;
+
+		if (!episode_selected(c, ep))
+			continue;
+		if (c->max_episodes && (long)n >= c->max_episodes)
+			break;
+		ej = &fj->episodes[n++];
+		ej->fj = fj;
+		ej->ep = ep;
+		ej->position = (long)i;
+		ej->id = store_episode_id(ep, fj->url);
+		ej->stem = store_episode_stem(ep, ej->id);
+		ej->segments = (struct segment_list)SEGMENT_LIST_INIT;
+	}
+	fj->nr_episodes = n;
+	fj->run->totals->episodes += (long)n;
+	if (fj->artifacts)
+		store_run_count(fj->artifacts, STORE_EPISODES_SELECTED, (long long)n);
+	log_info("feed", "feed '%s': %zu episodes, %zu selected", fj->url,
+		 fj->feed.nr_episodes, n);
+}
+
+static void on_feed_fetched(struct net *net, struct net_result *res, void *udata)
+{
+	struct feed_job *fj = udata;
+	struct sbuf err = SBUF_INIT(8192);
+
+	(void)net;
+	if (res->code < 0) {
+		feed_failed(fj, res->err.buf);
+		goto out;
+	}
+	crash_stage_enter(STAGE_PARSE, NULL);
+	if (feed_parse(res->body.buf, res->body.len, res->final_url, &fj->feed, &err) < 0) {
+		feed_failed(fj, err.buf);
+		goto out;
+	}
+	fj->parsed = true;
+	fj->dir = feed_dir_for(fj->run, fj->url);
+	if (!fj->run->cfg->dry_run && open_outputs(fj, &err) < 0) {
+		feed_failed(fj, err.buf);
+		goto out;
+	}
+	if (fj->artifacts) {
+		store_run_count(fj->artifacts, STORE_FEEDS, 1);
+		store_run_count(fj->artifacts, STORE_BYTES_DOWNLOADED, res->bytes);
+	}
+	plan_episodes(fj);
+	for (size_t i = 0; i < fj->nr_episodes && !fj->run->stopping; i++)
+		episode_start(&fj->episodes[i]);
+out:
+	sbuf_release(&err);
+}
+
+void feedjob_start(struct feed_job *fj)
+{
+	struct net_request req = {
+		.url = fj->url,
+		.dest_path = NULL,
+		.max_bytes = (size_t)fj->run->cfg->max_feed_bytes,
+		.done = on_feed_fetched,
+		.udata = fj,
+	};
+
+	crash_stage_enter(STAGE_FETCH, NULL);
+	log_info("fetch", "fetching feed '%s'", fj->url);
+	net_add(fj->run->net, &req);
+}
+
+/* Episodes never started (the run stopped early) stay as they were in state. */
+static void count_unstarted(struct feed_job *fj)
+{
+	for (size_t i = 0; i < fj->nr_episodes; i++) {
+		struct episode_job *ej = &fj->episodes[i];
+
+		if (ej->state == EP_NEW && !fj->run->cfg->dry_run)
+			fj->run->totals->pending++;
+	}
+}
+
+void feedjob_finish(struct feed_job *fj)
+{
+	struct sbuf err = SBUF_INIT(8192);
+
+	count_unstarted(fj);
+	if (!fj->artifacts)
+		goto out;
+	crash_stage_enter(STAGE_WRITE, NULL);
+	store_run_finish(fj->artifacts);
+	if (store_run_write(fj->artifacts, fj->dir, &err) < 0 ||
+	    store_state_record_run(fj->state, fj->artifacts, &err) < 0)
+		log_error("write", "feed '%s': %s", fj->url, err.buf);
+out:
+	sbuf_release(&err);
+}
+
+void feedjob_release(struct feed_job *fj)
+{
+	for (size_t i = 0; i < fj->nr_episodes; i++)
+		episode_release(&fj->episodes[i]);
+	free(fj->episodes);
+	if (fj->artifacts)
+		store_run_free(fj->artifacts);
+	if (fj->state)
+		store_state_close(fj->state);
+	feed_release(&fj->feed);
+	free(fj->dir);
+	free(fj->url);
+}

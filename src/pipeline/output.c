@@ -1,0 +1,188 @@
+/*
+ * output.c - an episode's files, metadata, state row and index row.
+ *
+ * Order matters for crash safety: transcript files first, metadata next,
+ * and the state row last, so a kill at any point leaves an episode either
+ * done with all its files or not done (and redone by the next run, which
+ * rewrites the same files byte for byte).
+ */
+#include "pipeline/internal.h"
+#include "crash/crash.h"
+#include "log/log.h"
+#include "util/stage.h"
+#include "util/timeutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int write_rel(struct episode_job *ej, char **rel_out, enum store_file kind,
+		     const char *ext, const char *data, size_t len)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	char *rel = store_relpath(kind, ej->stem, ext);
+	int r = store_write_file(ej->fj->dir, rel, data, len, &err);
+
+	if (r < 0) {
+		log_error("write", "episode '%s': %s", ej->stem, err.buf);
+		free(rel);
+	} else {
+		free(*rel_out);
+		*rel_out = rel;
+	}
+	sbuf_release(&err);
+	return r;
+}
+
+/* Writes the original bytes, the plain text and the timed segments. */
+int output_transcript(struct episode_job *ej, enum transcript_format fmt,
+		      const char *data, size_t len)
+{
+	struct sbuf err = SBUF_INIT(4096), text = SBUF_INIT(SBUF_NOLIMIT);
+	struct sbuf json = SBUF_INIT(SBUF_NOLIMIT);
+	int r;
+
+	crash_stage_enter(STAGE_WRITE, ej->id);
+	segment_list_release(&ej->segments);
+	r = transcript_parse(fmt, data, len, &ej->segments, &err);
+	if (r < 0) {
+		log_warn("parse", "episode '%s': transcript (%s): %s", ej->stem,
+			 transcript_format_ext(fmt), err.buf);
+		goto out;
+	}
+	if (fmt != TRANSCRIPT_TEXT &&
+	    (r = write_rel(ej, &ej->transcript_rel, STORE_TRANSCRIPT,
+			   transcript_format_ext(fmt), data, len)) < 0)
+		goto out;
+	transcript_to_text(&ej->segments, false, &text);
+	if ((r = write_rel(ej, &ej->text_rel, STORE_TEXT, NULL, text.buf, text.len)) < 0)
+		goto out;
+	if (!ej->transcript_rel)
+		ej->transcript_rel = pc_strdup(ej->text_rel);
+	if (segment_list_timed(&ej->segments)) {
+		transcript_to_segments_json(&ej->segments, &json);
+		r = write_rel(ej, &ej->segments_rel, STORE_SEGMENTS, NULL, json.buf, json.len);
+	}
+out:
+	sbuf_release(&err);
+	sbuf_release(&text);
+	sbuf_release(&json);
+	return r;
+}
+
+static const char *device_name(int d)
+{
+	static const char *const names[] = { "auto", "cpu", "cuda", "mps" };
+
+	return names[d];
+}
+
+static int write_metadata(struct episode_job *ej)
+{
+	const struct config *c = ej->fj->run->cfg;
+	struct sbuf err = SBUF_INIT(4096);
+	struct store_episode_doc doc = {
+		.feed = &ej->fj->feed,
+		.feed_url = ej->fj->url,
+		.episode = ej->ep,
+		.episode_id = ej->id,
+		.transcript_file_path = ej->transcript_rel,
+		.transcript_source = ej->transcript_source,
+		.output_directory = ej->fj->dir,
+		.run_id = ej->fj->run->run_id,
+		.config_snapshot = ej->fj->run->config_snapshot,
+		.timings = { ej->t_download, ej->t_decode, ej->t_transcribe, ej->t_speakers,
+			     ej->t_summarize, time_mono() - ej->started },
+		.transcription_device = { device_name(c->whisper_device), "cpu" },
+		.summarization_device = { device_name(c->summary_device), "cpu" },
+		.attempts = ej->attempts + 1,
+		.worker_crashes = ej->worker_crashes,
+	};
+	json_t *j = store_metadata_build(&doc);
+	int r = store_metadata_write(ej->fj->dir, ej->stem,
+				     c->metadata_format == METADATA_YAML ? STORE_FORMAT_YAML :
+				     STORE_FORMAT_JSON, j, &ej->metadata_rel, &err);
+
+	if (r < 0)
+		log_error("write", "episode '%s': %s", ej->stem, err.buf);
+	json_decref(j);
+	sbuf_release(&err);
+	return r;
+}
+
+static char *files_json(const struct episode_job *ej)
+{
+	json_t *o = json_object();
+	char *s;
+
+#define PUT(key, v) if (v) json_object_set_new(o, key, json_string(v))
+	PUT("transcript", ej->transcript_rel);
+	PUT("text", ej->text_rel);
+	PUT("segments", ej->segments_rel);
+	PUT("screenplay", ej->screenplay_rel);
+	PUT("metadata", ej->metadata_rel);
+	PUT("media", ej->media_rel);
+#undef PUT
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+static int record_state(struct episode_job *ej, enum store_status status)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	char *files = files_json(ej);
+	int r = store_state_set(ej->fj->state, ej->id, ej->stem, status, ej->error_stage,
+				ej->error_message, ej->transcript_source, &err);
+
+	if (!r)
+		r = store_state_set_files(ej->fj->state, ej->id, files, &err);
+	if (r < 0)
+		log_error("write", "episode '%s': state: %s", ej->stem, err.buf);
+	free(files);
+	sbuf_release(&err);
+	return r;
+}
+
+void output_finish_episode(struct episode_job *ej)
+{
+	const struct config *c = ej->fj->run->cfg;
+
+	ep_set_state(ej, EP_WRITE);
+	if (c->generate_metadata && write_metadata(ej) < 0) {
+		episode_fail(ej, "write", "metadata could not be written");
+		return;
+	}
+	if (record_state(ej, STORE_DONE) < 0) {
+		episode_fail(ej, "write", "state could not be recorded");
+		return;
+	}
+	ep_set_state(ej, EP_DONE);
+	ej->fj->run->totals->transcripts++;
+	log_info("write", "episode '%s': done (%s)", ej->stem, ej->transcript_source);
+	output_index_row(ej);
+}
+
+void output_index_row(struct episode_job *ej)
+{
+	struct store_index_row row = {
+		.episode_id = ej->id,
+		.stem = ej->stem,
+		.title = ej->ep->title,
+		.status = ej->state == EP_DONE ? STORE_ROW_OK :
+			  ej->state == EP_SKIPPED ? STORE_ROW_SKIPPED : STORE_ROW_FAILED,
+		.position = ej->position,
+		.transcript = ej->transcript_rel,
+		.text = ej->text_rel,
+		.segments = ej->segments_rel,
+		.screenplay = ej->screenplay_rel,
+		.metadata = ej->metadata_rel,
+		.media = ej->media_rel,
+		.error_stage = ej->error_stage,
+		.error_message = ej->error_message,
+	};
+
+	if (ej->state == EP_FAILED && ej->fj->state)
+		record_state(ej, STORE_FAILED);
+	if (ej->fj->artifacts)
+		store_run_add_row(ej->fj->artifacts, &row);
+}

@@ -1,0 +1,35 @@
+/*
+ * pipeline.h - a run of the pipeline over a list of feeds (SPEC section 3).
+ *
+ * pipeline_run() fetches every feed, plans its episodes against
+ * state.sqlite, downloads published transcripts (or media, to transcribe),
+ * writes transcripts, metadata and run artifacts, and returns the exit code
+ * of SPEC section 7.  It never exits the process and never prints except
+ * through the log; totals feed the one-line summary.
+ */
+#ifndef PIPELINE_H
+#define PIPELINE_H
+
+#include "config/config.h"
+#include "util/strlist.h"
+
+struct pipeline_totals {
+	long feeds, feeds_failed;
+	long episodes, transcripts, downloaded, transcribed, summaries;
+	long failed, skipped, pending;
+	double seconds;
+};
+
+/* The feeds of the run: FEED args, rss, feeds, feeds_file, opml (URLs, deduplicated). */
+int pipeline_sources(const struct config *c, struct strlist *out, struct sbuf *err);
+/* A FEED argument as a URL: local paths become absolute file:// URLs (caller frees). */
+char *pipeline_feed_url(const char *arg);
+
+/* Runs the whole job; returns PC_EXIT_* (or 128+signal after an interrupt). */
+int pipeline_run(const struct config *c, const struct strlist *feeds,
+		 struct pipeline_totals *totals);
+
+/* "Done. feeds=1 episodes=12 ... in 41.2s" (caller releases sb). */
+void pipeline_summary_line(const struct pipeline_totals *t, struct sbuf *sb);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * run.c - one run over all feeds: the event loop, interrupts, totals.
+ *
+ * All network work goes through one libcurl multi loop (net.h); feed and
+ * transcript parsing happen in its completion callbacks, on this thread, so
+ * the pipeline needs no locks of its own.  Ctrl-C (SIGINT/SIGTERM) asks the
+ * loop to stop: transfers in flight end as "interrupted", finished files
+ * stay, and the next run picks up what is left.
+ */
+#include "pipeline/internal.h"
+#include "log/log.h"
+#include "util/timeutil.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile sig_atomic_t interrupted_by;
+
+static void on_interrupt(int sig)
+{
+	interrupted_by = sig;
+}
+
+static void catch_interrupts(bool on)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on ? on_interrupt : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void run_stop(struct run *r, const char *why)
+{
+	if (r->stopping)
+		return;
+	r->stopping = true;
+	log_warn("main", "stopping: %s", why);
+	net_request_stop(r->net);
+}
+
+static void net_options_from(const struct config *c, struct net_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->workers = (int)c->workers;
+	o->timeout_s = c->timeout;
+	o->retries = (int)c->http_retries;
+	o->delay_ms = c->delay_ms;
+	o->user_agent = c->user_agent;
+	o->backoff_base_ms = 500;
+}
+
+static void show_progress(struct run *r)
+{
+	long done = 0, total = 0;
+
+	for (size_t i = 0; i < r->nr_feeds; i++) {
+		struct feed_job *fj = &r->feeds[i];
+
+		total += (long)fj->nr_episodes;
+		for (size_t j = 0; j < fj->nr_episodes; j++)
+			done += fj->episodes[j].state == EP_DONE ||
+				fj->episodes[j].state == EP_SKIPPED ||
+				fj->episodes[j].state == EP_FAILED;
+	}
+	if (total)
+		log_progress("episodes", done, total);
+}
+
+static void loop(struct run *r)
+{
+	while (net_step(r->net, 100) > 0) {
+		if (interrupted_by && !r->stopping)
+			run_stop(r, interrupted_by == SIGINT ? "interrupted (Ctrl-C)" :
+				 "terminated");
+		show_progress(r);
+	}
+	log_progress_done();
+}
+
+static int exit_code(const struct run *r)
+{
+	const struct pipeline_totals *t = r->totals;
+
+	if (interrupted_by)
+		return 128 + interrupted_by;
+	if (t->feeds_failed == t->feeds)
+		return PC_EXIT_FATAL;
+	if (t->feeds_failed || t->failed)
+		return PC_EXIT_PARTIAL;
+	return PC_EXIT_OK;
+}
+
+static void setup_feeds(struct run *r, const struct strlist *feeds)
+{
+	r->nr_feeds = feeds->nr;
+	r->several_feeds = feeds->nr > 1;
+	r->feeds = pc_calloc(feeds->nr, sizeof(*r->feeds));
+	for (size_t i = 0; i < feeds->nr; i++) {
+		r->feeds[i].run = r;
+		r->feeds[i].url = pc_strdup(feeds->items[i]);
+	}
+}
+
+int pipeline_run(const struct config *c, const struct strlist *feeds,
+		 struct pipeline_totals *totals)
+{
+	struct run r = { 0 };
+	struct net_options no;
+	double started = time_mono();
+	int code;
+
+	memset(totals, 0, sizeof(*totals));
+	r.cfg = c;
+	r.totals = totals;
+	r.run_id = c->run_id ? pc_strdup(c->run_id) : store_run_id_new();
+	r.config_snapshot = config_to_json(c);
+	net_options_from(c, &no);
+	r.net = net_new(&no);
+	setup_feeds(&r, feeds);
+	totals->feeds = (long)r.nr_feeds;
+	interrupted_by = 0;
+	catch_interrupts(true);
+	for (size_t i = 0; i < r.nr_feeds; i++)
+		feedjob_start(&r.feeds[i]);
+	loop(&r);
+	for (size_t i = 0; i < r.nr_feeds; i++)
+		feedjob_finish(&r.feeds[i]);
+	catch_interrupts(false);
+	totals->seconds = time_mono() - started;
+	code = exit_code(&r);
+	for (size_t i = 0; i < r.nr_feeds; i++)
+		feedjob_release(&r.feeds[i]);
+	free(r.feeds);
+	net_free(r.net);
+	json_decref(r.config_snapshot);
+	free(r.run_id);
+	return code;
+}
+
+void pipeline_summary_line(const struct pipeline_totals *t, struct sbuf *sb)
+{
+	sbuf_addf(sb, "Done. feeds=%ld episodes=%ld transcripts=%ld (downloaded %ld, "
+		  "transcribed %ld) summaries=%ld failed=%ld skipped=%ld", t->feeds,
+		  t->episodes, t->transcripts, t->downloaded, t->transcribed, t->summaries,
+		  t->failed + t->feeds_failed, t->skipped);
+	if (t->pending)
+		sbuf_addf(sb, " pending=%ld", t->pending);
+	sbuf_addf(sb, " in %.1fs", t->seconds);
+}

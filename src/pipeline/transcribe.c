@@ -1,0 +1,115 @@
+/*
+ * transcribe.c - episodes without a usable published transcript: download
+ * the enclosure (resumable, size-capped) and hand it to the transcription
+ * stage.
+ *
+ * Media goes to media/<stem>.<ext> when keep_media is on, otherwise to
+ * .work/<stem>.<ext> inside the feed folder, removed once transcribed; a
+ * .part file left by a killed run is resumed with Range by the network layer.
+ */
+#include "pipeline/internal.h"
+#include "crash/crash.h"
+#include "log/log.h"
+#include "util/fs.h"
+#include "util/stage.h"
+#include "util/timeutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The enclosure's extension, from its URL, else its type; "bin" if unknown. */
+static char *media_ext(const struct episode *ep)
+{
+	const char *url = ep->media_url;
+	size_t n = strcspn(url, "?#");
+	const char *dot = NULL;
+
+	for (size_t i = n; i > 0 && url[i - 1] != '/'; i--) {
+		if (url[i - 1] == '.') {
+			dot = url + i;
+			break;
+		}
+	}
+	if (dot && url + n - dot > 0 && url + n - dot <= 5)
+		return pc_strndup(dot, (size_t)(url + n - dot));
+	if (ep->media_type && strstr(ep->media_type, "mpeg"))
+		return pc_strdup("mp3");
+	if (ep->media_type && strstr(ep->media_type, "mp4"))
+		return pc_strdup("m4a");
+	if (ep->media_type && strstr(ep->media_type, "ogg"))
+		return pc_strdup("ogg");
+	if (ep->media_type && strstr(ep->media_type, "wav"))
+		return pc_strdup("wav");
+	return pc_strdup("bin");
+}
+
+static char *media_rel_path(const struct episode_job *ej)
+{
+	char *ext = media_ext(ej->ep);
+	char *rel;
+
+	if (ej->fj->run->cfg->keep_media) {
+		rel = store_relpath(STORE_MEDIA, ej->stem, ext);
+	} else {
+		struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
+
+		sbuf_addf(&sb, ".work/%s.%s", ej->stem, ext);
+		rel = sbuf_detach(&sb, NULL);
+	}
+	free(ext);
+	return rel;
+}
+
+static void on_media_downloaded(struct net *net, struct net_result *res, void *udata)
+{
+	struct episode_job *ej = udata;
+
+	(void)net;
+	ej->t_download += time_mono() - ej->started;
+	if (res->code < 0) {
+		episode_fail(ej, "download", "%s", res->code == -PC_EINTR ? "interrupted" :
+			     res->err.buf);
+		return;
+	}
+	store_run_count(ej->fj->artifacts, STORE_BYTES_DOWNLOADED, res->bytes);
+	store_run_count(ej->fj->artifacts, STORE_RETRIES, res->attempts - 1);
+	ep_set_state(ej, EP_TRANSCRIBE);
+	transcribe_submit(ej);
+}
+
+void episode_transcribe(struct episode_job *ej)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	char *rel = media_rel_path(ej);
+	char *path = fs_join(ej->fj->dir, rel);
+	char *parent = pc_strdup(path);
+	struct net_request req = { 0 };
+
+	*strrchr(parent, '/') = '\0';
+	free(ej->media_rel);
+	ej->media_rel = rel;
+	if (fs_mkdir_p(parent, &err) < 0) {
+		ep_set_state(ej, EP_DOWNLOAD_MEDIA);
+		episode_fail(ej, "download", "%s", err.buf);
+		goto out;
+	}
+	ep_set_state(ej, EP_DOWNLOAD_MEDIA);
+	if (ej->fj->run->cfg->reuse_media && fs_exists(path)) {
+		log_info("download", "episode '%s': reusing %s", ej->stem, rel);
+		ep_set_state(ej, EP_TRANSCRIBE);
+		transcribe_submit(ej);
+		goto out;
+	}
+	crash_stage_enter(STAGE_DOWNLOAD, ej->id);
+	req.url = ej->ep->media_url;
+	req.dest_path = path;
+	req.max_bytes = (size_t)ej->fj->run->cfg->max_media_bytes;
+	req.done = on_media_downloaded;
+	req.udata = ej;
+	net_add(ej->fj->run->net, &req);
+out:
+	free(path);
+	free(parent);
+	sbuf_release(&err);
+}
