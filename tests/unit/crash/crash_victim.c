@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	}
 	sbuf_release(&err);
 	if (!strcmp(argv[2], "children"))
-		return run_children(argv[1], atoi(argv[3]));
+		return run_children(argv[1], (int)strtol(argv[3], NULL, 10));
 	if (!strcmp(argv[2], "fault"))
 		sig = crash_signal_from_name(argv[3]);
 	return run_victim(argv[2], sig);
