@@ -140,6 +140,7 @@ int crash_inject_setup(struct sbuf *err)
 	inj.stage = stage;
 	inj.sig = sig;
 	inj.times = times;
+	atomic_store(&inj.exhausted, false);
 	inj.active = true;
 	return 0;
 }

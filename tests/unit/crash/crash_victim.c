@@ -2,6 +2,7 @@
  * crash_victim.c - a process that crashes on request, for the crash tests.
  *
  *	crash_victim DIR fault SIGNAL   crash with SIGNAL (crash_trigger) in stage transcribe
+ *	crash_victim DIR fault overflow overflow the stack (SIGSEGV) in stage transcribe
  *	crash_victim DIR inject         enter stage transcribe; crashes only if
  *	                                PODCAST_SCRAPER_INJECT_FAULT says so, else exits 0
  *	crash_victim DIR children N     run N "inject" children (the first forked,
@@ -14,6 +15,7 @@
 #include "crash/crash.h"
 #include "log/log.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,9 @@ static pthread_t helper;
 /* Exported (not static) so that even glibc's fallback backtrace names them. */
 void victim_helper_wait(void);
 int victim_deep_function(const char *mode, int sig);
+int victim_recurse(volatile char *prev, int depth);
+
+static volatile int max_depth = INT_MAX;
 
 __attribute__((noinline)) void victim_helper_wait(void)
 {
@@ -68,13 +73,27 @@ static void stop_helper(void)
 	pthread_join(helper, NULL);
 }
 
+/* Not a tail call, so every level keeps its frame until the stack runs out. */
+__attribute__((noinline)) int victim_recurse(volatile char *prev, int depth)
+{
+	volatile char pad[1024];
+
+	pad[0] = prev ? (char)(prev[0] + 1) : 0;
+	if (depth >= max_depth)
+		return pad[0];
+	return victim_recurse(pad, depth + 1) + pad[0];
+}
+
 __attribute__((noinline)) int victim_deep_function(const char *mode, int sig)
 {
 	log_info("victim", "victim line one");
 	log_info("victim", "victim line two: about to %s", mode);
 	if (!strcmp(mode, "fault")) {
 		crash_context_set(STAGE_TRANSCRIBE, "episode-main-42");
-		crash_trigger(sig);
+		if (sig)
+			crash_trigger(sig);
+		else
+			victim_recurse(NULL, 0);
 	} else {
 		crash_stage_enter(STAGE_TRANSCRIBE, "episode-main-42");
 	}
@@ -142,7 +161,7 @@ int main(int argc, char **argv)
 	sbuf_release(&err);
 	if (!strcmp(argv[2], "children"))
 		return run_children(argv[1], (int)strtol(argv[3], NULL, 10));
-	if (!strcmp(argv[2], "fault"))
+	if (!strcmp(argv[2], "fault") && strcmp(argv[3], "overflow"))
 		sig = crash_signal_from_name(argv[3]);
 	return run_victim(argv[2], sig);
 }

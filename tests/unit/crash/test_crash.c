@@ -254,6 +254,25 @@ static void abrt(void **state)
 	crash_with(SIGABRT, "SI_TKILL");
 }
 
+/* The report runs on the alternate signal stack, so a stack overflow has one. */
+static void stack_overflow(void **state)
+{
+	struct run r;
+	struct sbuf dump;
+	const char *crashed;
+
+	(void)state;
+	run_victim(&r, NULL, "fault", "overflow");
+	assert_killed_by(&r, SIGSEGV);
+	read_dump(r.pid, &dump);
+	must_find(dump.buf, "signal: SIGSEGV");
+	crashed = must_find(dump.buf, "(crashed):");
+	must_find(must_find(crashed, "in victim_recurse at "), "  ...\n");
+	must_find(crashed, "in victim_helper_wait at ");
+	sbuf_release(&dump);
+	run_release(&r);
+}
+
 static void disabled(void **state)
 {
 	static const char *const env[] = { HANDLER "=0", NULL };
@@ -400,6 +419,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(fpe, setup, teardown),
 		cmocka_unit_test_setup_teardown(ill, setup, teardown),
 		cmocka_unit_test_setup_teardown(abrt, setup, teardown),
+		cmocka_unit_test_setup_teardown(stack_overflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(disabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(inject_env, setup, teardown),
 		cmocka_unit_test_setup_teardown(inject_children, setup, teardown),
