@@ -8,7 +8,9 @@
  * reports success.
  */
 #include "cmd/cmd.h"
+#include "crash/crash.h"
 #include "log/log.h"
+#include "util/stage.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -46,8 +48,20 @@ static int finish_stdout(int code)
 int main(int argc, char **argv)
 {
 	const struct command *cmd = argc > 1 ? find_command(argv[1]) : NULL;
+	struct crash_options co = { true, ".", cmd && !strcmp(cmd->name, "worker") ?
+				    "worker" : "main", PC_VERSION };
+	struct sbuf err = SBUF_INIT(4096);
 	int code;
 
+	/* First thing: a crash anywhere after this line leaves a dump. */
+	if (crash_install(&co, &err) < 0) {
+		log_error("main", "%s", err.buf);
+		sbuf_release(&err);
+		return PC_EXIT_USAGE;
+	}
+	sbuf_release(&err);
+	crash_thread_init("main");
+	crash_stage_enter(STAGE_STARTUP, NULL);
 	if (cmd)
 		code = cmd->fn(argc - 1, argv + 1);
 	else

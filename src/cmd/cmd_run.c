@@ -57,7 +57,6 @@ int cmd_run(int argc, char **argv)
 	int code;
 
 	config_init(&c);
-	crash_stage_enter(STAGE_CONFIG, NULL);
 	code = cmd_setup(argc, argv, &c, &run_usage);
 	if (code < 0) {
 		net_global_init();

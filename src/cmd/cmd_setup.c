@@ -3,6 +3,7 @@
  * handler; and the one way errors reach the user.
  */
 #include "cmd/cmd.h"
+#include "crash/crash.h"
 #include "log/log.h"
 #include "util/stage.h"
 
@@ -39,10 +40,26 @@ static int apply_logging(const struct config *c, const char *role)
 	return r;
 }
 
+/* The crash handler again, now with crash_dir and crash_handler from the config. */
+static int apply_crash_options(const struct config *c, const char *role)
+{
+	struct crash_options co = { c->crash_handler, c->crash_dir, role, PC_VERSION };
+	struct sbuf err = SBUF_INIT(4096);
+	int r = crash_install(&co, &err);
+
+	if (r < 0)
+		cmd_error("%s", err.buf);
+	sbuf_release(&err);
+	return r;
+}
+
 int cmd_setup(int argc, char **argv, struct config *c, const struct cmd_usage *u)
 {
 	struct sbuf err = SBUF_INIT(8192);
-	int r = cli_parse(argc, argv, c, u->extra, u->nr_extra, &err);
+	int r;
+
+	crash_context_set(STAGE_CONFIG, NULL);
+	r = cli_parse(argc, argv, c, u->extra, u->nr_extra, &err);
 
 	switch (r) {
 	case CLI_HELP:
@@ -59,7 +76,10 @@ int cmd_setup(int argc, char **argv, struct config *c, const struct cmd_usage *u
 		r = PC_EXIT_OK;
 		break;
 	case CLI_RUN:
-		r = apply_logging(c, u->role) < 0 ? PC_EXIT_FATAL : -1;
+		r = apply_logging(c, u->role) < 0 || apply_crash_options(c, u->role) < 0 ?
+		    PC_EXIT_FATAL : -1;
+		if (r < 0)
+			crash_stage_enter(STAGE_CONFIG, NULL);
 		break;
 	default:
 		cmd_error("%s", err.buf);
