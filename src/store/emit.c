@@ -10,6 +10,7 @@
 #include "store/internal.h"
 #include "util/timeutil.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,26 @@ static int emit_plain(yaml_emitter_t *em, json_t *j)
 	return emit_scalar(em, num, strlen(num), false);
 }
 
+/*
+ * Keys that read back as the same string when plain: identifiers, minus
+ * the words YAML 1.1 resolves to booleans or null.  Others are quoted.
+ */
+static bool plain_key_ok(const char *k)
+{
+	static const char *const reserved[] = { "true", "false", "yes", "no", "on", "off",
+						"y", "n", "null" };
+
+	if (!*k || !(islower((unsigned char)*k) || *k == '_'))
+		return false;
+	for (const char *p = k; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+			return false;
+	for (size_t i = 0; i < ARRAY_SIZE(reserved); i++)
+		if (!strcmp(k, reserved[i]))
+			return false;
+	return true;
+}
+
 static int emit_mapping(yaml_emitter_t *em, json_t *obj)
 {
 	yaml_event_t ev;
@@ -162,7 +183,7 @@ static int emit_mapping(yaml_emitter_t *em, json_t *obj)
 	if (!yaml_emitter_emit(em, &ev))
 		return 0;
 	json_object_foreach(obj, key, val) {
-		if (!emit_scalar(em, key, strlen(key), true) || !emit_node(em, val))
+		if (!emit_scalar(em, key, strlen(key), !plain_key_ok(key)) || !emit_node(em, val))
 			return 0;
 	}
 	yaml_mapping_end_event_initialize(&ev);

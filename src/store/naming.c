@@ -174,6 +174,22 @@ static char *lowercase(char *s)
 	return s;
 }
 
+/* A host as a name part: lower case, [a-z0-9.-] kept, IPv6 brackets dropped. */
+static char *host_part(char *host)
+{
+	struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
+	char *res;
+
+	for (const char *p = lowercase(host); *p; p++) {
+		if (*p == '[' || *p == ']')
+			continue;
+		sbuf_addch(&sb, isalnum((unsigned char)*p) || *p == '.' || *p == '-' ? *p : '_');
+	}
+	res = store_safe_name(sb.buf, HOST_MAX, "unknown");
+	sbuf_release(&sb);
+	return res;
+}
+
 static char *url_host(const char *url)
 {
 	CURLU *u = parse_url(url);
@@ -182,7 +198,7 @@ static char *url_host(const char *url)
 
 	if (u)
 		curl_url_get(u, CURLUPART_HOST, &host, 0);
-	res = store_safe_name(host ? lowercase(host) : NULL, HOST_MAX, "unknown");
+	res = host ? host_part(host) : pc_strdup("unknown");
 	curl_free(host);
 	curl_url_cleanup(u);
 	return res;
