@@ -29,7 +29,7 @@
  *
  * Calling sequence for one feed:
  *
- *	char *dir = fs_join(output_dir, name = store_feed_dir_name(url));
+ *	name = store_feed_dir_name(url);  dir = fs_join(output_dir, name);
  *	store_feed_dir_prepare(dir, clean_output, &err);
  *	store_state_open(dir, &st, &err);  store_state_bind_feed(st, url);
  *	store_run_new(run_id_or_NULL, config_json, &run, &err);

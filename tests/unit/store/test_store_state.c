@@ -264,6 +264,36 @@ static void garbage_file_is_refused(void **state)
 	free(path);
 }
 
+static void corruption_is_reported(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	char *path = fs_join(f->dir, "state.sqlite");
+	char junk[8192];
+	FILE *fp;
+
+	for (int i = 0; i < 60; i++) {
+		char id[640];
+
+		snprintf(id, sizeof(id), "episode-%04d-%0600d", i, i);
+		assert_int_equal(store_state_set(st, id, id, STORE_DONE, NULL, NULL, NULL,
+						 &f->err), 0);
+	}
+	store_state_close(st);     /* the last close checkpoints the WAL into the file */
+	memset(junk, 0x5A, sizeof(junk));
+	fp = fopen(path, "r+b");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 3 * 4096, SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+	fclose(fp);
+	/* Page 1 (header, schema) is intact, so opening works and the check must see it. */
+	assert_int_equal(store_state_open(f->dir, &st, &f->err), 0);
+	assert_true(store_state_integrity_check(st, &f->err) < 0);
+	assert_non_null(strstr(f->err.buf, "integrity"));
+	store_state_close(st);
+	free(path);
+}
+
 static void run_rows_are_recorded(void **state)
 {
 	struct fixture *f = *state;
@@ -303,6 +333,7 @@ int main(void)
 		T(threads_never_duplicate_rows),
 		T(newer_schema_is_refused),
 		T(garbage_file_is_refused),
+		T(corruption_is_reported),
 		T(run_rows_are_recorded),
 		cmocka_unit_test(status_names_round_trip),
 	};
