@@ -22,7 +22,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	strcpy(f->dir, "/tmp/pc_test_state_XXXXXX");
+	snprintf(f->dir, sizeof(f->dir), "%s", "/tmp/pc_test_state_XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
 	sbuf_init(&f->err, 4096);
