@@ -1,0 +1,31 @@
+/*
+ * internal.h - helpers shared by the store's .c files; not part of the
+ * module's contract (that is store.h), not to be included elsewhere.
+ */
+#ifndef STORE_INTERNAL_H
+#define STORE_INTERNAL_H
+
+#include "store/store.h"
+
+#include <stdint.h>
+
+/*
+ * Length (1-4) of the well-formed UTF-8 character at s, of at most n bytes,
+ * storing its code point in *cp; 0 when the bytes are not well-formed
+ * (overlong forms, surrogates and values past U+10FFFF included).
+ */
+size_t store_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* JSON string of s (invalid UTF-8 bytes become U+FFFD), or null for NULL. */
+json_t *store_jstr(const char *s);
+/* ISO 8601 UTC string of t, or null when t <= 0. */
+json_t *store_jtime(time_t t);
+/* Integer, or null when v < 0 (the model's "unknown"). */
+json_t *store_jcount(long long v);
+/* Array of the list's strings ([] for NULL). */
+json_t *store_jstrlist(const struct strlist *l);
+
+/* "YYYY-MM-DD" of t in UTC into out[11]; false (and "0000-00-00") when unknown. */
+bool store_date(time_t t, char out[11]);
+
+#endif

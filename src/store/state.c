@@ -1,0 +1,449 @@
+/*
+ * state.c - state.sqlite: what is done, failed or pending per episode, and
+ * one row per run.
+ *
+ * Durability: WAL journal with synchronous=FULL, and every update is one
+ * statement in autocommit mode, i.e. its own transaction; a kill -9 at any
+ * point leaves either the update or nothing.  Rows are written with
+ * INSERT ... ON CONFLICT DO UPDATE so an episode never has two rows.
+ *
+ * Schema versions (PRAGMA user_version):
+ *   0  empty file, schema created on open
+ *   1  episodes + runs tables below
+ * A database from a newer program is refused rather than guessed at.
+ */
+#include "store/internal.h"
+#include "util/fs.h"
+#include "util/timeutil.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCHEMA_VERSION 1
+#define BUSY_TIMEOUT_MS 10000
+
+struct store_state {
+	sqlite3 *db;
+	char *path;
+	char *feed_url;
+	pthread_mutex_t lock;   /* statements of one call must not interleave */
+};
+
+static const char schema_v1[] =
+	"CREATE TABLE IF NOT EXISTS episodes ("
+	" feed_url TEXT NOT NULL,"
+	" episode_id TEXT NOT NULL,"
+	" stem TEXT NOT NULL,"
+	" status TEXT NOT NULL CHECK (status IN"
+	"  ('pending', 'done', 'failed', 'needs_transcription')),"
+	" files TEXT,"
+	" transcript_source TEXT,"
+	" last_error TEXT,"
+	" error_stage TEXT,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" updated_at TEXT NOT NULL,"
+	" PRIMARY KEY (feed_url, episode_id));"
+	"CREATE TABLE IF NOT EXISTS runs ("
+	" run_id TEXT PRIMARY KEY,"
+	" started TEXT,"
+	" finished TEXT,"
+	" counts TEXT);"
+	"PRAGMA user_version = 1;";
+
+static const char *const status_names[] = {
+	[STORE_PENDING] = "pending",
+	[STORE_DONE] = "done",
+	[STORE_FAILED] = "failed",
+	[STORE_NEEDS_TRANSCRIPTION] = "needs_transcription",
+};
+
+const char *store_status_name(enum store_status s)
+{
+	if ((unsigned)s >= ARRAY_SIZE(status_names))
+		BUG("unknown store_status %d", (int)s);
+	return status_names[s];
+}
+
+int store_status_from_name(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(status_names); i++)
+		if (!strcmp(name, status_names[i]))
+			return (int)i;
+	return -1;
+}
+
+/* ---- Plumbing ------------------------------------------------------------- */
+
+static int db_error(struct store_state *st, const char *what, struct sbuf *err)
+{
+	sbuf_setf(err, "state database '%s': %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return -PC_EFAIL;
+}
+
+static int exec(struct store_state *st, const char *sql, struct sbuf *err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(st, "cannot run setup statement", err);
+	return 0;
+}
+
+static int prepare(struct store_state *st, const char *sql, sqlite3_stmt **stmt,
+		   struct sbuf *err)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return db_error(st, "cannot prepare statement", err);
+	return 0;
+}
+
+static void bind_text(sqlite3_stmt *stmt, int idx, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(stmt, idx);
+}
+
+/* Steps a write statement to completion and finalizes it. */
+static int step_done(struct store_state *st, sqlite3_stmt *stmt, const char *what,
+		     struct sbuf *err)
+{
+	int rc = sqlite3_step(stmt);
+	int r = rc == SQLITE_DONE ? 0 : db_error(st, what, err);
+
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static char *column_dup(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	return s ? pc_strdup((const char *)s) : NULL;
+}
+
+static void now_iso(char out[TIME_ISO_LEN])
+{
+	time_iso8601(time(NULL), out);
+}
+
+/* ---- Open / close ---------------------------------------------------------- */
+
+static int query_int(struct store_state *st, const char *sql, long *out, struct sbuf *err)
+{
+	sqlite3_stmt *stmt;
+	int r = prepare(st, sql, &stmt, err);
+
+	if (r)
+		return r;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = (long)sqlite3_column_int64(stmt, 0);
+	else
+		r = db_error(st, "cannot read", err);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int set_wal(struct store_state *st, struct sbuf *err)
+{
+	sqlite3_stmt *stmt;
+	int r = prepare(st, "PRAGMA journal_mode = WAL", &stmt, err);
+
+	if (r)
+		return r;
+	if (sqlite3_step(stmt) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(stmt, 0), "wal"))
+		r = db_error(st, "cannot switch to WAL journal", err);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int migrate(struct store_state *st, struct sbuf *err)
+{
+	long version = 0;
+	int r = query_int(st, "PRAGMA user_version", &version, err);
+
+	if (r)
+		return r;
+	if (version > SCHEMA_VERSION) {
+		sbuf_setf(err, "state database '%s' has schema version %ld, newer than "
+			  "this program's %d", st->path, version, SCHEMA_VERSION);
+		return -PC_EUSAGE;
+	}
+	if (version == SCHEMA_VERSION)
+		return 0;
+	r = exec(st, "BEGIN IMMEDIATE", err);
+	if (!r)
+		r = exec(st, schema_v1, err);
+	if (!r)
+		return exec(st, "COMMIT", err);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+static int configure(struct store_state *st, struct sbuf *err)
+{
+	int r;
+
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(st->db, 1);
+	r = set_wal(st, err);
+	if (!r)
+		r = exec(st, "PRAGMA synchronous = FULL", err);
+	if (!r)
+		r = migrate(st, err);
+	return r;
+}
+
+int store_state_open(const char *feed_dir, struct store_state **out, struct sbuf *err)
+{
+	struct store_state *st = pc_calloc(1, sizeof(*st));
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+	int r;
+
+	st->path = fs_join(feed_dir, "state.sqlite");
+	st->feed_url = pc_strdup("");
+	pthread_mutex_init(&st->lock, NULL);
+	if (sqlite3_open_v2(st->path, &st->db, flags, NULL) != SQLITE_OK)
+		r = db_error(st, "cannot open", err);
+	else
+		r = configure(st, err);
+	if (r) {
+		store_state_close(st);
+		return r;
+	}
+	*out = st;
+	return 0;
+}
+
+void store_state_bind_feed(struct store_state *st, const char *feed_url)
+{
+	pthread_mutex_lock(&st->lock);
+	free(st->feed_url);
+	st->feed_url = pc_strdup(feed_url ? feed_url : "");
+	pthread_mutex_unlock(&st->lock);
+}
+
+void store_state_close(struct store_state *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	pthread_mutex_destroy(&st->lock);
+	free(st->path);
+	free(st->feed_url);
+	free(st);
+}
+
+/* ---- Episodes --------------------------------------------------------------- */
+
+void store_episode_state_release(struct store_episode_state *es)
+{
+	free(es->stem);
+	free(es->last_error);
+	free(es->error_stage);
+	free(es->transcript_source);
+	free(es->files);
+	free(es->updated_at);
+	*es = (struct store_episode_state)STORE_EPISODE_STATE_INIT;
+}
+
+static void read_row(sqlite3_stmt *stmt, struct store_episode_state *out)
+{
+	int status = store_status_from_name((const char *)sqlite3_column_text(stmt, 0));
+
+	/* The CHECK constraint keeps unknown names out; treat one as not done. */
+	out->status = status < 0 ? STORE_PENDING : (enum store_status)status;
+	out->stem = column_dup(stmt, 1);
+	out->last_error = column_dup(stmt, 2);
+	out->error_stage = column_dup(stmt, 3);
+	out->transcript_source = column_dup(stmt, 4);
+	out->files = column_dup(stmt, 5);
+	out->attempts = (long)sqlite3_column_int64(stmt, 6);
+	out->updated_at = column_dup(stmt, 7);
+}
+
+static int get_locked(struct store_state *st, const char *episode_id,
+		      struct store_episode_state *out, struct sbuf *err)
+{
+	static const char sql[] =
+		"SELECT status, stem, last_error, error_stage, transcript_source, files,"
+		" attempts, updated_at FROM episodes WHERE feed_url = ?1 AND episode_id = ?2";
+	sqlite3_stmt *stmt;
+	int rc, r = prepare(st, sql, &stmt, err);
+
+	if (r)
+		return r;
+	bind_text(stmt, 1, st->feed_url);
+	bind_text(stmt, 2, episode_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		read_row(stmt, out);
+	else if (rc == SQLITE_DONE)
+		r = -PC_ENOTFOUND;
+	else
+		r = db_error(st, "cannot read episode", err);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int store_state_get(struct store_state *st, const char *episode_id,
+		    struct store_episode_state *out, struct sbuf *err)
+{
+	int r;
+
+	*out = (struct store_episode_state)STORE_EPISODE_STATE_INIT;
+	pthread_mutex_lock(&st->lock);
+	r = get_locked(st, episode_id, out, err);
+	pthread_mutex_unlock(&st->lock);
+	return r;
+}
+
+static const char upsert_sql[] =
+	"INSERT INTO episodes (feed_url, episode_id, stem, status, transcript_source,"
+	" last_error, error_stage, attempts, updated_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	" ON CONFLICT (feed_url, episode_id) DO UPDATE SET"
+	" stem = excluded.stem, status = excluded.status,"
+	" transcript_source = COALESCE(excluded.transcript_source, transcript_source),"
+	" last_error = excluded.last_error, error_stage = excluded.error_stage,"
+	" attempts = attempts + excluded.attempts, updated_at = excluded.updated_at";
+
+int store_state_set(struct store_state *st, const char *episode_id, const char *stem,
+		    enum store_status status, const char *error_stage,
+		    const char *error_message, const char *transcript_source,
+		    struct sbuf *err)
+{
+	bool done = status == STORE_DONE;
+	bool finished = done || status == STORE_FAILED;
+	char now[TIME_ISO_LEN];
+	sqlite3_stmt *stmt;
+	int r;
+
+	now_iso(now);
+	pthread_mutex_lock(&st->lock);
+	r = prepare(st, upsert_sql, &stmt, err);
+	if (!r) {
+		bind_text(stmt, 1, st->feed_url);
+		bind_text(stmt, 2, episode_id);
+		bind_text(stmt, 3, stem);
+		bind_text(stmt, 4, store_status_name(status));
+		bind_text(stmt, 5, transcript_source);
+		bind_text(stmt, 6, done ? NULL : error_message);
+		bind_text(stmt, 7, done ? NULL : error_stage);
+		sqlite3_bind_int(stmt, 8, finished ? 1 : 0);
+		bind_text(stmt, 9, now);
+		r = step_done(st, stmt, "cannot record episode", err);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return r;
+}
+
+int store_state_set_files(struct store_state *st, const char *episode_id,
+			  const char *files_json, struct sbuf *err)
+{
+	static const char sql[] =
+		"UPDATE episodes SET files = ?1 WHERE feed_url = ?2 AND episode_id = ?3";
+	sqlite3_stmt *stmt;
+	int r;
+
+	pthread_mutex_lock(&st->lock);
+	r = prepare(st, sql, &stmt, err);
+	if (!r) {
+		bind_text(stmt, 1, files_json);
+		bind_text(stmt, 2, st->feed_url);
+		bind_text(stmt, 3, episode_id);
+		r = step_done(st, stmt, "cannot record episode files", err);
+	}
+	if (!r && !sqlite3_changes(st->db)) {
+		sbuf_setf(err, "state database '%s': no episode '%s' to attach files to",
+			  st->path, episode_id);
+		r = -PC_ENOTFOUND;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return r;
+}
+
+long store_state_count(struct store_state *st, int status, struct sbuf *err)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM episodes WHERE feed_url = ?1 AND (?2 IS NULL OR status = ?2)";
+	sqlite3_stmt *stmt;
+	long n = -PC_EFAIL;
+
+	pthread_mutex_lock(&st->lock);
+	if (!prepare(st, sql, &stmt, err)) {
+		bind_text(stmt, 1, st->feed_url);
+		bind_text(stmt, 2, status < 0 ? NULL : store_status_name((enum store_status)status));
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			n = (long)sqlite3_column_int64(stmt, 0);
+		else
+			db_error(st, "cannot count episodes", err);
+		sqlite3_finalize(stmt);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return n;
+}
+
+/* ---- Checks and runs ----------------------------------------------------------- */
+
+static int integrity_locked(struct store_state *st, struct sbuf *err)
+{
+	sqlite3_stmt *stmt;
+	int r = prepare(st, "PRAGMA integrity_check", &stmt, err);
+	bool ok = false;
+
+	if (r)
+		return r;
+	sbuf_reset(err);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(stmt, 0);
+
+		ok = line && !strcmp(line, "ok");
+		sbuf_addf(err, "%s%s", err->len ? "; " : "", line ? line : "");
+	}
+	sqlite3_finalize(stmt);
+	if (ok)
+		return 0;
+	sbuf_addf(err, " (state database '%s' failed its integrity check)", st->path);
+	return -PC_EFAIL;
+}
+
+int store_state_integrity_check(struct store_state *st, struct sbuf *err)
+{
+	int r;
+
+	pthread_mutex_lock(&st->lock);
+	r = integrity_locked(st, err);
+	pthread_mutex_unlock(&st->lock);
+	if (!r)
+		sbuf_reset(err);
+	return r;
+}
+
+int store_state_record_run(struct store_state *st, struct store_run *run, struct sbuf *err)
+{
+	static const char sql[] =
+		"INSERT INTO runs (run_id, started, finished, counts) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT (run_id) DO UPDATE SET started = excluded.started,"
+		" finished = excluded.finished, counts = excluded.counts";
+	json_t *metrics = store_run_metrics(run);
+	char *counts = json_dumps(metrics, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	sqlite3_stmt *stmt;
+	int r;
+
+	pthread_mutex_lock(&st->lock);
+	r = prepare(st, sql, &stmt, err);
+	if (!r) {
+		bind_text(stmt, 1, store_run_id(run));
+		bind_text(stmt, 2, json_string_value(json_object_get(metrics, "started")));
+		bind_text(stmt, 3, json_string_value(json_object_get(metrics, "finished")));
+		bind_text(stmt, 4, counts);
+		r = step_done(st, stmt, "cannot record run", err);
+	}
+	pthread_mutex_unlock(&st->lock);
+	free(counts);
+	json_decref(metrics);
+	return r;
+}

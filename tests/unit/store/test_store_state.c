@@ -1,0 +1,341 @@
+/* Unit tests for state.sqlite: upserts, transitions, persistence, versions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/fs.h"
+
+struct fixture {
+	char dir[64];
+	struct sbuf err;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "%s", "/tmp/pc_test_state_XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	sbuf_init(&f->err, 4096);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	fs_remove_tree(f->dir);
+	sbuf_release(&f->err);
+	free(f);
+	return 0;
+}
+
+static struct store_state *open_state(struct fixture *f)
+{
+	struct store_state *st = NULL;
+
+	if (store_state_open(f->dir, &st, &f->err))
+		fail_msg("open: %s", f->err.buf);
+	return st;
+}
+
+/* Runs one-integer SQL on the file directly, bypassing the module. */
+static long raw_int(struct fixture *f, const char *sql)
+{
+	char *path = fs_join(f->dir, "state.sqlite");
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	long v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	free(path);
+	return v;
+}
+
+static void failed_then_done_without_duplicates(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	struct store_episode_state es;
+
+	assert_int_equal(store_state_set(st, "ep1", "2024-01-15_A_abcdef", STORE_PENDING,
+					 NULL, NULL, NULL, &f->err), 0);
+	assert_int_equal(store_state_get(st, "ep1", &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_PENDING);
+	assert_int_equal(es.attempts, 0);
+	assert_string_equal(es.stem, "2024-01-15_A_abcdef");
+	store_episode_state_release(&es);
+
+	assert_int_equal(store_state_set(st, "ep1", "2024-01-15_A_abcdef", STORE_FAILED,
+					 "download", "HTTP 503 from cdn", NULL, &f->err), 0);
+	assert_int_equal(store_state_get(st, "ep1", &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_FAILED);
+	assert_int_equal(es.attempts, 1);
+	assert_string_equal(es.last_error, "HTTP 503 from cdn");
+	assert_string_equal(es.error_stage, "download");
+	store_episode_state_release(&es);
+
+	assert_int_equal(store_state_set(st, "ep1", "2024-01-15_A_abcdef", STORE_DONE,
+					 "download", "stale", "direct_download", &f->err), 0);
+	assert_int_equal(store_state_get(st, "ep1", &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_DONE);
+	assert_int_equal(es.attempts, 2);
+	assert_null(es.last_error);
+	assert_null(es.error_stage);
+	assert_string_equal(es.transcript_source, "direct_download");
+	assert_non_null(es.updated_at);
+	store_episode_state_release(&es);
+
+	assert_int_equal(store_state_count(st, -1, &f->err), 1);
+	assert_int_equal(store_state_count(st, STORE_DONE, &f->err), 1);
+	assert_int_equal(store_state_count(st, STORE_FAILED, &f->err), 0);
+	store_state_close(st);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM episodes"), 1);
+}
+
+static void missing_episode_is_not_found(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	struct store_episode_state es;
+
+	assert_int_equal(store_state_get(st, "nope", &es, &f->err), -PC_ENOTFOUND);
+	assert_int_equal(store_state_set_files(st, "nope", "{}", &f->err), -PC_ENOTFOUND);
+	assert_non_null(strstr(f->err.buf, "nope"));
+	store_state_close(st);
+}
+
+static void reopen_persists_and_schema_is_versioned(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	struct store_episode_state es;
+
+	store_state_bind_feed(st, "https://example.com/feed");
+	assert_int_equal(store_state_set(st, "ep", "S", STORE_NEEDS_TRANSCRIPTION, "fetch",
+					 "transcript 404", "local_transcription", &f->err), 0);
+	assert_int_equal(store_state_set_files(st, "ep", "{\"text\":\"transcripts/S.txt\"}",
+					       &f->err), 0);
+	store_state_close(st);
+
+	st = open_state(f);
+	store_state_bind_feed(st, "https://example.com/feed");
+	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_NEEDS_TRANSCRIPTION);
+	assert_string_equal(es.files, "{\"text\":\"transcripts/S.txt\"}");
+	store_episode_state_release(&es);
+	/* transcript_source NULL keeps what was recorded */
+	assert_int_equal(store_state_set(st, "ep", "S", STORE_DONE, NULL, NULL, NULL, &f->err), 0);
+	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
+	assert_string_equal(es.transcript_source, "local_transcription");
+	store_episode_state_release(&es);
+	assert_int_equal(store_state_integrity_check(st, &f->err), 0);
+	store_state_close(st);
+
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 1);
+	/* WAL is a property of the file, so a fresh connection sees it. */
+	{
+		char *path = fs_join(f->dir, "state.sqlite");
+		sqlite3 *db;
+		sqlite3_stmt *stmt;
+
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL);
+		assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
+		sqlite3_finalize(stmt);
+		sqlite3_close(db);
+		free(path);
+	}
+}
+
+static void feeds_are_kept_apart(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	struct store_episode_state es;
+
+	store_state_bind_feed(st, "https://a.example/feed");
+	assert_int_equal(store_state_set(st, "same-guid", "A", STORE_DONE, NULL, NULL, NULL,
+					 &f->err), 0);
+	store_state_bind_feed(st, "https://b.example/feed");
+	assert_int_equal(store_state_get(st, "same-guid", &es, &f->err), -PC_ENOTFOUND);
+	assert_int_equal(store_state_set(st, "same-guid", "B", STORE_FAILED, "parse", "bad",
+					 NULL, &f->err), 0);
+	store_state_bind_feed(st, "https://a.example/feed");
+	assert_int_equal(store_state_get(st, "same-guid", &es, &f->err), 0);
+	assert_string_equal(es.stem, "A");
+	assert_int_equal(es.status, STORE_DONE);
+	store_episode_state_release(&es);
+	store_state_close(st);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM episodes"), 2);
+}
+
+struct writer {
+	struct store_state *st;
+	int id;
+};
+
+static void *write_many(void *arg)
+{
+	struct writer *w = arg;
+	struct sbuf err = SBUF_INIT(1024);
+
+	for (int i = 0; i < 40; i++) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "ep-%d", i);
+		if (store_state_set(w->st, id, id, i % 2 ? STORE_DONE : STORE_FAILED, "write",
+				    "x", NULL, &err))
+			w->id = -1;
+	}
+	sbuf_release(&err);
+	return NULL;
+}
+
+static void threads_never_duplicate_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	struct writer w[4];
+	pthread_t th[4];
+	struct store_episode_state es;
+
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct writer){ st, i };
+		pthread_create(&th[i], NULL, write_many, &w[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].id, i);
+	}
+	assert_int_equal(store_state_count(st, -1, &f->err), 40);
+	assert_int_equal(store_state_count(st, STORE_DONE, &f->err), 20);
+	assert_int_equal(store_state_get(st, "ep-7", &es, &f->err), 0);
+	assert_int_equal(es.attempts, 4);
+	store_episode_state_release(&es);
+	assert_int_equal(store_state_integrity_check(st, &f->err), 0);
+	store_state_close(st);
+}
+
+static void newer_schema_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	char *path = fs_join(f->dir, "state.sqlite");
+	struct store_state *st = NULL;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_state_open(f->dir, &st, &f->err), -PC_EUSAGE);
+	assert_null(st);
+	assert_non_null(strstr(f->err.buf, path));
+	assert_non_null(strstr(f->err.buf, "version 7"));
+	free(path);
+}
+
+static void garbage_file_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	char *path = fs_join(f->dir, "state.sqlite");
+	struct store_state *st = NULL;
+	static const char junk[] = "this is certainly not an SQLite database, just text....";
+
+	assert_int_equal(fs_write_atomic(path, junk, sizeof(junk), &f->err), 0);
+	assert_true(store_state_open(f->dir, &st, &f->err) < 0);
+	assert_null(st);
+	assert_non_null(strstr(f->err.buf, path));
+	free(path);
+}
+
+static void corruption_is_reported(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	char *path = fs_join(f->dir, "state.sqlite");
+	char junk[8192];
+	FILE *fp;
+
+	for (int i = 0; i < 60; i++) {
+		char id[640];
+
+		snprintf(id, sizeof(id), "episode-%04d-%0600d", i, i);
+		assert_int_equal(store_state_set(st, id, id, STORE_DONE, NULL, NULL, NULL,
+						 &f->err), 0);
+	}
+	store_state_close(st);     /* the last close checkpoints the WAL into the file */
+	memset(junk, 0x5A, sizeof(junk));
+	fp = fopen(path, "r+b");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 3 * 4096, SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+	fclose(fp);
+	/* Page 1 (header, schema) is intact, so opening works and the check must see it. */
+	assert_int_equal(store_state_open(f->dir, &st, &f->err), 0);
+	assert_true(store_state_integrity_check(st, &f->err) < 0);
+	assert_non_null(strstr(f->err.buf, "integrity"));
+	store_state_close(st);
+	free(path);
+}
+
+static void run_rows_are_recorded(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	struct store_run *run;
+	struct store_index_row row = { .episode_id = "e", .stem = "s", .status = STORE_ROW_OK };
+
+	assert_int_equal(store_run_new("run-1", NULL, &run, &f->err), 0);
+	store_run_add_row(run, &row);
+	store_run_finish(run);
+	assert_int_equal(store_state_record_run(st, run, &f->err), 0);
+	assert_int_equal(store_state_record_run(st, run, &f->err), 0);
+	store_run_free(run);
+	store_state_close(st);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM runs"), 1);
+	assert_int_equal(raw_int(f, "SELECT json_extract(counts, '$.episodes.ok') FROM runs"), 1);
+	assert_int_equal(raw_int(f, "SELECT finished IS NOT NULL FROM runs"), 1);
+}
+
+static void status_names_round_trip(void **state)
+{
+	(void)state;
+	for (int s = STORE_PENDING; s <= STORE_NEEDS_TRANSCRIPTION; s++)
+		assert_int_equal(store_status_from_name(store_status_name(s)), s);
+	assert_int_equal(store_status_from_name("finished"), -1);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(failed_then_done_without_duplicates),
+		T(missing_episode_is_not_found),
+		T(reopen_persists_and_schema_is_versioned),
+		T(feeds_are_kept_apart),
+		T(threads_never_duplicate_rows),
+		T(newer_schema_is_refused),
+		T(garbage_file_is_refused),
+		T(corruption_is_reported),
+		T(run_rows_are_recorded),
+		cmocka_unit_test(status_names_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
