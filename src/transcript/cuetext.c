@@ -42,7 +42,7 @@ static bool numeric_entity(const char *s, size_t n, struct sbuf *sb)
 			return false;
 		cp = cp * (unsigned long)base + (unsigned long)d;
 	}
-	if (cp == 0xA0 || cp < 0x20)
+	if (cp == 0xA0 || cp == 0x7F || (cp && cp < 0x20))
 		tr_add_collapsed(sb, " ", 1);
 	else
 		tr_add_utf8(sb, cp);
