@@ -8,7 +8,8 @@
  *
  * Invariants: segment text and speaker names are valid UTF-8 (invalid bytes
  * become U+FFFD when pushed), text is never NULL, a speaker is NULL or
- * non-empty.  Parsers never recurse on their input and never print.
+ * non-empty.  Parsers never print and never recurse without bound (our code
+ * does not recurse; jansson stops at depth 2048, libxml2 at its own limit).
  *
  * Ownership: a segment_list owns its segments and their strings;
  * segment_list_release() frees them.  Renderers append to a caller's sbuf.

@@ -7,6 +7,7 @@
  * lenient where a file is plainly salvageable (no header before good cues,
  * no blank line between two cues, stray text blocks) and strict on timing
  * lines: a "-->" line with a bad timestamp is an error naming the line.
+ * Outside cue text, lines of white space count as blank.
  */
 #include "transcript/tr_internal.h"
 
@@ -84,7 +85,8 @@ static int vtt_line(struct vtt *v, const char *line, size_t n, size_t lineno, st
 		}
 		return timing(v, line, n, lineno, err);
 	case V_TEXT:
-		if (blank) {
+		/* only an empty line ends a cue: rolling captions keep " " lines */
+		if (!n) {
 			flush_cue(v);
 			v->state = V_BETWEEN;
 			return 0;

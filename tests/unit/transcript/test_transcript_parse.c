@@ -146,6 +146,13 @@ static void vtt_speakers_and_salvage(void **state)
 	expect_seg(&l, 1, 3, 3, NULL, "two");
 	segment_list_release(&l);
 
+	/* a line of white space is cue text, not the end of the cue */
+	tr_parse_ok(TRANSCRIPT_VTT, "WEBVTT\n\n00:01.000 --> 00:02.000\n \nrolling\n \t\n"
+		    "caption\n\n", &l);
+	assert_int_equal(l.nr, 1);
+	expect_seg(&l, 0, 1, 2, NULL, "rolling caption");
+	segment_list_release(&l);
+
 	/* a header glued to the first cue; a stray text block */
 	tr_parse_ok(TRANSCRIPT_VTT, "WEBVTT\n00:01.000 --> 00:02.000\na < b\n\n"
 		    "stray\ntext\nblock\n\n00:03.000 --> 00:04.000\nc &unknown; d\n", &l);
