@@ -1,0 +1,205 @@
+/* render.c - segments out as plain text, WebVTT, SRT and screenplay. */
+#include "transcript/tr_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+void transcript_to_text(const struct segment_list *l, bool with_speakers, struct sbuf *out)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct segment *s = &l->items[i];
+
+		if (!*s->text)
+			continue;
+		if (with_speakers && s->speaker)
+			sbuf_addf(out, "%s: ", s->speaker);
+		sbuf_adds(out, s->text);
+		sbuf_addch(out, '\n');
+	}
+}
+
+/* "hh:mm:ss.mmm" (sep '.') or "hh:mm:ss,mmm" (sep ','). */
+static void add_time(struct sbuf *out, double t, char sep)
+{
+	long long ms = isfinite(t) && t > 0 ? llround(t * 1000) : 0;
+
+	sbuf_addf(out, "%02lld:%02lld:%02lld%c%03lld", ms / 3600000, ms / 60000 % 60,
+		  ms / 1000 % 60, sep, ms % 1000);
+}
+
+static void add_timing(struct sbuf *out, const struct segment *s, char sep)
+{
+	add_time(out, s->start, sep);
+	sbuf_adds(out, " --> ");
+	add_time(out, s->end > s->start ? s->end : s->start, sep);
+	sbuf_addch(out, '\n');
+}
+
+/* Cue text on one line: line breaks would end the cue. */
+static void add_vtt_text(struct sbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': sbuf_adds(out, "&amp;"); break;
+		case '<': sbuf_adds(out, "&lt;"); break;
+		case '>': sbuf_adds(out, "&gt;"); break;
+		case '\n': case '\r': sbuf_addch(out, ' '); break;
+		default: sbuf_addch(out, *s);
+		}
+	}
+}
+
+void transcript_to_vtt(const struct segment_list *l, struct sbuf *out)
+{
+	sbuf_adds(out, "WEBVTT\n");
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct segment *s = &l->items[i];
+
+		if (s->start < 0)
+			continue;
+		sbuf_addch(out, '\n');
+		add_timing(out, s, '.');
+		if (s->speaker) {
+			sbuf_adds(out, "<v ");
+			add_vtt_text(out, s->speaker);
+			sbuf_addch(out, '>');
+		}
+		add_vtt_text(out, s->text);
+		sbuf_addch(out, '\n');
+	}
+}
+
+/* SRT has no escapes: keep text on one line and without a timing arrow. */
+static void add_srt_text(struct sbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r')
+			sbuf_addch(out, ' ');
+		else if (!strncmp(s, "-->", 3))
+			sbuf_adds(out, "->"), s += 2;
+		else
+			sbuf_addch(out, *s);
+	}
+}
+
+void transcript_to_srt(const struct segment_list *l, struct sbuf *out)
+{
+	size_t nr = 0;
+
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct segment *s = &l->items[i];
+
+		if (s->start < 0)
+			continue;
+		if (nr)
+			sbuf_addch(out, '\n');
+		sbuf_addf(out, "%zu\n", ++nr);
+		add_timing(out, s, ',');
+		if (s->speaker) {
+			add_srt_text(out, s->speaker);
+			sbuf_adds(out, ": ");
+		}
+		add_srt_text(out, s->text);
+		sbuf_addch(out, '\n');
+	}
+}
+
+/* Text of the turn being built; flushed as "Name: text" or bare text. */
+struct turn {
+	struct sbuf text;
+	struct sbuf name;
+	bool named;
+};
+
+static void turn_flush(struct turn *t, struct sbuf *out)
+{
+	if (t->text.len) {
+		if (t->named)
+			sbuf_addf(out, "%s: ", t->name.buf);
+		sbuf_add(out, t->text.buf, t->text.len);
+		sbuf_addch(out, '\n');
+	}
+	sbuf_reset(&t->text);
+}
+
+static void turn_add(struct turn *t, const char *text)
+{
+	if (t->text.len && *text)
+		sbuf_addch(&t->text, ' ');
+	tr_add_collapsed(&t->text, text, strlen(text));
+	tr_rtrim(&t->text);
+}
+
+/* Starts a turn by name (NULL for an unnamed one) unless it is the current one. */
+static void turn_switch(struct turn *t, const char *name, struct sbuf *out)
+{
+	if (t->text.len && t->named == (name != NULL) && (!name || !strcmp(name, t->name.buf)))
+		return;
+	turn_flush(t, out);
+	sbuf_reset(&t->name);
+	t->named = name != NULL;
+	if (name)
+		sbuf_adds(&t->name, name);
+}
+
+static bool has_speakers(const struct segment_list *l)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		if (l->items[i].speaker)
+			return true;
+	return false;
+}
+
+/* Voice names for the rotation: names[i], else "SPEAKER <i+1>". */
+static void voice_name(const char *const *names, size_t nr_names, size_t i, struct sbuf *out)
+{
+	sbuf_reset(out);
+	if (i < nr_names && names[i] && *names[i])
+		sbuf_adds(out, names[i]);
+	else
+		sbuf_addf(out, "SPEAKER %zu", i + 1);
+}
+
+static bool pause_before(const struct segment_list *l, size_t i, double gap)
+{
+	const struct segment *prev = &l->items[i - 1], *cur = &l->items[i];
+
+	return prev->end >= 0 && cur->start >= 0 && cur->start - prev->end > gap;
+}
+
+void transcript_to_screenplay_n(const struct segment_list *l, const char *const *names,
+				size_t nr_names, size_t nr_speakers, double gap_seconds,
+				struct sbuf *out)
+{
+	struct turn t = { SBUF_INIT(SBUF_NOLIMIT), SBUF_INIT(SBUF_NOLIMIT), false };
+	struct sbuf voice = SBUF_INIT(SBUF_NOLIMIT);
+	bool by_speaker = has_speakers(l);
+	size_t v = 0;
+
+	if (!nr_speakers)
+		nr_speakers = 1;
+	for (size_t i = 0; i < l->nr; i++) {
+		if (by_speaker) {
+			turn_switch(&t, l->items[i].speaker, out);
+		} else {
+			if (i && pause_before(l, i, gap_seconds)) {
+				v = (v + 1) % nr_speakers;
+				turn_flush(&t, out);
+			}
+			voice_name(names, nr_names, v, &voice);
+			turn_switch(&t, voice.buf, out);
+		}
+		turn_add(&t, l->items[i].text);
+	}
+	turn_flush(&t, out);
+	sbuf_release(&t.text);
+	sbuf_release(&t.name);
+	sbuf_release(&voice);
+}
+
+void transcript_to_screenplay(const struct segment_list *l, const char *const *names,
+			      size_t nr_names, double gap_seconds, struct sbuf *out)
+{
+	transcript_to_screenplay_n(l, names, nr_names, nr_names > 2 ? nr_names : 2,
+				   gap_seconds, out);
+}

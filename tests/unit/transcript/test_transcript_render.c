@@ -1,0 +1,165 @@
+/* Unit tests for the transcript renderers and their round trips. */
+#include "tr_check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void sample(struct segment_list *l)
+{
+	segment_list_push(l, 0, 1.5, "Alice & Co", "Hello <world> --> & more");
+	segment_list_push(l, 61.2504, 62, NULL, "Second line");
+	segment_list_push(l, 3600.001, 3700, "A>B", "caf\xC3\xA9");
+	segment_list_push(l, 3701, 3702, "Bob", "Plain words");
+}
+
+static void text_rendering(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+
+	(void)state;
+	segment_list_push(&l, -1, -1, "Alice", "Hi");
+	segment_list_push(&l, -1, -1, NULL, "Plain");
+	segment_list_push(&l, -1, -1, "Bob", "");
+	transcript_to_text(&l, true, &out);
+	assert_string_equal(out.buf, "Alice: Hi\nPlain\n");
+	sbuf_reset(&out);
+	transcript_to_text(&l, false, &out);
+	assert_string_equal(out.buf, "Hi\nPlain\n");
+	sbuf_release(&out);
+	segment_list_release(&l);
+}
+
+static void segments_json_round_trip(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT, back = SEGMENT_LIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+
+	(void)state;
+	sample(&l);
+	segment_list_push(&l, -1, -1, NULL, "untimed \"quoted\"");
+	transcript_to_segments_json(&l, &out);
+	assert_non_null(strstr(out.buf, "\"start\": 61.25,"));
+	assert_non_null(strstr(out.buf, "\"start\": 0.0,"));
+	assert_non_null(strstr(out.buf, "\"start\": null,"));
+	assert_non_null(strstr(out.buf, "\"speaker\": null,"));
+	assert_int_equal(transcript_detect(NULL, NULL, NULL, out.buf, out.len), TRANSCRIPT_JSON);
+	tr_parse_ok(TRANSCRIPT_JSON, out.buf, &back);
+	tr_expect_same(&l, &back);
+	sbuf_release(&out);
+	segment_list_release(&l);
+	segment_list_release(&back);
+}
+
+static void vtt_round_trip(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT, back = SEGMENT_LIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+
+	(void)state;
+	sample(&l);
+	transcript_to_vtt(&l, &out);
+	assert_non_null(strstr(out.buf, "\n00:00:00.000 --> 00:00:01.500\n"
+			       "<v Alice &amp; Co>Hello &lt;world&gt; --&gt; &amp; more\n"));
+	assert_non_null(strstr(out.buf, "\n01:00:00.001 --> 01:01:40.000\n<v A&gt;B>caf"));
+	tr_parse_ok(TRANSCRIPT_VTT, out.buf, &back);
+	assert_int_equal(back.nr, 4);
+	expect_seg(&back, 0, 0, 1.5, "Alice & Co", "Hello <world> --> & more");
+	expect_seg(&back, 1, 61.25, 62, NULL, "Second line");
+	expect_seg(&back, 2, 3600.001, 3700, "A>B", "caf\xC3\xA9");
+	expect_seg(&back, 3, 3701, 3702, "Bob", "Plain words");
+	sbuf_release(&out);
+	segment_list_release(&l);
+	segment_list_release(&back);
+}
+
+static void srt_rendering(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT, back = SEGMENT_LIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+
+	(void)state;
+	segment_list_push(&l, 1, 2.5, NULL, "First --> cue");
+	segment_list_push(&l, -1, -1, NULL, "untimed, left out");
+	segment_list_push(&l, 3725.5, 3726, "Bob", "Two\nlines");
+	transcript_to_srt(&l, &out);
+	assert_string_equal(out.buf,
+			    "1\n00:00:01,000 --> 00:00:02,500\nFirst -> cue\n\n"
+			    "2\n01:02:05,500 --> 01:02:06,000\nBob: Two lines\n");
+	tr_parse_ok(TRANSCRIPT_SRT, out.buf, &back);
+	assert_int_equal(back.nr, 2);
+	expect_seg(&back, 0, 1, 2.5, NULL, "First -> cue");
+	expect_seg(&back, 1, 3725.5, 3726, "Bob", "Two lines");
+	sbuf_release(&out);
+	segment_list_release(&l);
+	segment_list_release(&back);
+}
+
+static void screenplay_with_speakers(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+	const char *names[] = { "Host", "Guest" };
+
+	(void)state;
+	segment_list_push(&l, 0, 1, "Alice", "Hi.");
+	segment_list_push(&l, 5, 6, "Alice", "Welcome.");
+	segment_list_push(&l, 6, 7, "Bob", "Thanks.");
+	segment_list_push(&l, 7, 8, NULL, "Unattributed.");
+	segment_list_push(&l, 8, 9, "Alice", "Bye.");
+	transcript_to_screenplay(&l, names, 2, 1.25, &out);
+	assert_string_equal(out.buf, "Alice: Hi. Welcome.\nBob: Thanks.\nUnattributed.\n"
+			    "Alice: Bye.\n");
+	sbuf_release(&out);
+	segment_list_release(&l);
+}
+
+static void gapped(struct segment_list *l)
+{
+	segment_list_push(l, 0, 1, NULL, "one");
+	segment_list_push(l, 1.2, 2, NULL, "two");      /* 0.2 s: same turn */
+	segment_list_push(l, 4, 5, NULL, "three");      /* 2 s: next voice */
+	segment_list_push(l, 6.25, 7, NULL, "four");    /* exactly 1.25 s: same turn */
+	segment_list_push(l, 9, 10, NULL, "five");
+}
+
+static void screenplay_rotation(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+	const char *names[] = { "Host", "Guest" };
+
+	(void)state;
+	gapped(&l);
+	transcript_to_screenplay(&l, names, 2, 1.25, &out);
+	assert_string_equal(out.buf, "Host: one two\nGuest: three four\nHost: five\n");
+	sbuf_reset(&out);
+	transcript_to_screenplay(&l, names, 1, 1.25, &out);
+	assert_string_equal(out.buf, "Host: one two\nSPEAKER 2: three four\nHost: five\n");
+	sbuf_reset(&out);
+	transcript_to_screenplay(&l, NULL, 0, 1.25, &out);
+	assert_string_equal(out.buf, "SPEAKER 1: one two\nSPEAKER 2: three four\n"
+			    "SPEAKER 1: five\n");
+	sbuf_reset(&out);
+	transcript_to_screenplay_n(&l, names, 1, 3, 1.25, &out);
+	assert_string_equal(out.buf, "Host: one two\nSPEAKER 2: three four\nSPEAKER 3: five\n");
+	sbuf_reset(&out);
+	transcript_to_screenplay(&l, names, 2, 5, &out);
+	assert_string_equal(out.buf, "Host: one two three four five\n");
+	sbuf_release(&out);
+	segment_list_release(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(text_rendering),
+		cmocka_unit_test(segments_json_round_trip),
+		cmocka_unit_test(vtt_round_trip),
+		cmocka_unit_test(srt_rendering),
+		cmocka_unit_test(screenplay_with_speakers),
+		cmocka_unit_test(screenplay_rotation),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
