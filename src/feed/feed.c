@@ -11,6 +11,10 @@
  *   - errors go to a handler that keeps the first one for err, so libxml2
  *     prints nothing.
  * The tree is then handed to feed_rss.c or feed_atom.c by its root element.
+ * We drive xmlParseDocument() ourselves rather than xmlReadMemory() so that
+ * the partial tree of a broken document survives: a web page that is not
+ * well-formed XML is still reported by its root element (<html>), not by
+ * whatever XML rule it broke first.
  */
 #include "feed/feed_internal.h"
 
@@ -147,13 +151,20 @@ static enum feed_kind feed_kind(const xmlNode *root)
 	return KIND_NONE;
 }
 
+/*
+ * Names the root as written; the namespace only when it is what disqualifies
+ * a feed-looking root (<feed> outside the Atom namespace).
+ */
 static void not_a_feed(const xmlNode *root, struct sbuf *err)
 {
+	const char *name = (const char *)root->name;
+	const char *prefix = root->ns && root->ns->prefix ? (const char *)root->ns->prefix : NULL;
+	bool feedish = !strcmp(name, "rss") || !strcmp(name, "feed") || !strcmp(name, "RDF");
+
 	sbuf_addf(err, "not an RSS or Atom document (root element <%s%s%s>",
-		  root->ns && root->ns->prefix ? (const char *)root->ns->prefix : "",
-		  root->ns && root->ns->prefix ? ":" : "", (const char *)root->name);
-	if (root->ns && root->ns->href && *root->ns->href)
-		sbuf_addf(err, " in namespace '%s'", (const char *)root->ns->href);
+		  prefix ? prefix : "", prefix ? ":" : "", name);
+	if (feedish)
+		sbuf_addf(err, " in namespace '%s'", root->ns ? (const char *)root->ns->href : "");
 	sbuf_addch(err, ')');
 }
 

@@ -429,11 +429,13 @@ static void non_feeds_rejected(void **state)
 	expect_error("<!doctype html><html lang=en><body>oops", -PC_EPARSE,
 		     "not an RSS or Atom document (root element <html>)");
 	expect_error("<html xmlns=\"http://www.w3.org/1999/xhtml\"><body/></html>",
-		     -PC_EPARSE, "(root element <html> in namespace");
+		     -PC_EPARSE, "not an RSS or Atom document (root element <html>)");
 	expect_error("<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>",
-		     -PC_EPARSE, "root element <svg>");
+		     -PC_EPARSE, "not an RSS or Atom document (root element <svg>)");
 	expect_error("<feed><title>Atom without its namespace</title></feed>",
-		     -PC_EPARSE, "root element <feed>");
+		     -PC_EPARSE, "(root element <feed> in namespace '')");
+	expect_error("<a:feed xmlns:a=\"http://purl.org/atom/ns#\"/>", -PC_EPARSE,
+		     "(root element <a:feed> in namespace 'http://purl.org/atom/ns#')");
 	expect_error("<rss version=\"2.0\"><item/></rss>", -PC_EPARSE, "without a <channel>");
 }
 
@@ -513,6 +515,22 @@ static void unicode_and_long_titles_byte_exact(void **state)
 	feed_release(&f);
 	sbuf_release(&xml);
 	sbuf_release(&longt);
+	sbuf_release(&err);
+}
+
+/* Whatever the declared encoding, every string comes out as UTF-8. */
+static void declared_encoding_converted(void **state)
+{
+	static const char xml[] =
+		"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+		"<rss><channel><title>Caf\xE9 \xFC" "ber</title></channel></rss>";
+	struct feed f = FEED_INIT;
+	struct sbuf err = SBUF_INIT(1024);
+
+	(void)state;
+	assert_int_equal(parse(xml, BASE, &f, &err), 0);
+	assert_string_equal(f.title, "Caf\xC3\xA9 \xC3\xBC" "ber");
+	feed_release(&f);
 	sbuf_release(&err);
 }
 
@@ -652,6 +670,7 @@ int main(void)
 		cmocka_unit_test(empty_input_rejected),
 		cmocka_unit_test(zero_items_is_valid),
 		cmocka_unit_test(unicode_and_long_titles_byte_exact),
+		cmocka_unit_test(declared_encoding_converted),
 		cmocka_unit_test(missing_and_duplicate_fields),
 		cmocka_unit_test(prefixes_never_crash),
 		cmocka_unit_test(libxml2_never_prints),
