@@ -12,7 +12,6 @@
  */
 #include "feed/feed_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,15 +54,6 @@ static char *child_text(const xmlNode *parent, const char *name)
 	return atom_text(feed_child(parent, FEED_NS_ATOM, name));
 }
 
-static time_t child_date(const xmlNode *parent, const char *name)
-{
-	char *s = feed_child_text(parent, FEED_NS_ATOM, name);
-	time_t t = s ? feed_parse_date(s) : -1;
-
-	free(s);
-	return t > 0 ? t : 0;
-}
-
 static bool link_is(const xmlNode *link, const char *rel)
 {
 	char *r = feed_attr(link, "rel");
@@ -81,21 +71,6 @@ static const xmlNode *find_link(const xmlNode *parent, const char *rel)
 	return NULL;
 }
 
-static long long link_length(const xmlNode *link)
-{
-	char *s = feed_attr(link, "length"), *end;
-	long long v = -1;
-
-	if (s) {
-		errno = 0;
-		v = strtoll(s, &end, 10);
-		if (errno || end == s || *end || v <= 0)
-			v = -1;
-	}
-	free(s);
-	return v;
-}
-
 static void atom_media(const xmlNode *entry, const char *base, struct episode *ep)
 {
 	const xmlNode *enc = find_link(entry, "enclosure");
@@ -104,7 +79,7 @@ static void atom_media(const xmlNode *entry, const char *base, struct episode *e
 	if (!ep->media_url)
 		return;
 	ep->media_type = feed_attr(enc, "type");
-	ep->media_length = link_length(enc);
+	ep->media_length = feed_attr_length(enc, "length");
 }
 
 /* Adds every author/name under parent to f->authors; returns the first. */
@@ -137,9 +112,9 @@ static void atom_entry(const xmlNode *entry, const char *base, struct episode *e
 	feed_take(&ep->description, child_text(entry, "summary"));
 	ep->guid = feed_child_text(entry, FEED_NS_ATOM, "id");
 	ep->link = feed_attr_url(find_link(entry, "alternate"), "href", base);
-	ep->published = child_date(entry, "published");
+	ep->published = feed_child_date(entry, FEED_NS_ATOM, "published");
 	if (!ep->published)
-		ep->published = child_date(entry, "updated");
+		ep->published = feed_child_date(entry, FEED_NS_ATOM, "updated");
 	ep->author = atom_authors(entry, NULL);
 	atom_media(entry, base, ep);
 	feed_ext_episode(entry, base, ep);
@@ -162,7 +137,7 @@ static void atom_feed(const xmlNode *root, const char *base, struct feed *f)
 		f->image_url = feed_resolve_url(base, rel);
 		free(rel);
 	}
-	f->last_updated = child_date(root, "updated");
+	f->last_updated = feed_child_date(root, FEED_NS_ATOM, "updated");
 	f->author = atom_authors(root, f);
 	feed_ext_channel(root, base, f);
 }

@@ -11,15 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-static time_t child_date(const xmlNode *parent, const char *ns, const char *name)
-{
-	char *s = feed_child_text(parent, ns, name);
-	time_t t = s ? feed_parse_date(s) : -1;
-
-	free(s);
-	return t;
-}
-
 /* The podcastindex spec: role is case-insensitive and defaults to "host". */
 static enum person_role person_role(const char *role)
 {
@@ -160,10 +151,8 @@ void feed_ext_episode(const xmlNode *item, const char *base, struct episode *ep)
 			  feed_child(item, FEED_NS_ITUNES, "image"), "href", base));
 	feed_take(&ep->chapters_url, feed_attr_url(
 			  feed_child(item, FEED_NS_PODCAST, "chapters"), "url", base));
-	if (ep->published <= 0)
-		ep->published = child_date(item, FEED_NS_DC, "date");
-	if (ep->published < 0)
-		ep->published = 0;
+	if (!ep->published)
+		ep->published = feed_child_date(item, FEED_NS_DC, "date");
 	if (ep->duration_seconds < 0 &&
 	    (s = feed_child_text(item, FEED_NS_ITUNES, "duration"))) {
 		ep->duration_seconds = feed_parse_duration(s);
@@ -187,10 +176,8 @@ void feed_ext_channel(const xmlNode *chan, const char *base, struct feed *f)
 	feed_take(&f->image_url, feed_attr_url(
 			  feed_child(chan, FEED_NS_ITUNES, "image"), "href", base));
 	feed_take(&f->language, feed_child_text(chan, FEED_NS_DC, "language"));
-	if (f->last_updated <= 0)
-		f->last_updated = child_date(chan, FEED_NS_DC, "date");
-	if (f->last_updated < 0)
-		f->last_updated = 0;
+	if (!f->last_updated)
+		f->last_updated = feed_child_date(chan, FEED_NS_DC, "date");
 	if (f->author)
 		feed_add_author(f, pc_strdup(f->author));
 	if (f->owner_name)

@@ -36,6 +36,10 @@ char *feed_child_text(const xmlNode *parent, const char *ns, const char *name);
 char *feed_attr(const xmlNode *n, const char *name);
 /* Attribute value resolved against base; NULL when absent/empty. */
 char *feed_attr_url(const xmlNode *n, const char *name, const char *base);
+/* Date in the first matching child as UTC; 0 when absent or unparseable. */
+time_t feed_child_date(const xmlNode *parent, const char *ns, const char *name);
+/* A byte count attribute; -1 when absent, invalid or <= 0 ("unknown" in feeds). */
+long long feed_attr_length(const xmlNode *n, const char *name);
 /* Stores v in *dst unless *dst is already set (first value wins); takes v. */
 void feed_take(char **dst, char *v);
 /* Adds name to the feed's author list unless NULL or already there; takes name. */

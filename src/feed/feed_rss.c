@@ -14,19 +14,9 @@
  */
 #include "feed/feed_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static time_t child_date(const xmlNode *parent, const char *name)
-{
-	char *s = feed_child_text(parent, FEED_NS_RSS, name);
-	time_t t = s ? feed_parse_date(s) : -1;
-
-	free(s);
-	return t > 0 ? t : 0;
-}
 
 static char *child_url(const xmlNode *parent, const char *ns, const char *name,
 		       const char *base)
@@ -38,27 +28,11 @@ static char *child_url(const xmlNode *parent, const char *ns, const char *name,
 	return url;
 }
 
-/* Lengths of 0 or less are how many feeds say "unknown". */
-static long long parse_length(const xmlNode *n)
-{
-	char *s = feed_attr(n, "length"), *end;
-	long long v = -1;
-
-	if (s) {
-		errno = 0;
-		v = strtoll(s, &end, 10);
-		if (errno || end == s || *end || v <= 0)
-			v = -1;
-	}
-	free(s);
-	return v;
-}
-
 static void set_media(struct episode *ep, const xmlNode *n, const char *base)
 {
 	ep->media_url = feed_attr_url(n, "url", base);
 	ep->media_type = feed_attr(n, "type");
-	ep->media_length = ep->media_url ? parse_length(n) : -1;
+	ep->media_length = ep->media_url ? feed_attr_length(n, "length") : -1;
 	if (!ep->media_url) {
 		free(ep->media_type);
 		ep->media_type = NULL;
@@ -111,7 +85,7 @@ static void rss_item(const xmlNode *item, const char *base, struct episode *ep)
 		  feed_desc_text(feed_child(item, FEED_NS_RSS, "description")));
 	ep->guid = feed_child_text(item, FEED_NS_RSS, "guid");
 	ep->link = child_url(item, FEED_NS_RSS, "link", base);
-	ep->published = child_date(item, "pubDate");
+	ep->published = feed_child_date(item, FEED_NS_RSS, "pubDate");
 	rss_media(item, base, ep);
 	feed_ext_episode(item, base, ep);
 	feed_take(&ep->author, feed_clean_author(
@@ -131,9 +105,9 @@ static void rss_channel(const xmlNode *chan, const char *base, struct feed *f)
 	f->image_url = feed_attr_url(feed_child(chan, FEED_NS_ITUNES, "image"),
 				     "href", base);
 	feed_take(&f->image_url, child_url(image, FEED_NS_RSS, "url", base));
-	f->last_updated = child_date(chan, "lastBuildDate");
+	f->last_updated = feed_child_date(chan, FEED_NS_RSS, "lastBuildDate");
 	if (!f->last_updated)
-		f->last_updated = child_date(chan, "pubDate");
+		f->last_updated = feed_child_date(chan, FEED_NS_RSS, "pubDate");
 	feed_ext_channel(chan, base, f);
 	feed_add_author(f, feed_clean_author(
 				feed_child_text(chan, FEED_NS_RSS, "managingEditor")));

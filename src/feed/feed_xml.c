@@ -1,6 +1,8 @@
 /* feed_xml.c - small accessors over libxml2 trees; see feed_internal.h. */
 #include "feed/feed_internal.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -95,6 +97,30 @@ char *feed_attr_url(const xmlNode *n, const char *name, const char *base)
 	url = feed_resolve_url(base, ref);
 	free(ref);
 	return url;
+}
+
+time_t feed_child_date(const xmlNode *parent, const char *ns, const char *name)
+{
+	char *s = feed_child_text(parent, ns, name);
+	time_t t = s ? feed_parse_date(s) : -1;
+
+	free(s);
+	return t > 0 ? t : 0;
+}
+
+long long feed_attr_length(const xmlNode *n, const char *name)
+{
+	char *s = feed_attr(n, name), *end;
+	long long v = -1;
+
+	if (s) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno || end == s || *end || v <= 0)
+			v = -1;
+	}
+	free(s);
+	return v;
 }
 
 void feed_take(char **dst, char *v)
