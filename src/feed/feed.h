@@ -9,7 +9,16 @@
  *
  * Ownership: feed_parse() fills a struct feed that owns every string and
  * array in it; feed_release() frees them all.  Strings that the feed lacks
- * are NULL (never "").  Episodes keep the feed's order.
+ * are NULL (never "").  Episodes keep the feed's order, duplicates (same
+ * guid) included.  Namespaced elements are matched by namespace URI, never
+ * by prefix.  Which element wins when several carry the same field is
+ * listed at the top of feed_rss.c and feed_atom.c (e.g. description:
+ * content:encoded, then description, then itunes:summary).
+ *
+ * Threads: feed_parse() and the helpers below may run in several threads
+ * at once; each parse has its own libxml2 context and error handler.
+ * libxml2 is initialised on first use (pthread_once); a program may call
+ * feed_global_init() early from its main thread to do it up front.
  *
  *	struct feed f = FEED_INIT;
  *	if (feed_parse(bytes, len, final_url, &f, &err) < 0)
@@ -26,7 +35,10 @@
 
 #include <time.h>
 
-/* A <podcast:transcript> (or any *transcript element with url/href). */
+/*
+ * A <podcast:transcript>, or any element whose local name ends in
+ * "transcript" and carries a url or href attribute; one per URL.
+ */
 struct transcript_ref {
 	char *url;        /* absolute, resolved against the feed's final URL */
 	char *type;       /* declared MIME type, e.g. "text/vtt"; may be NULL */
@@ -36,7 +48,8 @@ struct transcript_ref {
 
 enum person_role { PERSON_HOST, PERSON_GUEST, PERSON_OTHER };
 
-/* A <podcast:person>. */
+/* A <podcast:person>; role is "host" when the attribute is absent (as the
+ * podcastindex spec says); "co-host" and "guest host" count as hosts. */
 struct person {
 	char *name;
 	enum person_role role;
@@ -55,7 +68,7 @@ struct episode {
 	char *author;             /* itunes:author / dc:creator / atom author */
 	char *media_url;          /* enclosure (absolute) */
 	char *media_type;
-	long long media_length;   /* -1 when unknown */
+	long long media_length;   /* -1 when unknown (absent, 0 or invalid) */
 	char *chapters_url;       /* podcast:chapters */
 	struct transcript_ref *transcripts;
 	size_t nr_transcripts;
@@ -68,8 +81,8 @@ struct feed {
 	char *description;
 	char *language;
 	char *link;
-	char *image_url;
-	char *author;             /* itunes:author (channel) */
+	char *image_url;          /* itunes:image, image/url; atom logo, icon */
+	char *author;             /* itunes:author (channel); atom: first author */
 	char *owner_name;         /* itunes:owner/itunes:name */
 	time_t last_updated;      /* lastBuildDate / pubDate / atom updated; 0 unknown */
 	struct strlist authors;   /* every author-ish name, deduplicated */
@@ -82,24 +95,47 @@ struct feed {
 
 #define FEED_INIT { 0 }
 
+/* Initialises libxml2 once (thread-safe, idempotent); optional, see above. */
+void feed_global_init(void);
+
 /*
  * Parses len bytes of XML.  base_url is the URL the bytes finally came from
- * (after redirects) and resolves relative links.  On failure returns a
- * negative PC_E* code with err set ("not an RSS or Atom document (root
- * element <html>)", "hostile XML: DOCTYPE declares entities", "XML error at
- * line 12: ..."); f is then left empty.
+ * (after redirects; http(s)://, file:// or a plain path) and resolves
+ * relative links; NULL keeps links as written.  f must be FEED_INIT.
+ * Returns 0, or a negative code with one sentence appended to err (the
+ * caller names the feed) and f untouched:
+ *   -PC_EPARSE    "empty document (0 bytes)",
+ *                 "not an RSS or Atom document (root element <html>)",
+ *                 "XML error at line 12: <libxml2's message>",
+ *                 "RSS document without a <channel> element"
+ *   -PC_EHOSTILE  "hostile XML: the DOCTYPE declares entities (...)"
+ *   -PC_ETOOBIG   len beyond what libxml2 accepts (2 GiB); callers cap
+ *                 feed sizes far below that.
+ * A feed with no items is valid (nr_episodes == 0).
  */
 int feed_parse(const char *xml, size_t len, const char *base_url,
 	       struct feed *f, struct sbuf *err);
+/* Frees everything f owns and leaves it equal to FEED_INIT. */
 void feed_release(struct feed *f);
 
-/* Resolves ref against base (RFC 3986); returns a new string (caller frees). */
+/*
+ * Resolves ref against base (RFC 3986; file:// bases work).  Surrounding
+ * whitespace is dropped; spaces and raw UTF-8 are percent-encoded; a ref
+ * that cannot be resolved is returned as written.  Returns a new string
+ * (caller frees), or NULL when ref is NULL or blank.  base NULL or "" gives
+ * ref back.
+ */
 char *feed_resolve_url(const char *base, const char *ref);
 /* RFC 822 / RFC 2822 / ISO 8601 dates -> UTC time_t; -1 when unparseable. */
 time_t feed_parse_date(const char *s);
 /* "3600", "1:00:00", "60:00" -> seconds; -1 when unparseable. */
 long feed_parse_duration(const char *s);
-/* HTML fragment -> plain text: tags dropped, entities decoded, whitespace collapsed. */
+/*
+ * HTML fragment -> plain text: tags dropped, entities decoded, block
+ * elements and <br> turned into line breaks, other whitespace collapsed to
+ * single spaces, trimmed.  Returns a new string (caller frees), or NULL
+ * when no text is left.
+ */
 char *feed_html_to_text(const char *html);
 
 #endif

@@ -1,0 +1,315 @@
+/*
+ * feed.c - feed_parse(): the safe XML front door, and feed_release().
+ *
+ * The document is parsed into a tree with libxml2's SAX2 builder, with three
+ * hooks of our own on the parser context (never global, so parses in several
+ * threads do not interfere):
+ *   - entity declarations stop the parser at once and mark the document
+ *     hostile, so neither an entity bomb nor an external entity is ever
+ *     expanded or read (defusedxml's rule: a DOCTYPE may not declare any);
+ *   - the external subset is never loaded;
+ *   - errors go to a handler that keeps the first one for err, so libxml2
+ *     prints nothing.
+ * The tree is then handed to feed_rss.c or feed_atom.c by its root element.
+ * We drive xmlParseDocument() ourselves rather than xmlReadMemory() so that
+ * the partial tree of a broken document survives: a web page that is not
+ * well-formed XML is still reported by its root element (<html>), not by
+ * whatever XML rule it broke first.
+ */
+#include "feed/feed_internal.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+
+#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
+		     XML_PARSE_NOCDATA)
+#define XML_MSG_MAX 512
+
+struct parse_state {
+	bool hostile;
+	bool have_error;
+	int line;
+	struct sbuf msg;      /* the first error libxml2 reported */
+};
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_libxml(void)
+{
+	xmlInitParser();
+}
+
+void feed_global_init(void)
+{
+	pthread_once(&init_once, init_libxml);
+}
+
+static void on_xml_error(void *data, xmlError *e)
+{
+	xmlParserCtxt *ctxt = data;
+	struct parse_state *st = ctxt ? ctxt->_private : NULL;
+
+	if (!st || !e || e->level < XML_ERR_ERROR || st->have_error)
+		return;
+	st->have_error = true;
+	st->line = e->line;
+	sbuf_adds(&st->msg, e->message ? e->message : "unknown error");
+	sbuf_trim(&st->msg);
+}
+
+static void refuse_entity(xmlParserCtxt *ctxt)
+{
+	struct parse_state *st = ctxt->_private;
+
+	st->hostile = true;
+	xmlStopParser(ctxt);
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name PC_UNUSED, int type PC_UNUSED,
+			   const xmlChar *public_id PC_UNUSED,
+			   const xmlChar *system_id PC_UNUSED, xmlChar *content PC_UNUSED)
+{
+	refuse_entity(ctx);
+}
+
+static void on_unparsed_entity_decl(void *ctx, const xmlChar *name PC_UNUSED,
+				    const xmlChar *public_id PC_UNUSED,
+				    const xmlChar *system_id PC_UNUSED,
+				    const xmlChar *notation PC_UNUSED)
+{
+	refuse_entity(ctx);
+}
+
+static void on_external_subset(void *ctx PC_UNUSED, const xmlChar *name PC_UNUSED,
+			       const xmlChar *external_id PC_UNUSED,
+			       const xmlChar *system_id PC_UNUSED)
+{
+	/* Never load an external DTD. */
+}
+
+static xmlParserInput *on_resolve_entity(void *ctx PC_UNUSED,
+					 const xmlChar *public_id PC_UNUSED,
+					 const xmlChar *system_id PC_UNUSED)
+{
+	return NULL;
+}
+
+static void install_hooks(xmlParserCtxt *ctxt, struct parse_state *st)
+{
+	ctxt->_private = st;
+	ctxt->sax->serror = on_xml_error;
+	ctxt->sax->entityDecl = on_entity_decl;
+	ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
+	ctxt->sax->externalSubset = on_external_subset;
+	ctxt->sax->resolveEntity = on_resolve_entity;
+}
+
+/*
+ * Returns the tree, possibly partial when the document is not well-formed
+ * (*well_formed tells), or NULL when not even a root element was read.
+ * Errors raised outside the context (encoding conversion) reach libxml2's
+ * per-thread structured handler, so it is pointed at us for the duration.
+ */
+static xmlDoc *parse_xml(const char *xml, size_t len, struct parse_state *st,
+			 bool *well_formed)
+{
+	xmlStructuredErrorFunc old_fn = xmlStructuredError;
+	void *old_ctx = xmlStructuredErrorContext;
+	xmlParserCtxt *ctxt = xmlCreateMemoryParserCtxt(xml, (int)len);
+	xmlDoc *doc;
+
+	*well_formed = false;
+	if (!ctxt)
+		return NULL;
+	xmlCtxtUseOptions(ctxt, XML_OPTIONS);
+	install_hooks(ctxt, st);
+	xmlSetStructuredErrorFunc(ctxt, on_xml_error);
+	xmlParseDocument(ctxt);
+	xmlSetStructuredErrorFunc(old_ctx, old_fn);
+	doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	*well_formed = ctxt->wellFormed && !st->hostile;
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+enum feed_kind { KIND_NONE, KIND_RSS, KIND_ATOM };
+
+static enum feed_kind feed_kind(const xmlNode *root)
+{
+	if (feed_is(root, FEED_NS_RSS, "rss") || feed_is(root, FEED_NS_RDF, "RDF"))
+		return KIND_RSS;
+	if (feed_is(root, FEED_NS_ATOM, "feed"))
+		return KIND_ATOM;
+	return KIND_NONE;
+}
+
+/*
+ * Names the root as written; the namespace only when it is what disqualifies
+ * a feed-looking root (<feed> outside the Atom namespace).
+ */
+static void not_a_feed(const xmlNode *root, struct sbuf *err)
+{
+	const char *name = (const char *)root->name;
+	const char *prefix = root->ns && root->ns->prefix ? (const char *)root->ns->prefix : NULL;
+	bool feedish = !strcmp(name, "rss") || !strcmp(name, "feed") || !strcmp(name, "RDF");
+
+	sbuf_addf(err, "not an RSS or Atom document (root element <%s%s%s>",
+		  prefix ? prefix : "", prefix ? ":" : "", name);
+	if (feedish)
+		sbuf_addf(err, " in namespace '%s'", root->ns ? (const char *)root->ns->href : "");
+	sbuf_addch(err, ')');
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Web pages that are not even well-formed enough to yield a root element. */
+static bool looks_like_html(const char *xml, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && !memcmp(xml, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < len && is_space(xml[i]))
+		i++;
+	return (len - i >= 14 && !strncasecmp(xml + i, "<!doctype html", 14)) ||
+	       (len - i >= 5 && !strncasecmp(xml + i, "<html", 5));
+}
+
+static bool only_whitespace(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!is_space(s[i]))
+			return false;
+	return true;
+}
+
+static int check_input(const char *xml, size_t len, struct sbuf *err)
+{
+	if (!xml || !len) {
+		sbuf_addf(err, "empty document (0 bytes)");
+		return -PC_EPARSE;
+	}
+	if (only_whitespace(xml, len)) {
+		sbuf_addf(err, "empty document (%zu bytes of whitespace)", len);
+		return -PC_EPARSE;
+	}
+	if (len > INT_MAX) {
+		sbuf_addf(err, "document too large for the XML parser (%zu bytes)", len);
+		return -PC_ETOOBIG;
+	}
+	return 0;
+}
+
+/* Decides what a parse that produced doc (maybe NULL) amounts to. */
+static int judge(xmlDoc *doc, bool well_formed, const struct parse_state *st,
+		 const char *xml, size_t len, struct sbuf *err)
+{
+	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+	if (st->hostile) {
+		sbuf_addf(err, "hostile XML: the DOCTYPE declares entities "
+			  "(external entities and entity expansion are refused)");
+		return -PC_EHOSTILE;
+	}
+	if (root && feed_kind(root) == KIND_NONE) {
+		not_a_feed(root, err);
+		return -PC_EPARSE;
+	}
+	if (!root && looks_like_html(xml, len)) {
+		sbuf_addf(err, "not an RSS or Atom document (root element <html>)");
+		return -PC_EPARSE;
+	}
+	if (st->have_error && (!well_formed || !root)) {
+		sbuf_addf(err, "XML error at line %d: %s", st->line, st->msg.buf);
+		return -PC_EPARSE;
+	}
+	if (!well_formed || !root) {
+		sbuf_addf(err, "XML error: the document has no root element");
+		return -PC_EPARSE;
+	}
+	return 0;
+}
+
+int feed_parse(const char *xml, size_t len, const char *base_url,
+	       struct feed *f, struct sbuf *err)
+{
+	struct parse_state st = { .msg = SBUF_INIT(XML_MSG_MAX) };
+	struct feed tmp = FEED_INIT;
+	bool well_formed;
+	xmlDoc *doc;
+	int ret = check_input(xml, len, err);
+
+	if (ret < 0)
+		return ret;
+	feed_global_init();
+	doc = parse_xml(xml, len, &st, &well_formed);
+	ret = judge(doc, well_formed, &st, xml, len, err);
+	if (!ret && feed_kind(xmlDocGetRootElement(doc)) == KIND_ATOM)
+		ret = feed_atom_fill(xmlDocGetRootElement(doc), base_url, &tmp);
+	else if (!ret)
+		ret = feed_rss_fill(xmlDocGetRootElement(doc), base_url, &tmp, err);
+	xmlFreeDoc(doc);
+	sbuf_release(&st.msg);
+	if (ret < 0)
+		feed_release(&tmp);
+	else
+		*f = tmp;
+	return ret;
+}
+
+static void episode_release(struct episode *ep)
+{
+	free(ep->title);
+	free(ep->description);
+	free(ep->guid);
+	free(ep->link);
+	free(ep->image_url);
+	free(ep->author);
+	free(ep->media_url);
+	free(ep->media_type);
+	free(ep->chapters_url);
+	for (size_t i = 0; i < ep->nr_transcripts; i++) {
+		free(ep->transcripts[i].url);
+		free(ep->transcripts[i].type);
+		free(ep->transcripts[i].language);
+		free(ep->transcripts[i].rel);
+	}
+	free(ep->transcripts);
+	for (size_t i = 0; i < ep->nr_persons; i++) {
+		free(ep->persons[i].name);
+		free(ep->persons[i].href);
+	}
+	free(ep->persons);
+}
+
+void feed_release(struct feed *f)
+{
+	for (size_t i = 0; i < f->nr_episodes; i++)
+		episode_release(&f->episodes[i]);
+	free(f->episodes);
+	for (size_t i = 0; i < f->nr_persons; i++) {
+		free(f->persons[i].name);
+		free(f->persons[i].href);
+	}
+	free(f->persons);
+	free(f->title);
+	free(f->description);
+	free(f->language);
+	free(f->link);
+	free(f->image_url);
+	free(f->author);
+	free(f->owner_name);
+	strlist_release(&f->authors);
+	memset(f, 0, sizeof(*f));
+}
