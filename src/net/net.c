@@ -16,6 +16,7 @@
  */
 #include "net/net.h"
 
+#include "log/log.h"
 #include "util/timeutil.h"
 
 #include <curl/curl.h>
@@ -671,8 +672,12 @@ static void after_failure(struct net *net, struct xfer *x, int code, enum outcom
 		x->restarted = true;
 		schedule(net, x, 0);
 	} else if (out == OUT_RETRY) {
+		long delay;
+
 		x->failures++;
-		schedule(net, x, retry_delay_ms(net, x));
+		delay = retry_delay_ms(net, x);
+		log_debug("net", "%s; retrying in %ld ms", x->res.err.buf, delay);
+		schedule(net, x, delay);
 	} else {
 		if (x->res.attempts > 1)
 			sbuf_addf(&x->res.err, " (gave up after %d attempts)", x->res.attempts);

@@ -76,7 +76,8 @@ struct net_result {
 	long http_status;       /* last HTTP status; 0 for file:// or no response */
 	char *final_url;        /* URL after redirects (never NULL once finished) */
 	char *content_type;     /* Content-Type of the final response, or NULL */
-	struct sbuf body;       /* memory requests: the body, capped at max_bytes */
+	struct sbuf body;       /* memory requests: the body (capped at max_bytes);
+	                           emptied when the request failed */
 	long long bytes;        /* body bytes: in body, or the final file's size */
 	int attempts;           /* requests made, retries included */
 	struct sbuf err;        /* the failure, naming the URL; empty on success */
@@ -91,7 +92,8 @@ typedef void (*net_done_fn)(struct net *net, struct net_result *res, void *udata
 
 struct net_request {
 	const char *url;        /* http://, https:// or file://; copied */
-	const char *dest_path;  /* NULL = into memory, else the final file; copied */
+	const char *dest_path;  /* NULL = into memory, else the final file, in an
+	                           existing directory; copied */
 	size_t max_bytes;       /* size cap; 0 = NET_DEFAULT_MAX_MEMORY / _FILE */
 	net_done_fn done;       /* may be NULL */
 	void *udata;

@@ -38,6 +38,8 @@
  *
  * Other methods and API endpoints are served by the route table below
  * (search for "ROUTES"); misbehaviour parameters apply to routes as well.
+ * Built in: POST /echo replies with the request body, GET /headers with the
+ * request headers ("Name: value" a line).
  */
 #include "util/fs.h"
 #include "util/sbuf.h"
@@ -206,12 +208,29 @@ static void route_echo(struct route_ctx *c, struct reply *r)
 	sbuf_add(&r->body, c->body, c->body_len);
 }
 
+static enum MHD_Result add_header_line(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	(void)kind;
+	sbuf_addf(cls, "%s: %s\n", key, value ? value : "");
+	return MHD_YES;
+}
+
+/* GET /headers: replies with the request headers, "Name: value" a line. */
+static void route_headers(struct route_ctx *c, struct reply *r)
+{
+	r->status = 200;
+	snprintf(r->content_type, sizeof(r->content_type), "text/plain");
+	MHD_get_connection_values(c->con, MHD_HEADER_KIND, add_header_line, &r->body);
+}
+
 static const struct route {
 	const char *method;
 	const char *path;
 	void (*fn)(struct route_ctx *c, struct reply *r);
 } routes[] = {
 	{ "POST", "/echo", route_echo },
+	{ "GET", "/headers", route_headers },
 	/* { "POST", "/v1/audio/transcriptions", route_transcriptions }, */
 	/* { "POST", "/v1/chat/completions", route_chat }, */
 };

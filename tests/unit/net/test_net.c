@@ -342,6 +342,66 @@ static void gzip_is_decoded_and_capped_after_decoding(void **state)
 	net_result_release(&res);
 }
 
+static void user_agent_default_and_custom(void **state)
+{
+	struct net_options o = test_opts();
+	struct net_result res;
+
+	(void)state;
+	assert_int_equal(fetch("/headers", 8192, o, &res), 0);
+	assert_non_null(strstr(res.body.buf, "User-Agent: podcast_scraper/" PC_VERSION "\n"));
+	net_result_release(&res);
+	o.user_agent = "tester/1.0";
+	assert_int_equal(fetch("/headers", 8192, o, &res), 0);
+	assert_non_null(strstr(res.body.buf, "User-Agent: tester/1.0\n"));
+	net_result_release(&res);
+}
+
+static void count_done(struct net *net, struct net_result *res, void *udata)
+{
+	(void)net;
+	assert_int_equal(res->code, 0);
+	(*(int *)udata)++;
+}
+
+/* Runs n requests for target; returns the seconds it took. */
+static double run_many(struct net_options o, const char *target, int n)
+{
+	struct net *net = net_new(&o);
+	char *u = url(target);
+	struct net_request req = { u, NULL, 4096, count_done, NULL };
+	double t0 = time_mono();
+	int done = 0, i;
+
+	req.udata = &done;
+	for (i = 0; i < n; i++)
+		net_add(net, &req);
+	assert_int_equal(net_run(net), 0);
+	assert_int_equal(done, n);
+	net_free(net);
+	free(u);
+	return time_mono() - t0;
+}
+
+static void workers_bound_parallel_transfers(void **state)
+{
+	struct net_options o = test_opts();
+
+	(void)state;
+	/* 4 replies of 400 ms through 2 slots cannot take less than 2 rounds */
+	o.workers = 2;
+	assert_true(run_many(o, "/small.txt?delay_ms=400&w=2", 4) >= 0.78);
+}
+
+static void delay_ms_spaces_request_starts(void **state)
+{
+	struct net_options o = test_opts();
+
+	(void)state;
+	o.delay_ms = 200;
+	assert_true(run_many(o, "/small.txt?polite=1", 4) >= 0.58);
+}
+
 /* ---- file downloads ---- */
 
 static char *out_path(const char *name)
@@ -582,6 +642,9 @@ int main(void)
 		cmocka_unit_test(retry_after_is_honoured),
 		cmocka_unit_test(memory_cap_from_content_length),
 		cmocka_unit_test(gzip_is_decoded_and_capped_after_decoding),
+		cmocka_unit_test(user_agent_default_and_custom),
+		cmocka_unit_test(workers_bound_parallel_transfers),
+		cmocka_unit_test(delay_ms_spaces_request_starts),
 		cmocka_unit_test(file_cap_leaves_nothing),
 		cmocka_unit_test(dropped_download_resumes_with_range),
 		cmocka_unit_test(leftover_part_is_resumed),
