@@ -1,0 +1,151 @@
+/*
+ * net.h - parallel HTTP(S) and file:// transfers on one libcurl multi loop.
+ *
+ * Purpose: every byte the program fetches (feeds, transcripts, media) goes
+ * through here, so retries, politeness, size caps and resumable downloads
+ * behave the same everywhere.
+ *
+ * Model: a struct net owns one curl multi handle and a queue of requests.
+ * At most `workers` transfers run at once; connections are kept in the
+ * multi handle's cache and reused between transfers to the same host.
+ * Redirects are followed (http/https only; a redirect can never lead to a
+ * file:// URL) and the final URL is recorded.  TLS peers are verified.
+ *
+ * Retries: connection errors, stalls, HTTP 408, 429 and 5xx are retried up
+ * to `retries` times with exponential backoff and jitter
+ * (backoff_base_ms * 2^(n-1), half of it random, at most NET_BACKOFF_MAX_MS).
+ * A Retry-After header (seconds or HTTP date) replaces the backoff, capped
+ * at NET_RETRY_AFTER_MAX_S.  Other failures (404, too many redirects, a size
+ * cap, a local write error) are final at once.
+ *
+ * Timeouts: `timeout_s` bounds connecting and any stall (no byte for
+ * timeout_s seconds); there is no total deadline, so a slow but moving
+ * download of a large file is never killed.
+ *
+ * Memory requests (dest_path NULL) collect the body in res->body, an sbuf
+ * capped at max_bytes; they accept gzip/deflate.  File requests stream into
+ * "<dest_path>.part" and rename it to dest_path only when the body is
+ * complete (and matches Content-Length when the server sent one).  An
+ * existing .part, from an earlier attempt or an earlier run, is resumed with
+ * a Range request; a server that ignores Range gets the .part truncated and
+ * the download restarted from zero.  File requests ask for the identity
+ * encoding, since byte ranges of a compressed stream cannot be resumed.
+ * Both kinds fail with -PC_ETOOBIG ("larger than N bytes") past max_bytes,
+ * checked against Content-Length before the body when it is known.
+ *
+ * Errors: res->code is 0 or a negative PC_E* code; res->err then holds one
+ * sentence naming the request, e.g. "GET https://x/feed.xml: HTTP 404 Not
+ * Found".  Nothing is printed; libcurl's messages go to an error buffer.
+ *
+ * Calling sequence:
+ *	net_global_init();                    // once, before any thread starts
+ *	struct net *net = net_new(&opts);
+ *	net_add(net, &req);                   // any number, also from callbacks
+ *	net_run(net);                         // or loop on net_step()
+ *	net_free(net);
+ *	net_global_cleanup();                 // once, at exit
+ * A struct net is used from one thread.  net_request_stop() may be called
+ * from a signal handler.
+ */
+#ifndef NET_H
+#define NET_H
+
+#include "util/pc.h"
+#include "util/sbuf.h"
+
+#define NET_BACKOFF_MAX_MS 30000L
+#define NET_RETRY_AFTER_MAX_S 60L
+/* Caps used when a request leaves max_bytes at 0. */
+#define NET_DEFAULT_MAX_MEMORY ((size_t)64 << 20)
+#define NET_DEFAULT_MAX_FILE ((size_t)4 << 30)
+
+struct net;
+
+/* Zero fields take the defaults given in brackets. */
+struct net_options {
+	int workers;            /* parallel transfers [8] */
+	long timeout_s;         /* connect and stall timeout [20] */
+	int retries;            /* extra attempts after the first [5]; <0 for none */
+	long delay_ms;          /* least time between starting two requests [0] */
+	const char *user_agent; /* ["podcast_scraper/" PC_VERSION]; copied */
+	long backoff_base_ms;   /* first retry delay before jitter [500] */
+};
+
+struct net_result {
+	int code;               /* 0 or -PC_E* (ENET, EHTTP, ETOOBIG, ETIMEOUT, ENOTFOUND, EINTR) */
+	long http_status;       /* last HTTP status; 0 for file:// or no response */
+	char *final_url;        /* URL after redirects (never NULL once finished) */
+	char *content_type;     /* Content-Type of the final response, or NULL */
+	struct sbuf body;       /* memory requests: the body (capped at max_bytes);
+	                           emptied when the request failed */
+	long long bytes;        /* body bytes: in body, or the final file's size */
+	int attempts;           /* requests made, retries included */
+	struct sbuf err;        /* the failure, naming the URL; empty on success */
+};
+
+/*
+ * Called once per request when it finished, failed for good or was stopped.
+ * res is owned by net and valid only during the call; take what you need
+ * with net_result_move() or by detaching its buffers.
+ */
+typedef void (*net_done_fn)(struct net *net, struct net_result *res, void *udata);
+
+struct net_request {
+	const char *url;        /* http://, https:// or file://; copied */
+	const char *dest_path;  /* NULL = into memory, else the final file, in an
+	                           existing directory; copied */
+	size_t max_bytes;       /* size cap; 0 = NET_DEFAULT_MAX_MEMORY / _FILE */
+	net_done_fn done;       /* may be NULL */
+	void *udata;
+};
+
+struct net_stats {
+	long long bytes;        /* body bytes received, all attempts */
+	long requests;          /* requests started, retries included */
+	long retries;           /* of those, retries */
+	long failed;            /* requests that finished with an error */
+	long connections;       /* new connections opened (the rest were reused) */
+};
+
+/* Calls curl_global_init once; returns 0 or -PC_EFAIL.  Not thread-safe. */
+int net_global_init(void);
+void net_global_cleanup(void);
+
+/* A new loop with options o (copied).  Free with net_free(). */
+struct net *net_new(const struct net_options *o);
+/* Queues req (its strings are copied); it starts when a worker slot is free. */
+void net_add(struct net *net, const struct net_request *req);
+/*
+ * One turn of the loop: starts what may start, waits at most timeout_ms for
+ * activity, runs callbacks of finished requests.  Returns how many requests
+ * are still running or queued (0 = all done).
+ */
+int net_step(struct net *net, int timeout_ms);
+/* Steps until nothing is left.  Returns 0, or -PC_EINTR after a stop. */
+int net_run(struct net *net);
+/*
+ * Asks the loop to finish quickly: queued and running requests complete with
+ * -PC_EINTR (partial downloads stay as .part, to resume later).  Only sets a
+ * flag and wakes the loop, so it is safe from a signal handler.
+ */
+void net_request_stop(struct net *net);
+void net_stats(struct net *net, struct net_stats *out);
+/* Cancels whatever is left (callbacks get -PC_EINTR) and frees net. */
+void net_free(struct net *net);
+
+/*
+ * Fetches url into res->body synchronously with a private loop.  res is
+ * initialised here; release it with net_result_release().  Returns res->code.
+ */
+int net_fetch(const struct net_options *o, const char *url, size_t max_bytes,
+	      struct net_result *res);
+/* Downloads url to dest_path like a file request.  Same ownership as net_fetch. */
+int net_download(const struct net_options *o, const char *url, const char *dest_path,
+		 size_t max_bytes, struct net_result *res);
+
+/* Moves src into dst (dst is overwritten, src left empty but valid). */
+void net_result_move(struct net_result *dst, struct net_result *src);
+/* Frees what res owns and leaves it empty. */
+void net_result_release(struct net_result *res);
+
+#endif

@@ -1,0 +1,681 @@
+/*
+ * testserver - a loopback HTTP server that misbehaves on request.
+ *
+ *	testserver --root DIR [--port N] [--port-file F] [--log F] [--latency-ms N]
+ *
+ * Listens on 127.0.0.1 only (port 0, the default, picks a free one; with
+ * --port-file the chosen port is written there, atomically, once the server
+ * accepts connections).  GET and HEAD serve files under DIR, with the
+ * Content-Type taken from the extension (.xml application/rss+xml, .vtt
+ * text/vtt, .srt application/x-subrip, .json application/json, .html
+ * text/html, .txt text/plain, .mp3 audio/mpeg, .m4a audio/mp4, .ogg
+ * audio/ogg, .wav audio/wav, anything else application/octet-stream) and a
+ * single-range Range header answered with 206 (416 past the end).
+ *
+ * --log F appends one line per request, written before the reply is sent:
+ *	METHOD TARGET RANGE STATUS      e.g. "GET /a.mp3?close_after=10 bytes=10- 206"
+ * where TARGET is the request target as received and RANGE is the Range
+ * header or "-".  --latency-ms N delays every reply.  The server exits on
+ * SIGTERM or SIGINT, and when its parent process dies.
+ *
+ * Misbehaviour on request, by query parameters (they combine):
+ *	status=S          reply status S with a short text body
+ *	fail=N            the first N requests to this target fail with `status`
+ *	                  (default 500), later ones are served normally
+ *	retry_after=S     add "Retry-After: S" to the reply
+ *	delay_ms=N        wait N ms before replying
+ *	close_after=B     send B body bytes, then drop the connection; only on the
+ *	                  first request to this target unless always=1
+ *	truncate=B        announce the full Content-Length but send only B bytes
+ *	                  and drop the connection, on every request
+ *	redirect=PATH     302 with "Location: PATH" (relative, sent as given)
+ *	redirect_loop=1   302 to the very same target, forever
+ *	no_range=1        ignore Range: always 200 with the whole body
+ *	content_type=T    use T as Content-Type
+ *	gzip=1            gzip the body ("Content-Encoding: gzip"; Range ignored)
+ * "This target" means the path with its query string: every distinct URL has
+ * its own request counter, so a retry of the same URL sees the count go up.
+ *
+ * Other methods and API endpoints are served by the route table below
+ * (search for "ROUTES"); misbehaviour parameters apply to routes as well.
+ * Built in: POST /echo replies with the request body, GET /headers with the
+ * request headers ("Name: value" a line).
+ */
+#include "util/fs.h"
+#include "util/sbuf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define MAX_FILE ((size_t)512 << 20)
+#define MAX_UPLOAD ((size_t)64 << 20)
+
+static struct {
+	const char *root;
+	long port;
+	const char *port_file;
+	const char *log;
+	long latency_ms;
+} opt;
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static FILE *logf;
+
+/* Requests seen per target, for fail= and close_after=. */
+struct counter {
+	char *target;
+	long n;
+	struct counter *next;
+};
+static struct counter *counters;
+
+/* One request; MHD keeps it in *req_cls from the URI callback to completion. */
+struct req {
+	char *target;        /* "/path?query" as received */
+	bool started;        /* the first access-handler call has happened */
+	bool upload_toobig;
+	struct sbuf upload;  /* request body */
+};
+
+/* What to send back; handlers fill it in. */
+struct reply {
+	int status;
+	char content_type[128];
+	struct sbuf body;
+	size_t send_limit;   /* drop the connection after this many bytes */
+	bool ranged;         /* body is a slice; content_range says which */
+	char content_range[96];
+	char location[1024];
+	bool gzipped;
+};
+
+/* What a route handler sees of the request. */
+struct route_ctx {
+	struct MHD_Connection *con;
+	const char *method;
+	const char *path;
+	const char *body;
+	size_t body_len;
+};
+
+static long bump_counter(const char *target)
+{
+	struct counter *c;
+	long n;
+
+	pthread_mutex_lock(&lock);
+	for (c = counters; c && strcmp(c->target, target); c = c->next)
+		;
+	if (!c) {
+		c = pc_calloc(1, sizeof(*c));
+		c->target = pc_strdup(target);
+		c->next = counters;
+		counters = c;
+	}
+	n = ++c->n;
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+static void log_request(const char *method, const char *target, const char *range,
+			int status)
+{
+	if (!logf)
+		return;
+	pthread_mutex_lock(&lock);
+	fprintf(logf, "%s %s %s %d\n", method, target, range ? range : "-", status);
+	fflush(logf);
+	pthread_mutex_unlock(&lock);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (ms > 0 && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* ---- request helpers ---- */
+
+static const char *query(struct MHD_Connection *con, const char *key)
+{
+	return MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static long query_long(struct MHD_Connection *con, const char *key, long deflt)
+{
+	const char *v = query(con, key);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return deflt;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	return errno || *end || n < 0 ? deflt : n;
+}
+
+static const char *header(struct MHD_Connection *con, const char *key)
+{
+	return MHD_lookup_connection_value(con, MHD_HEADER_KIND, key);
+}
+
+static void reply_text(struct reply *r, int status, const char *text)
+{
+	r->status = status;
+	snprintf(r->content_type, sizeof(r->content_type), "text/plain");
+	sbuf_reset(&r->body);
+	sbuf_addf(&r->body, "%s\n", text);
+}
+
+/* ---- ROUTES: endpoints other than static files ----
+ *
+ * To add one, write a handler and add a line to routes[].  The handler gets
+ * the method, path, request headers (header(c->con, "Name")), query
+ * (query(c->con, "key")) and the raw body, and fills in the reply: status,
+ * content_type and body.  Example:
+ *
+ *	static void route_chat(struct route_ctx *c, struct reply *r)
+ *	{
+ *		r->status = 200;
+ *		snprintf(r->content_type, sizeof(r->content_type), "application/json");
+ *		sbuf_adds(&r->body, "{\"choices\":[...]}");
+ *	}
+ *	...	{ "POST", "/v1/chat/completions", route_chat },
+ */
+
+/* POST /echo: replies with the request body and its Content-Type. */
+static void route_echo(struct route_ctx *c, struct reply *r)
+{
+	const char *ct = header(c->con, MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	r->status = 200;
+	snprintf(r->content_type, sizeof(r->content_type), "%s",
+		 ct ? ct : "application/octet-stream");
+	sbuf_add(&r->body, c->body, c->body_len);
+}
+
+static enum MHD_Result add_header_line(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	(void)kind;
+	sbuf_addf(cls, "%s: %s\n", key, value ? value : "");
+	return MHD_YES;
+}
+
+/* GET /headers: replies with the request headers, "Name: value" a line. */
+static void route_headers(struct route_ctx *c, struct reply *r)
+{
+	r->status = 200;
+	snprintf(r->content_type, sizeof(r->content_type), "text/plain");
+	MHD_get_connection_values(c->con, MHD_HEADER_KIND, add_header_line, &r->body);
+}
+
+static const struct route {
+	const char *method;
+	const char *path;
+	void (*fn)(struct route_ctx *c, struct reply *r);
+} routes[] = {
+	{ "POST", "/echo", route_echo },
+	{ "GET", "/headers", route_headers },
+	/* { "POST", "/v1/audio/transcriptions", route_transcriptions }, */
+	/* { "POST", "/v1/chat/completions", route_chat }, */
+};
+
+static const struct route *find_route(const char *method, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(routes); i++)
+		if (!strcmp(routes[i].method, method) && !strcmp(routes[i].path, path))
+			return &routes[i];
+	return NULL;
+}
+
+/* ---- static files ---- */
+
+static const char *type_for(const char *path)
+{
+	static const char *const types[][2] = {
+		{ ".xml", "application/rss+xml" }, { ".vtt", "text/vtt" },
+		{ ".srt", "application/x-subrip" }, { ".json", "application/json" },
+		{ ".html", "text/html" }, { ".txt", "text/plain" },
+		{ ".mp3", "audio/mpeg" }, { ".m4a", "audio/mp4" },
+		{ ".ogg", "audio/ogg" }, { ".wav", "audio/wav" },
+	};
+	const char *dot = strrchr(path, '.');
+	size_t i;
+
+	for (i = 0; dot && i < ARRAY_SIZE(types); i++)
+		if (!strcmp(dot, types[i][0]))
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+static bool path_is_safe(const char *path)
+{
+	const char *p = path;
+
+	if (*p != '/')
+		return false;
+	while ((p = strstr(p, "..")))
+		if ((p == path || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+			return false;
+		else
+			p += 2;
+	return true;
+}
+
+/* "bytes=A-B", "bytes=A-" or "bytes=-N" against size; false if not usable. */
+static bool parse_range(const char *h, size_t size, size_t *from, size_t *to)
+{
+	unsigned long long a = 0, b = 0;
+	int n = 0;
+
+	if (!h || strncmp(h, "bytes=", 6) || strchr(h, ','))
+		return false;
+	h += 6;
+	if (*h == '-') {
+		if (sscanf(h + 1, "%llu%n", &b, &n) != 1 || h[1 + n] || !b)
+			return false;
+		*from = b >= size ? 0 : size - (size_t)b;
+		*to = size ? size - 1 : 0;
+		return true;
+	}
+	if (sscanf(h, "%llu-%n", &a, &n) != 1 || h[n - 1] != '-')
+		return false;
+	*from = (size_t)a;
+	*to = size ? size - 1 : 0;
+	if (h[n] && (sscanf(h + n, "%llu", &b) != 1 || b < a))
+		return false;
+	if (h[n] && b < *to)
+		*to = (size_t)b;
+	return true;
+}
+
+/* Cuts the body down to the requested range (206) or refuses it (416). */
+static void apply_range(struct reply *r, const char *range)
+{
+	size_t size = r->body.len, from, to;
+
+	if (!parse_range(range, size, &from, &to))
+		return;
+	if (from >= size) {
+		snprintf(r->content_range, sizeof(r->content_range), "bytes */%zu", size);
+		r->ranged = true;
+		reply_text(r, 416, "416 range not satisfiable");
+		return;
+	}
+	memmove(r->body.buf, r->body.buf + from, to - from + 1);
+	sbuf_setlen(&r->body, to - from + 1);
+	snprintf(r->content_range, sizeof(r->content_range), "bytes %zu-%zu/%zu", from, to, size);
+	r->ranged = true;
+	r->status = 206;
+}
+
+static void serve_file(struct MHD_Connection *con, const char *path, struct reply *r)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	char *file;
+	int rc;
+
+	if (!path_is_safe(path)) {
+		reply_text(r, 403, "403 forbidden");
+		return;
+	}
+	file = fs_join(opt.root, path);
+	sbuf_init(&r->body, MAX_FILE);
+	rc = fs_is_dir(file) ? -PC_ENOTFOUND : fs_read_file(file, &r->body, &err);
+	if (rc < 0) {
+		reply_text(r, rc == -ENOENT || rc == -PC_ENOTFOUND ? 404 : 500, err.buf);
+	} else {
+		r->status = 200;
+		snprintf(r->content_type, sizeof(r->content_type), "%s", type_for(path));
+		if (!query(con, "no_range") && !query(con, "gzip"))
+			apply_range(r, header(con, MHD_HTTP_HEADER_RANGE));
+	}
+	free(file);
+	sbuf_release(&err);
+}
+
+static int gzip_body(struct reply *r)
+{
+	z_stream zs;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+	int rc;
+
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	sbuf_grow(&out, deflateBound(&zs, r->body.len));
+	zs.next_in = (Bytef *)r->body.buf;
+	zs.avail_in = (uInt)r->body.len;
+	zs.next_out = (Bytef *)out.buf;
+	zs.avail_out = (uInt)(out.alloc - 1);
+	rc = deflate(&zs, Z_FINISH);
+	deflateEnd(&zs);
+	if (rc != Z_STREAM_END) {
+		sbuf_release(&out);
+		return -1;
+	}
+	sbuf_setlen(&out, zs.total_out);
+	sbuf_release(&r->body);
+	r->body = out;
+	r->gzipped = true;
+	return 0;
+}
+
+/* ---- misbehaviour ---- */
+
+/* Replies that replace the normal one: redirects and forced statuses. */
+static bool misbehave(struct MHD_Connection *con, struct req *rq, long nth, struct reply *r)
+{
+	const char *redirect = query(con, "redirect");
+	long status = query_long(con, "status", 0);
+	long fail = query_long(con, "fail", 0);
+	char text[64];
+
+	if (query(con, "redirect_loop") || redirect) {
+		r->status = 302;
+		snprintf(r->location, sizeof(r->location), "%s", redirect ? redirect : rq->target);
+		reply_text(r, 302, "302 found");
+		return true;
+	}
+	if (fail ? nth > fail : !status)
+		return false;
+	if (status < 100 || status > 599)
+		status = 500;
+	snprintf(text, sizeof(text), "%ld forced by the test", status);
+	reply_text(r, (int)status, text);
+	return true;
+}
+
+/* Body cut-offs: close_after (first request or always=1) and truncate. */
+static void apply_limits(struct MHD_Connection *con, long nth, struct reply *r)
+{
+	long close_after = query_long(con, "close_after", -1);
+	long truncate = query_long(con, "truncate", -1);
+
+	r->send_limit = r->body.len;
+	if (close_after >= 0 && (nth == 1 || query(con, "always")) &&
+	    (size_t)close_after < r->send_limit)
+		r->send_limit = (size_t)close_after;
+	if (truncate >= 0 && (size_t)truncate < r->send_limit)
+		r->send_limit = (size_t)truncate;
+}
+
+/* ---- sending ---- */
+
+struct body_state {
+	char *data;
+	size_t len;
+	size_t limit;
+};
+
+static ssize_t body_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct body_state *b = cls;
+	size_t n;
+
+	if (pos >= b->limit)
+		return b->limit < b->len ? MHD_CONTENT_READER_END_WITH_ERROR
+					 : MHD_CONTENT_READER_END_OF_STREAM;
+	n = b->limit - (size_t)pos;
+	if (n > max)
+		n = max;
+	memcpy(buf, b->data + pos, n);
+	return (ssize_t)n;
+}
+
+static void body_free(void *cls)
+{
+	struct body_state *b = cls;
+
+	free(b->data);
+	free(b);
+}
+
+static struct MHD_Response *make_response(struct MHD_Connection *con, struct reply *r)
+{
+	struct body_state *b = pc_calloc(1, sizeof(*b));
+	struct MHD_Response *resp;
+	const char *ct = query(con, "content_type");
+	const char *retry_after = query(con, "retry_after");
+
+	b->limit = r->send_limit;
+	b->data = sbuf_detach(&r->body, &b->len);
+	resp = MHD_create_response_from_callback(b->len, 16384, body_reader, b, body_free);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ct ? ct : r->content_type);
+	if (r->ranged)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, r->content_range);
+	if (r->location[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+	if (retry_after)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
+	if (r->gzipped)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (!query(con, "no_range"))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	return resp;
+}
+
+static void build_content(struct MHD_Connection *con, struct req *rq, const char *path,
+			  const char *method, struct reply *r)
+{
+	const struct route *route;
+
+	if (rq->upload_toobig) {
+		reply_text(r, 413, "413 request body too large");
+	} else if ((route = find_route(method, path))) {
+		struct route_ctx c = { con, method, path, rq->upload.buf, rq->upload.len };
+
+		route->fn(&c, r);
+	} else if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
+		serve_file(con, path, r);
+		if (r->status == 200 && query(con, "gzip") && gzip_body(r) < 0)
+			reply_text(r, 500, "500 gzip failed");
+	} else {
+		reply_text(r, 405, "405 method not allowed");
+	}
+}
+
+static void build_reply(struct MHD_Connection *con, struct req *rq, const char *path,
+			const char *method, struct reply *r)
+{
+	long nth = bump_counter(rq->target);
+
+	sleep_ms(opt.latency_ms + query_long(con, "delay_ms", 0));
+	if (!misbehave(con, rq, nth, r))
+		build_content(con, rq, path, method, r);
+	apply_limits(con, nth, r);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *con, struct req *rq, const char *path,
+			       const char *method)
+{
+	struct reply r = { .status = 500 };
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	sbuf_init(&r.body, SBUF_NOLIMIT);
+	build_reply(con, rq, path, method, &r);
+	resp = make_response(con, &r);
+	log_request(method, rq->target, header(con, MHD_HTTP_HEADER_RANGE), r.status);
+	ret = MHD_queue_response(con, (unsigned)r.status, resp);
+	MHD_destroy_response(resp);
+	sbuf_release(&r.body);
+	return ret;
+}
+
+/* ---- MHD callbacks ---- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+	struct req *rq = pc_calloc(1, sizeof(*rq));
+
+	(void)cls;
+	(void)con;
+	rq->target = pc_strdup(uri);
+	sbuf_init(&rq->upload, MAX_UPLOAD);
+	return rq;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req *rq = *req_cls;
+
+	(void)cls;
+	(void)con;
+	(void)toe;
+	if (!rq)
+		return;
+	free(rq->target);
+	sbuf_release(&rq->upload);
+	free(rq);
+	*req_cls = NULL;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_size, void **req_cls)
+{
+	struct req *rq = *req_cls;
+
+	(void)cls;
+	(void)version;
+	if (!rq->started) {
+		rq->started = true;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (sbuf_add(&rq->upload, upload_data, *upload_size) < 0)
+			rq->upload_toobig = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return respond(con, rq, url, method);
+}
+
+/* ---- main ---- */
+
+static int write_port_file(const char *path, unsigned port)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	char text[16];
+	int n = snprintf(text, sizeof(text), "%u\n", port);
+	int rc = fs_write_atomic(path, text, (size_t)n, &err);
+
+	if (rc < 0)
+		fprintf(stderr, "testserver: %s\n", err.buf);
+	sbuf_release(&err);
+	return rc;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: testserver --root DIR [--port N] [--port-file F] [--log F]"
+			" [--latency-ms N]\n");
+	exit(2);
+}
+
+static long parse_num(const char *s)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno || *end || n < 0)
+		usage();
+	return n;
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "port-file", required_argument, NULL, 'f' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "latency-ms", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': opt.root = optarg; break;
+		case 'p': opt.port = parse_num(optarg); break;
+		case 'f': opt.port_file = optarg; break;
+		case 'l': opt.log = optarg; break;
+		case 'd': opt.latency_ms = parse_num(optarg); break;
+		default: usage();
+		}
+	}
+	if (!opt.root || optind != argc || opt.port > 65535)
+		usage();
+}
+
+static struct MHD_Daemon *start_daemon(void)
+{
+	struct sockaddr_in sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)opt.port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
+				(uint16_t)opt.port, NULL, NULL, on_request, NULL,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				MHD_OPTION_CONNECTION_TIMEOUT, 60U,
+				MHD_OPTION_END);
+}
+
+int main(int argc, char **argv)
+{
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	sigset_t set;
+	int sig;
+
+	parse_args(argc, argv);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* before MHD's threads inherit it */
+	signal(SIGPIPE, SIG_IGN);
+	if (opt.log && !(logf = fopen(opt.log, "a"))) {
+		fprintf(stderr, "testserver: cannot open '%s': %s\n", opt.log, strerror(errno));
+		return 1;
+	}
+	d = start_daemon();
+	info = d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+	if (!info) {
+		fprintf(stderr, "testserver: cannot listen on 127.0.0.1:%ld\n", opt.port);
+		return 1;
+	}
+	if (opt.port_file && write_port_file(opt.port_file, info->port) < 0)
+		return 1;
+	sigwait(&set, &sig);
+	MHD_stop_daemon(d);
+	if (logf)
+		fclose(logf);
+	return 0;
+}
