@@ -113,3 +113,8 @@ out:
 	free(parent);
 	sbuf_release(&err);
 }
+
+void transcribe_submit(struct episode_job *ej)
+{
+	episode_fail(ej, "transcribe", "no transcription engine in this build");
+}
