@@ -155,6 +155,12 @@ static void try_next_transcript(struct episode_job *ej)
 		return;
 	}
 	ref = &ej->ep->transcripts[ej->candidates[ej->next_candidate++]];
+	if (!episode_url_allowed(ej, ref->url)) {
+		log_warn("download", "episode '%s': transcript URL '%s' refused (only http(s) "
+			 "links are followed from a remote feed)", ej->stem, ref->url);
+		try_next_transcript(ej);
+		return;
+	}
 	ep_set_state(ej, EP_FETCH_TRANSCRIPT);
 	crash_stage_enter(STAGE_DOWNLOAD, ej->id);
 	req.url = ref->url;
@@ -176,6 +182,11 @@ static void fall_back_to_audio(struct episode_job *ej, const char *why)
 		episode_fail(ej, "download", "%s and no audio enclosure", why);
 		return;
 	}
+	if (!episode_url_allowed(ej, ej->ep->media_url)) {
+		episode_fail(ej, "download", "%s, and the enclosure URL '%s' is refused (only "
+			     "http(s) links are followed from a remote feed)", why, ej->ep->media_url);
+		return;
+	}
 	episode_transcribe(ej);
 }
 
@@ -189,17 +200,37 @@ static void plan_dry_run(struct episode_job *ej)
 	log_info("main", "dry run: %s: %s%s%s", ej->stem, what, url ? " " : "", url ? url : "");
 }
 
+/*
+ * Looks the episode up in state.sqlite: keeps the stem recorded there (so a
+ * publisher editing a title never renames files) and says whether it is done.
+ */
 static bool already_done(struct episode_job *ej)
 {
 	struct store_episode_state st = { 0 };
 	struct sbuf err = SBUF_INIT(4096);
 	bool done = false;
 
-	if (store_state_get(ej->fj->state, ej->id, &st, &err) == 0)
+	if (store_state_get(ej->fj->state, ej->id, &st, &err) == 0) {
 		done = st.status == STORE_DONE;
+		if (st.stem && *st.stem && strcmp(st.stem, ej->stem)) {
+			free(ej->stem);
+			ej->stem = pc_strdup(st.stem);
+		}
+	}
 	store_episode_state_release(&st);
 	sbuf_release(&err);
 	return done;
+}
+
+/*
+ * A remote feed may only point at http(s) URLs: a file:// link in a feed
+ * fetched over the network would read this machine's files.
+ */
+bool episode_url_allowed(const struct episode_job *ej, const char *url)
+{
+	if (!strncmp(url, "http://", 7) || !strncmp(url, "https://", 8))
+		return true;
+	return !strncmp(url, "file://", 7) && !strncmp(ej->fj->url, "file://", 7);
 }
 
 void episode_start(struct episode_job *ej)

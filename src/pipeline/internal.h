@@ -107,6 +107,7 @@ void episode_fail(struct episode_job *ej, const char *stage, const char *fmt, ..
 void episode_release(struct episode_job *ej);
 bool episode_selected(const struct config *c, const struct episode *ep);
 void ep_set_state(struct episode_job *ej, enum ep_state next);
+bool episode_url_allowed(const struct episode_job *ej, const char *url);
 
 /* transcribe.c: media download and local or remote transcription */
 void episode_transcribe(struct episode_job *ej);
