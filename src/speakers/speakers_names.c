@@ -238,7 +238,9 @@ static const char *const suffixes[] = { "jr.", "sr.", "jr", "sr", "ii", "iii", "
 static const char *const not_names[] = {
 	"a", "about", "after", "ai", "all", "america", "an", "and", "april", "are",
 	"art", "at", "august", "autumn", "before", "behind", "best", "big", "bonus",
-	"business", "by", "chapter", "chat", "christmas", "classic", "climate",
+	"business", "by", "chapter", "city", "county", "fort", "island", "lake", "las", "los",
+	"mount", "port", "river", "road", "route", "san", "santa", "state", "street", "trip",
+	"valley", "chat", "christmas", "classic", "climate",
 	"complete", "conversation", "conversations", "data", "debate", "december",
 	"deep", "design", "edition", "encore", "episode", "ep", "europe", "everyone",
 	"extra", "fall", "february", "finale", "first", "for", "free", "friday",
@@ -257,6 +259,22 @@ static const char *const not_names[] = {
 	"tuesday", "ultimate", "update", "us", "versus", "vol", "volume", "vs",
 	"we", "wednesday", "week", "weekly", "what", "when", "where", "who", "why",
 	"winter", "with", "world", "year", "yes", "you", "your",
+};
+
+/* Topic words common in titles ("Fun with Machine Learning"); surnames such as Law or Power are left out. */
+static const char *const topic_words[] = {
+	"answers", "artificial", "basketball", "biology", "bitcoin", "blockchain", "books",
+	"careers", "chemistry", "cloud", "code", "coding", "comedy", "computing", "crime",
+	"crypto", "culture", "economics", "education", "energy", "engineering", "family",
+	"fiction", "film", "finance", "fitness", "food", "football", "games", "gaming",
+	"guide", "horror", "ideas", "intelligence", "java", "javascript", "jobs",
+	"leadership", "learning", "lessons", "linux", "machine", "marketing", "math",
+	"mental", "movies", "murder", "mystery", "notes", "nutrition", "parenting",
+	"philosophy", "physics", "policy", "product", "programming", "psychology",
+	"python", "quantum", "questions", "relationships", "religion", "remote", "robotics",
+	"robots", "rules", "rust", "secrets", "security", "sleep", "soccer", "software",
+	"space", "sports", "startup", "startups", "systems", "thoughts", "tips", "travel",
+	"tricks", "true", "war", "web", "work",
 };
 
 /* Words that make an author an organisation. */
@@ -290,6 +308,7 @@ static bool is_suffix(const struct tok *t)
 static bool is_not_name(const struct tok *t)
 {
 	return tok_in(t, not_names, ARRAY_SIZE(not_names)) ||
+	       tok_in(t, topic_words, ARRAY_SIZE(topic_words)) ||
 	       tok_in(t, org_words, ARRAY_SIZE(org_words));
 }
 
@@ -506,20 +525,33 @@ static bool is_joins(const struct toks *t, size_t i)
 		tok_is(&t->v[i + 1], "the"));
 }
 
+/* "Building Compilers on Linux" reads like a name but is a topic. */
+static bool has_gerund(const struct tok *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].len > 4 && !strncasecmp(v[i].s + v[i].len - 3, "ing", 3))
+			return true;
+	return false;
+}
+
 /* Title only: "Dr. Ana Lima on sleep science" at the start or after "Ep 12:". */
 static void take_on_topic(struct scan *sc, struct strlist *out)
 {
 	const struct tok *v = sc->t.v;
 
 	for (size_t s = 0; s < sc->t.n; s++) {
+		struct strlist found = STRLIST_INIT;
 		size_t e;
 
 		if (s > 0 && !(v[s - 1].after && strchr(":|-.", v[s - 1].after)))
 			continue;
-		e = run_end(sc, s);
-		if (e > s && e < sc->t.n && !v[e - 1].after && tok_is(&v[e], "on") &&
-		    span_is_name(sc, s, e))
-			push_span(sc, s, e, out);
+		e = take_names(sc, s, &found);
+		if (found.nr && e < sc->t.n && !v[e - 1].after && tok_is(&v[e], "on") &&
+		    !has_gerund(v + s, e - s))
+			for (size_t i = 0; i < found.nr; i++)
+				if (!strlist_has(out, found.items[i]))
+					strlist_push(out, found.items[i]);
+		strlist_release(&found);
 	}
 }
 

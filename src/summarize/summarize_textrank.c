@@ -205,7 +205,8 @@ static size_t add_sentence_terms(struct doc *d, struct sb_stemmer *st, const cha
 		words++;
 		add_term(d, st, w);
 	}
-	qsort(d->terms + start, d->nterms - start, sizeof(*d->terms), cmp_u32);
+	if (d->nterms - start > 1)
+		qsort(d->terms + start, d->nterms - start, sizeof(*d->terms), cmp_u32);
 	for (size_t i = start; i < d->nterms; i++)
 		if (i == start || d->terms[i] != d->terms[i - 1])
 			d->terms[k++] = d->terms[i];

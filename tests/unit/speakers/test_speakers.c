@@ -51,6 +51,8 @@ static void guests_from_title_patterns(void **state)
 	GUESTS("Featuring Prof. Mary Beard, Sir David Attenborough & Jane Goodall",
 	       "Prof. Mary Beard", "Sir David Attenborough", "Jane Goodall");
 	GUESTS("Why sleep matters: Matthew Walker joins us", "Matthew Walker");
+	GUESTS("Sam Harris and Yuval Noah Harari on AI", "Sam Harris", "Yuval Noah Harari");
+	GUESTS("Ep. 245 - Naval Ravikant on Wealth and Happiness", "Naval Ravikant");
 }
 
 static void titles_without_guests(void **state)
@@ -65,6 +67,11 @@ static void titles_without_guests(void **state)
 	NO_GUESTS("The State of Things | Season Finale");
 	NO_GUESTS("Part 1 - The Beginning");
 	NO_GUESTS("Coding with Rust And Go");
+	NO_GUESTS("Ep 9: Building Rust Compilers on Linux");
+	NO_GUESTS("Fun with Machine Learning");
+	NO_GUESTS("Guests: the whole team");
+	NO_GUESTS("Recorded Live - December Special");
+	NO_GUESTS("San Francisco on Fire");
 	NO_GUESTS("");
 }
 
@@ -146,6 +153,32 @@ static void author_fields_split_into_people(void **state)
 	assert_int_equal(got.nr, 1);
 	assert_string_equal(got.items[0], "Jane Doe");
 	strlist_release(&got);
+}
+
+/* Deterministic junk: bytes of every kind, broken UTF-8, long runs. */
+static void junk_text_is_handled(void **state)
+{
+	struct strlist got = STRLIST_INIT;
+	static const char alphabet[] = " AaZz.,:|-&\xc3\xa9\xe2\x80\x94w";
+	char buf[600];
+	unsigned x = 12345;
+
+	(void)state;
+	for (int round = 0; round < 300; round++) {
+		size_t n = (size_t)(round * 2) % (sizeof(buf) - 1);
+		for (size_t i = 0; i < n; i++) {
+			x = x * 1103515245u + 12345u;
+			buf[i] = (char)(round % 3 ? alphabet[(x >> 16) % (sizeof(alphabet) - 1)]
+						  : (char)((x >> 16) % 255 + 1));
+		}
+		buf[n] = '\0';
+		speakers_names_in_text(buf, round & 1, buf, &got);
+		speakers_split_authors(buf, &got);
+		(void)speakers_is_person_name(buf);
+		for (size_t i = 0; i < got.nr; i++)
+			assert_true(strlen(got.items[i]) <= SPEAKERS_NAME_MAX);
+		strlist_release(&got);
+	}
 }
 
 static void same_person_rule(void **state)
@@ -371,6 +404,7 @@ int main(void)
 		cmocka_unit_test(person_names_and_organisations),
 		cmocka_unit_test(author_fields_split_into_people),
 		cmocka_unit_test(same_person_rule),
+		cmocka_unit_test(junk_text_is_handled),
 		cmocka_unit_test(detect_from_person_tags),
 		cmocka_unit_test(detect_itunes_hosts_and_org_authors),
 		cmocka_unit_test(host_is_never_guest),

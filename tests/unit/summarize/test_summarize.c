@@ -438,6 +438,38 @@ static void engine_table_and_option_errors(void **state)
 	sbuf_release(&err);
 }
 
+/* Deterministic junk: every byte value, broken UTF-8, odd punctuation runs. */
+static void junk_text_is_handled(void **state)
+{
+	struct summarizer s = SUMMARIZER_INIT;
+	struct sbuf text = SBUF_INIT(SBUF_NOLIMIT), err = SBUF_INIT(1024);
+	static const char alphabet[] = " a.?:[]()0123\n\xc3\xa9-,Um";
+	unsigned x = 99;
+
+	(void)state;
+	assert_int_equal(summarize_open(&s, "textrank", NULL, &err), 0);
+	for (int round = 0; round < 60; round++) {
+		struct sbuf out = SBUF_INIT(1 << 20);
+		struct summary sum = SUMMARY_INIT;
+
+		sbuf_reset(&text);
+		for (int i = 0; i < round * 40; i++) {
+			x = x * 1103515245u + 12345u;
+			sbuf_addch(&text, round % 2 ? alphabet[(x >> 16) % (sizeof(alphabet) - 1)]
+						  : (char)((x >> 16) % 255 + 1));
+		}
+		assert_int_equal(summarize_clean(text.buf, &out), 0);
+		assert_int_equal(summarize_run(&s, out.buf, NULL, &sum, &err), 0);
+		assert_non_null(sum.short_summary);
+		assert_true(sum.key_points.nr <= SUMMARIZE_MAX_KEY_POINTS);
+		summary_release(&sum);
+		sbuf_release(&out);
+	}
+	summarize_close(&s);
+	sbuf_release(&text);
+	sbuf_release(&err);
+}
+
 static void word_counts(void **state)
 {
 	(void)state;
@@ -464,6 +496,7 @@ int main(void)
 		cmocka_unit_test(key_points_between_three_and_eight),
 		cmocka_unit_test(short_and_empty_inputs),
 		cmocka_unit_test(engine_table_and_option_errors),
+		cmocka_unit_test(junk_text_is_handled),
 		cmocka_unit_test(word_counts),
 	};
 
