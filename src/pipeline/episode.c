@@ -265,4 +265,7 @@ void episode_release(struct episode_job *ej)
 	free(ej->metadata_rel);
 	free(ej->media_rel);
 	segment_list_release(&ej->segments);
+	speaker_list_release(&ej->speakers);
+	summary_release(&ej->summary);
+	free(ej->cleaned_rel);
 }

@@ -9,6 +9,8 @@
 #include "feed/feed.h"
 #include "net/net.h"
 #include "store/store.h"
+#include "speakers/speakers.h"
+#include "summarize/summarize.h"
 #include "transcript/transcript.h"
 
 #include <jansson.h>
@@ -64,6 +66,10 @@ struct episode_job {
 	char *transcript_rel, *text_rel, *segments_rel, *screenplay_rel;
 	char *metadata_rel, *media_rel;
 	struct segment_list segments;
+	struct speaker_list speakers;
+	struct summary summary;
+	bool has_summary;
+	char *cleaned_rel;
 	int attempts;
 	int worker_crashes;
 };
@@ -118,7 +124,12 @@ void transcribe_submit(struct episode_job *ej);
 int output_transcript(struct episode_job *ej, enum transcript_format fmt,
 		      const char *data, size_t len);
 void output_finish_episode(struct episode_job *ej);
+/* After the summary (or without one): metadata, state, index row. */
+void output_write_episode(struct episode_job *ej);
 void output_index_row(struct episode_job *ej);
+
+/* summarize.c: the summarization stage */
+void summarize_submit(struct episode_job *ej);
 
 /* Stops scheduling new work (fail_fast, max_failures, Ctrl-C). */
 void run_stop(struct run *r, const char *why);

@@ -76,6 +76,43 @@ static const char *device_name(int d)
 	return names[d];
 }
 
+/* Speakers and summary in the borrowed-pointer shapes the store wants. */
+struct metadata_extras {
+	struct store_speaker *speakers;
+	struct strlist hosts, guests;
+	struct store_summary summary;
+};
+
+static void metadata_extras_fill(struct metadata_extras *x, const struct episode_job *ej)
+{
+	memset(x, 0, sizeof(*x));
+	x->speakers = pc_calloc(ej->speakers.nr + 1, sizeof(*x->speakers));
+	for (size_t i = 0; i < ej->speakers.nr; i++) {
+		const struct speaker *s = &ej->speakers.items[i];
+
+		x->speakers[i] = (struct store_speaker){ s->id, s->name,
+			speaker_role_name(s->role), speaker_source_name(s->source) };
+	}
+	speakers_hosts(&ej->speakers, &x->hosts);
+	speakers_guests(&ej->speakers, &x->guests);
+	if (ej->has_summary) {
+		x->summary.short_summary = ej->summary.short_summary;
+		x->summary.key_points = (const char *const *)ej->summary.key_points.items;
+		x->summary.nr_key_points = ej->summary.key_points.nr;
+		x->summary.generated_at = time(NULL);
+		x->summary.provider = ej->summary.provider;
+		x->summary.word_count = ej->summary.word_count;
+		x->summary.transcript_word_count = ej->summary.transcript_word_count;
+	}
+}
+
+static void metadata_extras_release(struct metadata_extras *x)
+{
+	free(x->speakers);
+	strlist_release(&x->hosts);
+	strlist_release(&x->guests);
+}
+
 static int write_metadata(struct episode_job *ej)
 {
 	const struct config *c = ej->fj->run->cfg;
@@ -97,7 +134,17 @@ static int write_metadata(struct episode_job *ej)
 		.attempts = ej->attempts + 1,
 		.worker_crashes = ej->worker_crashes,
 	};
-	json_t *j = store_metadata_build(&doc);
+	struct metadata_extras x;
+	json_t *j;
+
+	metadata_extras_fill(&x, ej);
+	doc.speakers = x.speakers;
+	doc.nr_speakers = ej->speakers.nr;
+	doc.detected_hosts = &x.hosts;
+	doc.detected_guests = &x.guests;
+	doc.summary = ej->has_summary ? &x.summary : NULL;
+	j = store_metadata_build(&doc);
+	metadata_extras_release(&x);
 	int r = store_metadata_write(ej->fj->dir, ej->stem,
 				     c->metadata_format == METADATA_YAML ? STORE_FORMAT_YAML :
 				     STORE_FORMAT_JSON, j, &ej->metadata_rel, &err);
@@ -119,6 +166,7 @@ static char *files_json(const struct episode_job *ej)
 	PUT("text", ej->text_rel);
 	PUT("segments", ej->segments_rel);
 	PUT("screenplay", ej->screenplay_rel);
+	PUT("cleaned", ej->cleaned_rel);
 	PUT("metadata", ej->metadata_rel);
 	PUT("media", ej->media_rel);
 #undef PUT
@@ -143,11 +191,75 @@ static int record_state(struct episode_job *ej, enum store_status status)
 	return r;
 }
 
+static void detect_speakers(struct episode_job *ej)
+{
+	const struct config *c = ej->fj->run->cfg;
+	struct speakers_options so = { &c->known_hosts, &c->speaker_names, c->auto_speakers };
+	struct strlist voices = STRLIST_INIT;
+	double t0 = time_mono();
+
+	crash_stage_enter(STAGE_SPEAKERS, ej->id);
+	transcript_speakers(&ej->segments, &voices);
+	speaker_list_release(&ej->speakers);
+	speakers_detect(&ej->fj->feed, ej->ep, &so, &voices, &ej->speakers);
+	strlist_release(&voices);
+	ej->t_speakers += time_mono() - t0;
+}
+
+static int write_screenplay(struct episode_job *ej)
+{
+	const struct config *c = ej->fj->run->cfg;
+	struct strlist names = STRLIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+	int r;
+
+	speakers_names_for_screenplay(&ej->speakers, &names);
+	transcript_to_screenplay_n(&ej->segments, (const char *const *)names.items, names.nr,
+				   (size_t)c->num_speakers, c->screenplay_gap, &out);
+	r = write_rel(ej, &ej->screenplay_rel, STORE_SCREENPLAY, NULL, out.buf, out.len);
+	strlist_release(&names);
+	sbuf_release(&out);
+	return r;
+}
+
+/* The text the summarizer reads: sponsor reads, labels and filler removed. */
+static int write_cleaned(struct episode_job *ej)
+{
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+	int r = summarize_clean_segments(&ej->segments, &out);
+
+	if (r >= 0)
+		r = write_rel(ej, &ej->cleaned_rel, STORE_TRANSCRIPT, "cleaned.txt", out.buf,
+			      out.len);
+	sbuf_release(&out);
+	return r;
+}
+
 void output_finish_episode(struct episode_job *ej)
 {
 	const struct config *c = ej->fj->run->cfg;
 
 	ep_set_state(ej, EP_WRITE);
+	detect_speakers(ej);
+	if (c->screenplay && write_screenplay(ej) < 0) {
+		episode_fail(ej, "write", "screenplay could not be written");
+		return;
+	}
+	if (c->generate_summaries) {
+		if (write_cleaned(ej) < 0) {
+			episode_fail(ej, "summarize", "cleaned transcript could not be written");
+			return;
+		}
+		summarize_submit(ej);
+		return;
+	}
+	output_write_episode(ej);
+}
+
+void output_write_episode(struct episode_job *ej)
+{
+	const struct config *c = ej->fj->run->cfg;
+
 	if (c->generate_metadata && write_metadata(ej) < 0) {
 		episode_fail(ej, "write", "metadata could not be written");
 		return;
