@@ -28,15 +28,6 @@ int cmd_transcribe(int argc, char **argv)
 	return not_available(argc, argv, &u, "transcription");
 }
 
-int cmd_summarize(int argc, char **argv)
-{
-	static const struct cmd_usage u = {
-		"podcast_scraper summarize [OPTIONS] TEXT",
-		"Summarizes one transcript file.", NULL, 0, false, "main",
-	};
-	return not_available(argc, argv, &u, "summarization");
-}
-
 int cmd_worker(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
