@@ -53,6 +53,28 @@ run_ps doctor --output-dir "$T_WORK/outdir"
 expect_in "$T_WORK/out" "output folder"
 expect_in "$T_WORK/out" "$T_WORK/outdir is writable"
 
+# Logging: JSON lines, an appended log file, quiet mode.
+printf '<rss version="2.0"><channel><title>t</title><item><title>a</title><guid>g1</guid></item></channel></rss>\n' > feed.xml
+run_ps --dry-run --json-logs --log-file run.log feed.xml
+expect_status 0
+check "every stderr log line is a JSON object" python3 -c "
+import json, sys
+lines = [l for l in open('$T_WORK/err') if not l.startswith('Done.')]
+assert lines, 'no log lines'
+for l in lines:
+    o = json.loads(l)
+    assert {'ts', 'level', 'subsystem', 'message', 'pid', 'role'} <= set(o), o
+"
+run_ps --dry-run --log-file run.log feed.xml
+check "the log file is appended to" test "$(grep -c 'fetching feed' run.log)" = 2
+run_ps --dry-run --quiet feed.xml
+expect_status 0
+expect_not_in "$T_WORK/err" "INFO"
+expect_in "$T_WORK/err" "Done. feeds=1"
+run_ps --dry-run --log-level debug feed.xml
+expect_in "$T_WORK/err" "DEBUG"
+check "dry run writes nothing" test ! -e output
+
 # Standard output errors are not silent successes.
 if [ -w /dev/full ]; then
 	set +e
