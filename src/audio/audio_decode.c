@@ -27,8 +27,10 @@
 
 /* Consecutive rejected packets after which a stream is declared garbage. */
 #define MAX_BAD_PACKETS 200
-/* Look-ahead ~2.6 s; frames quieter than -60 dBFS are left alone. */
-#define NORMALIZE_FILTER "dynaudnorm=f=250:g=21:p=0.9:m=10:t=0.001:b=1"
+/* Window 21 x 250 ms: gain follows speakers within seconds; look-ahead
+ * ~2.6 s.  Audio shorter than the window passes unchanged.  (In libavfilter
+ * 5.1 the t= and b= options distort the output: not used.) */
+#define NORMALIZE_FILTER "dynaudnorm=f=250:g=21:p=0.9:m=10"
 
 struct normalizer {
 	AVFilterGraph *graph;
