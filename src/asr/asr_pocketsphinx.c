@@ -35,6 +35,7 @@
 /* A pause this long inside an utterance starts a new segment. */
 #define SEGMENT_GAP 1.0
 #define TEXT_MAX (1 << 20)
+#define DEFAULT_SEARCH "_default"
 
 struct psx {
 	ps_decoder_t *ps;
@@ -146,7 +147,8 @@ static bool psx_lookup(void *inst, const char *word, struct sbuf *phones)
 
 static bool in_lm(struct psx *x, const char *word)
 {
-	ngram_model_t *lm = ps_get_lm(x->ps, ps_get_search(x->ps));
+	/* The search -lm creates; not ps_get_search(), which leaks an iterator. */
+	ngram_model_t *lm = ps_get_lm(x->ps, DEFAULT_SEARCH);
 
 	return !lm || ngram_wid(lm, word) != ngram_unknown_wid(lm);
 }
