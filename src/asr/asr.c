@@ -1,0 +1,432 @@
+/*
+ * asr.c - engines, and the parallel decode of one file.
+ *
+ * The calling thread decodes the audio and runs the VAD; each utterance goes
+ * into a bounded queue (the producer waits when it is full, so memory stays
+ * flat); one thread per backend instance takes utterances, recognizes them
+ * and files the segments under the utterance's index.  When all is done the
+ * per-utterance results are appended to the output in index order, so the
+ * result never depends on which thread was faster.
+ *
+ * Failure: the first error (a worker's or the decoder's) wins; the others
+ * stop at the next utterance and the queue is drained and freed.
+ */
+#include "asr/asr_backend.h"
+#include "log/log.h"
+#include "transcript/transcript.h"
+#include "util/strlist.h"
+#include "util/timeutil.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define QUEUE_PER_WORKER 2
+#define MAX_WORKERS 64
+
+static const struct asr_backend *const backends[] = {
+	&asr_pocketsphinx,
+};
+
+struct asr_engine {
+	const struct asr_backend *be;
+	void **inst;
+	int n;
+	char *model;
+};
+
+/* ---- engines ------------------------------------------------------------- */
+
+static const struct asr_backend *find_backend(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(backends); i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	return NULL;
+}
+
+static int default_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
+}
+
+struct opener {
+	struct asr_engine *e;
+	const struct asr_options *o;
+	int i;
+	int rc;
+	struct sbuf err;
+	pthread_t tid;
+	bool threaded;
+};
+
+static void *open_one(void *arg)
+{
+	struct opener *op = arg;
+
+	op->rc = op->e->be->open(&op->e->inst[op->i], op->o, &op->err);
+	return NULL;
+}
+
+/* Loads the instances side by side: each reads its own model copy. */
+static int open_instances(struct asr_engine *e, const struct asr_options *o,
+			  struct sbuf *err)
+{
+	struct opener *ops = pc_calloc((size_t)e->n, sizeof(*ops));
+	int rc = 0;
+
+	for (int i = 0; i < e->n; i++) {
+		ops[i] = (struct opener){ .e = e, .o = o, .i = i };
+		sbuf_init(&ops[i].err, 4096);
+		ops[i].threaded = i && !pthread_create(&ops[i].tid, NULL, open_one, &ops[i]);
+	}
+	for (int i = 0; i < e->n; i++) {
+		if (ops[i].threaded)
+			pthread_join(ops[i].tid, NULL);
+		else
+			open_one(&ops[i]);
+		if (ops[i].rc && !rc) {
+			rc = ops[i].rc;
+			sbuf_adds(err, ops[i].err.buf);
+		}
+		sbuf_release(&ops[i].err);
+	}
+	free(ops);
+	return rc;
+}
+
+int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
+		    struct sbuf *err)
+{
+	const char *name = o->engine ? o->engine : ASR_DEFAULT_ENGINE;
+	const struct asr_backend *be = find_backend(name);
+	struct asr_engine *e;
+	int rc;
+
+	if (!be) {
+		sbuf_addf(err, "speech engine '%s' is not known (use pocketsphinx)", name);
+		return -PC_EUSAGE;
+	}
+	e = pc_calloc(1, sizeof(*e));
+	e->be = be;
+	e->n = o->workers > 0 ? (o->workers > MAX_WORKERS ? MAX_WORKERS : o->workers)
+			      : default_workers();
+	e->inst = pc_calloc((size_t)e->n, sizeof(*e->inst));
+	e->model = pc_strdup(o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR);
+	rc = open_instances(e, o, err);
+	if (rc) {
+		asr_engine_close(e);
+		return rc;
+	}
+	log_debug("asr", "engine %s: %d instance(s), model %s", be->name, e->n, e->model);
+	*out = e;
+	return 0;
+}
+
+void asr_engine_close(struct asr_engine *e)
+{
+	if (!e)
+		return;
+	for (int i = 0; i < e->n; i++)
+		if (e->inst[i])
+			e->be->close(e->inst[i]);
+	free(e->inst);
+	free(e->model);
+	free(e);
+}
+
+const char *asr_engine_name(const struct asr_engine *e)
+{
+	return e->be->name;
+}
+
+const char *asr_engine_model(const struct asr_engine *e)
+{
+	return e->model;
+}
+
+unsigned asr_engine_devices(const struct asr_engine *e)
+{
+	return e->be->devices;
+}
+
+int asr_engine_workers(const struct asr_engine *e)
+{
+	return e->n;
+}
+
+int asr_add_words(struct asr_engine *e, const char *const *words, size_t n,
+		  struct sbuf *err)
+{
+	struct strlist list = STRLIST_INIT;
+	int rc = 0;
+
+	if (!e->be->add_words || !n)
+		return 0;
+	asr_name_words(words, n, &list);
+	for (int i = 0; i < e->n && !rc && list.nr; i++)
+		rc = e->be->add_words(e->inst[i], (const char *const *)list.items,
+				      list.nr, err);
+	strlist_release(&list);
+	return rc;
+}
+
+bool asr_lookup_word(struct asr_engine *e, const char *word, struct sbuf *phones)
+{
+	return e->be->lookup && e->be->lookup(e->inst[0], word, phones);
+}
+
+/* ---- one file, in parallel ----------------------------------------------- */
+
+struct run {
+	struct asr_engine *e;
+	pthread_mutex_t mu;
+	pthread_cond_t changed;
+	struct audio_utterance **queue;   /* ring */
+	size_t cap, head, len;
+	bool closed;                      /* no more utterances will come */
+	bool failed;
+	int rc;
+	struct sbuf err;
+	struct segment_list *results;     /* by utterance index */
+	size_t results_alloc;
+	size_t results_nr;
+	double recognize;
+	double waited;                    /* producer time spent on a full queue */
+	double produced;                  /* producer time in all */
+	double speech;
+};
+
+struct worker {
+	struct run *r;
+	int i;
+	pthread_t tid;
+};
+
+static void store_result(struct run *r, size_t index, struct segment_list *segs)
+{
+	if (index >= r->results_alloc) {
+		size_t old = r->results_alloc;
+
+		PC_GROW(r->results, r->results_alloc, index + 1);
+		memset(r->results + old, 0, (r->results_alloc - old) * sizeof(*r->results));
+	}
+	r->results[index] = *segs;
+	if (index + 1 > r->results_nr)
+		r->results_nr = index + 1;
+}
+
+static void fail(struct run *r, int rc, const struct sbuf *err)
+{
+	if (!r->failed) {
+		r->failed = true;
+		r->rc = rc;
+		sbuf_adds(&r->err, err->buf);
+	}
+	pthread_cond_broadcast(&r->changed);
+}
+
+static struct audio_utterance *take(struct run *r)
+{
+	struct audio_utterance *u = NULL;
+
+	while (!r->len && !r->closed && !r->failed)
+		pthread_cond_wait(&r->changed, &r->mu);
+	if (r->len && !r->failed) {
+		u = r->queue[r->head];
+		r->head = (r->head + 1) % r->cap;
+		r->len--;
+		pthread_cond_broadcast(&r->changed);
+	}
+	return u;
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct run *r = w->r;
+	struct sbuf err = SBUF_INIT(4096);
+	struct audio_utterance *u;
+
+	pthread_mutex_lock(&r->mu);
+	while ((u = take(r))) {
+		struct segment_list segs = SEGMENT_LIST_INIT;
+		double t0 = time_mono();
+		int rc;
+
+		pthread_mutex_unlock(&r->mu);
+		rc = r->e->be->transcribe(r->e->inst[w->i], u, &segs, &err);
+		pthread_mutex_lock(&r->mu);
+		r->recognize += time_mono() - t0;
+		store_result(r, u->index, &segs);
+		if (rc)
+			fail(r, rc, &err);
+		audio_utterance_free(u);
+	}
+	pthread_mutex_unlock(&r->mu);
+	sbuf_release(&err);
+	return NULL;
+}
+
+/* VAD callback: queue the utterance, waiting while the queue is full. */
+static int enqueue(struct audio_utterance *u, void *udata)
+{
+	struct run *r = udata;
+	double t0 = time_mono();
+	int rc = 0;
+
+	pthread_mutex_lock(&r->mu);
+	while (r->len == r->cap && !r->failed)
+		pthread_cond_wait(&r->changed, &r->mu);
+	if (r->failed) {
+		rc = r->rc;
+		audio_utterance_free(u);
+	} else {
+		r->speech += (double)u->n / AUDIO_RATE;
+		r->queue[(r->head + r->len) % r->cap] = u;
+		r->len++;
+		pthread_cond_broadcast(&r->changed);
+	}
+	r->waited += time_mono() - t0;
+	pthread_mutex_unlock(&r->mu);
+	return rc;
+}
+
+static void run_init(struct run *r, struct asr_engine *e)
+{
+	memset(r, 0, sizeof(*r));
+	r->e = e;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->changed, NULL);
+	r->cap = (size_t)e->n * QUEUE_PER_WORKER;
+	r->queue = pc_calloc(r->cap, sizeof(*r->queue));
+	sbuf_init(&r->err, 4096);
+}
+
+static void run_release(struct run *r)
+{
+	for (size_t i = 0; i < r->len; i++)
+		audio_utterance_free(r->queue[(r->head + i) % r->cap]);
+	for (size_t i = 0; i < r->results_nr; i++)
+		segment_list_release(&r->results[i]);
+	free(r->results);
+	free(r->queue);
+	sbuf_release(&r->err);
+	pthread_cond_destroy(&r->changed);
+	pthread_mutex_destroy(&r->mu);
+}
+
+/* Decodes and segments the file on this thread, feeding the queue. */
+static int produce(struct run *r, const char *path, const struct asr_options *o,
+		   struct audio_info *info, struct sbuf *err)
+{
+	struct audio_vad_options vo = AUDIO_VAD_OPTIONS_INIT;
+	struct audio_options ao = AUDIO_OPTIONS_INIT;
+	struct audio_vad *vad;
+	int rc;
+
+	vo.max_utterance = r->e->be->max_utterance;
+	ao.preprocess = o->preprocess;
+	ao.max_seconds = o->max_seconds;
+	ao.info = info;
+	vad = audio_vad_new(&vo, enqueue, r);
+	rc = audio_decode(path, &ao, audio_vad_feed_chunk, vad, err);
+	if (!rc)
+		rc = audio_vad_finish(vad);
+	audio_vad_free(vad);
+	return rc;
+}
+
+static void merge(struct run *r, struct segment_list *out, struct asr_stats *st)
+{
+	for (size_t i = 0; i < r->results_nr; i++) {
+		const struct segment_list *l = &r->results[i];
+
+		for (size_t j = 0; j < l->nr; j++)
+			segment_list_push(out, l->items[j].start, l->items[j].end,
+					  l->items[j].speaker, l->items[j].text);
+		st->segments += l->nr;
+	}
+}
+
+static int run_workers(struct run *r, const char *path, const struct asr_options *o,
+		       struct audio_info *info, struct sbuf *err)
+{
+	struct worker *ws = pc_calloc((size_t)r->e->n, sizeof(*ws));
+	int started = 0, rc;
+	double t0;
+
+	for (int i = 0; i < r->e->n; i++) {
+		ws[i] = (struct worker){ .r = r, .i = i };
+		if (pthread_create(&ws[i].tid, NULL, work, &ws[i]))
+			break;
+		started++;
+	}
+	if (!started) {
+		sbuf_addf(err, "audio file '%s': cannot start recognition threads", path);
+		free(ws);
+		return -PC_EFAIL;
+	}
+	t0 = time_mono();
+	rc = produce(r, path, o, info, err);
+	r->produced = time_mono() - t0;
+	pthread_mutex_lock(&r->mu);
+	r->closed = true;
+	pthread_cond_broadcast(&r->changed);
+	pthread_mutex_unlock(&r->mu);
+	for (int i = 0; i < started; i++)
+		pthread_join(ws[i].tid, NULL);
+	free(ws);
+	return rc;
+}
+
+int asr_engine_transcribe(struct asr_engine *e, const char *path,
+			  const struct asr_options *o, struct segment_list *out,
+			  struct asr_stats *stats, struct sbuf *err)
+{
+	struct asr_stats st = { 0 };
+	struct audio_info info = { 0 };
+	struct run r;
+	double t0 = time_mono();
+	int rc;
+
+	run_init(&r, e);
+	rc = run_workers(&r, path, o, &info, err);
+	if (r.failed) {
+		/* A worker's error explains why decoding stopped. */
+		rc = r.rc;
+		sbuf_adds(err, r.err.buf);
+	}
+	if (!rc)
+		merge(&r, out, &st);
+	st.audio_seconds = info.duration;
+	st.speech_seconds = r.speech;
+	st.recognize_seconds = r.recognize;
+	st.wall_seconds = time_mono() - t0;
+	st.decode_seconds = r.produced - r.waited;
+	st.utterances = r.results_nr;
+	st.workers = e->n;
+	run_release(&r);
+	if (stats)
+		*stats = st;
+	return rc;
+}
+
+int asr_transcribe_file(const char *path, const struct asr_options *o,
+			struct segment_list *out, struct asr_stats *stats,
+			struct sbuf *err)
+{
+	struct asr_engine *e;
+	int rc = asr_engine_open(&e, o, err);
+
+	if (rc)
+		return rc;
+	rc = asr_add_words(e, o->words, o->nwords, err);
+	if (!rc)
+		rc = asr_engine_transcribe(e, path, o, out, stats, err);
+	asr_engine_close(e);
+	return rc;
+}

@@ -1,0 +1,125 @@
+/*
+ * asr.h - speech recognition: audio file -> timed segments.
+ *
+ * Purpose: turn an episode's audio into a segment_list (transcript.h) whose
+ * times are seconds of the original audio.  The pipeline is
+ *
+ *   audio_decode (+ preprocessing) -> VAD utterances -> N engine instances
+ *   in parallel threads -> segments merged back in utterance order
+ *
+ * Memory stays flat whatever the length: at most 2 * workers utterances
+ * wait in the queue, each at most a backend's max_utterance seconds long.
+ *
+ * Engines: a backend is a small static table of functions (asr_backend.h,
+ * private to this folder) chosen by name: "pocketsphinx" (local, CPU) is
+ * built in; a remote engine plugs into the same table.  An engine holds one
+ * backend instance per worker (for pocketsphinx: one decoder each with its
+ * own copy of the model, ~95 MB), loaded once and reused for many files.
+ *
+ * Invariants: the same audio and options give the same segments, whatever
+ * the number of workers (utterance boundaries do not depend on it, and each
+ * utterance is decoded from a fresh state).  Words are lower case, without
+ * fillers (<s>, </s>, <sil>, [NOISE], ...) or alternate markers (word(2)).
+ *
+ * Ownership: asr_engine_open() returns an engine the caller frees with
+ * asr_engine_close().  Segments are appended to a caller-owned list.
+ *
+ * Calling sequence (a transcription worker):
+ *	struct asr_options o = ASR_OPTIONS_INIT;
+ *	o.workers = 2;
+ *	if (asr_engine_open(&e, &o, &err) < 0) ...;
+ *	asr_add_words(e, names, n, &err);            // hosts, guests
+ *	asr_engine_transcribe(e, path, &o, &segments, &stats, &err);
+ *	asr_engine_close(e);
+ * or, for one file, asr_transcribe_file(path, &o, &segments, &stats, &err).
+ */
+#ifndef ASR_H
+#define ASR_H
+
+#include "util/pc.h"
+#include "util/sbuf.h"
+
+struct segment_list;
+
+#define ASR_DEFAULT_ENGINE "pocketsphinx"
+#define ASR_DEFAULT_MODEL_DIR "/usr/share/pocketsphinx/model/en-us"
+
+/* Devices an engine can run on (bit set). */
+enum asr_device {
+	ASR_DEVICE_CPU = 1 << 0,
+	ASR_DEVICE_CUDA = 1 << 1,
+	ASR_DEVICE_MPS = 1 << 2,
+	ASR_DEVICE_REMOTE = 1 << 3,   /* runs wherever its server runs */
+};
+
+struct asr_options {
+	const char *engine;        /* NULL: ASR_DEFAULT_ENGINE */
+	const char *model_dir;     /* holds en-us/, en-us.lm.bin,
+	                              cmudict-en-us.dict; NULL: default */
+	int workers;               /* parallel decoders; <= 0: online CPUs */
+	bool preprocess;           /* loudness normalization, silence trimming */
+	const char *const *words;  /* names to know (asr_transcribe_file only) */
+	size_t nwords;
+	double max_seconds;        /* longer audio is refused; 0: no cap */
+};
+
+#define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0 }
+
+struct asr_stats {
+	double audio_seconds;      /* original audio decoded */
+	double speech_seconds;     /* audio given to the engine (utterances) */
+	double decode_seconds;     /* demux, decode, preprocessing and VAD */
+	double recognize_seconds;  /* engine time, summed over utterances */
+	double wall_seconds;       /* the whole call */
+	size_t utterances;
+	size_t segments;
+	int workers;
+};
+
+struct asr_engine;
+
+/*
+ * Opens o->engine with max(1, o->workers) instances.  Errors name the engine
+ * and the missing piece (e.g. a model file, with the package to install).
+ */
+int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
+		    struct sbuf *err);
+/* Frees the engine and every instance; NULL is fine. */
+void asr_engine_close(struct asr_engine *e);
+
+const char *asr_engine_name(const struct asr_engine *e);
+/* What to record as asr_model (for pocketsphinx the model directory). */
+const char *asr_engine_model(const struct asr_engine *e);
+/* enum asr_device bits the engine can use. */
+unsigned asr_engine_devices(const struct asr_engine *e);
+int asr_engine_workers(const struct asr_engine *e);
+
+/*
+ * Teaches every instance the words of names (a name with several words adds
+ * each): a word already in the dictionary keeps its pronunciation, others
+ * get one from flite's lexicon and letter-to-sound rules.  Words with
+ * letters outside a-z are skipped.  Engines without a dictionary ignore it.
+ */
+int asr_add_words(struct asr_engine *e, const char *const *words, size_t n,
+		  struct sbuf *err);
+/*
+ * True when word is in the engine's dictionary; its pronunciation (phones
+ * separated by spaces) is then written to phones when not NULL.
+ */
+bool asr_lookup_word(struct asr_engine *e, const char *word, struct sbuf *phones);
+
+/*
+ * Transcribes the audio file at path, appending segments to out.  Only
+ * o->preprocess and o->max_seconds are read (the engine is already open).
+ * stats may be NULL.  On error out may hold part of the file's segments.
+ */
+int asr_engine_transcribe(struct asr_engine *e, const char *path,
+			  const struct asr_options *o, struct segment_list *out,
+			  struct asr_stats *stats, struct sbuf *err);
+
+/* Open, add o->words, transcribe, close: for a single file. */
+int asr_transcribe_file(const char *path, const struct asr_options *o,
+			struct segment_list *out, struct asr_stats *stats,
+			struct sbuf *err);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * asr_backend.h - private to src/asr: the table every engine implements.
+ *
+ * An instance is private state behind a void *; asr.c opens one per worker
+ * and never calls one instance from two threads at once.  transcribe() gets
+ * one utterance and appends segments whose times are original-audio seconds
+ * (map sample offsets through u->map).  Optional entries may be NULL.
+ */
+#ifndef ASR_BACKEND_H
+#define ASR_BACKEND_H
+
+#include "asr/asr.h"
+#include "audio/audio.h"
+
+struct asr_backend {
+	const char *name;
+	unsigned devices;          /* enum asr_device bits */
+	double max_utterance;      /* longest utterance it should get (s) */
+	int (*open)(void **inst, const struct asr_options *o, struct sbuf *err);
+	/* Optional: extra vocabulary (see asr_add_words). */
+	int (*add_words)(void *inst, const char *const *words, size_t n,
+			 struct sbuf *err);
+	/* Optional: dictionary lookup (see asr_lookup_word). */
+	bool (*lookup)(void *inst, const char *word, struct sbuf *phones);
+	int (*transcribe)(void *inst, const struct audio_utterance *u,
+			  struct segment_list *out, struct sbuf *err);
+	void (*close)(void *inst);
+};
+
+extern const struct asr_backend asr_pocketsphinx;
+
+/*
+ * Pronunciation of a lower-case word in the pocketsphinx en-us phone set
+ * ("maya" -> "M AY AH"), from flite's CMU lexicon and its letter-to-sound
+ * rules.  Returns 0, or -PC_ENOTFOUND when no usable pronunciation exists.
+ */
+int asr_g2p(const char *word, struct sbuf *phones);
+
+/*
+ * Splits names into distinct dictionary words: lower case, a-z and
+ * apostrophes only, split on spaces and hyphens; other words are dropped.
+ * Appends them to out (a strlist).
+ */
+struct strlist;
+void asr_name_words(const char *const *names, size_t n, struct strlist *out);
+
+#endif

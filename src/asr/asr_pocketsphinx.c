@@ -1,0 +1,301 @@
+/*
+ * asr_pocketsphinx.c - the local engine: one pocketsphinx decoder per
+ * instance.
+ *
+ * Each utterance is decoded in one call with full_utt set, which makes the
+ * model's batch cepstral mean normalization (-cmn batch in feat.params) run
+ * over that utterance alone, and each utterance starts a new stream, which
+ * resets the spectral noise estimate: no state flows from one utterance to
+ * the next, so the result does not depend on which decoder got which
+ * utterance.  Its
+ * own silence removal is off: our VAD already cut the audio, and dropped
+ * frames would shift word times.
+ *
+ * Logging: sphinxbase logs to a global FILE* that every ps_init() with
+ * -logfn would reopen and close under the feet of other decoders' threads;
+ * instead logging is switched off once for the process (err_set_logfp(NULL)
+ * and a silent callback), which covers cmd_ln's configuration dump too.
+ */
+#include "asr/asr_backend.h"
+#include "log/log.h"
+#include "transcript/transcript.h"
+#include "util/fs.h"
+#include "util/strlist.h"
+
+#include <pocketsphinx.h>
+#include <sphinxbase/err.h>
+#include <sphinxbase/ngram_model.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FRAMES_PER_SECOND 100
+#define SAMPLES_PER_FRAME (AUDIO_RATE / FRAMES_PER_SECOND)
+/* A pause this long inside an utterance starts a new segment. */
+#define SEGMENT_GAP 1.0
+#define TEXT_MAX (1 << 20)
+#define DEFAULT_SEARCH "_default"
+
+struct psx {
+	ps_decoder_t *ps;
+	cmd_ln_t *config;
+};
+
+struct word_time {
+	double start;
+	double end;
+};
+
+static void sphinx_silent(void *udata, err_lvl_t level, const char *fmt, ...)
+{
+	(void)udata;
+	(void)level;
+	(void)fmt;
+}
+
+static void sphinx_quiet_once(void)
+{
+	err_set_logfp(NULL);
+	err_set_callback(sphinx_silent, NULL);
+}
+
+static void sphinx_quiet(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, sphinx_quiet_once);
+}
+
+/* Fills paths[] with the three model files; errors name the first missing. */
+static int model_files(const char *dir, char *paths[3], struct sbuf *err)
+{
+	static const char *const names[3] = { "en-us", "en-us.lm.bin", "cmudict-en-us.dict" };
+
+	for (int i = 0; i < 3; i++)
+		paths[i] = fs_join(dir, names[i]);
+	for (int i = 0; i < 3; i++) {
+		char *probe = i ? pc_strdup(paths[i]) : fs_join(paths[0], "mdef");
+		bool ok = fs_exists(probe) && (i || fs_is_dir(paths[0]));
+
+		free(probe);
+		if (!ok) {
+			sbuf_addf(err, "speech model '%s' is missing (asr_model_dir '%s'): "
+				  "install the Debian package pocketsphinx-en-us or set "
+				  "asr_model_dir", paths[i], dir);
+			return -PC_ENOTFOUND;
+		}
+	}
+	return 0;
+}
+
+static int psx_open(void **inst, const struct asr_options *o, struct sbuf *err)
+{
+	const char *dir = o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR;
+	char *paths[3] = { NULL, NULL, NULL };
+	struct psx *x = pc_calloc(1, sizeof(*x));
+	int rc;
+
+	sphinx_quiet();
+	rc = model_files(dir, paths, err);
+	if (!rc) {
+		x->config = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", paths[0],
+					"-lm", paths[1], "-dict", paths[2],
+					"-remove_silence", "no", "-dither", "no", NULL);
+		x->ps = x->config ? ps_init(x->config) : NULL;
+		if (!x->ps) {
+			sbuf_addf(err, "speech model in '%s' could not be loaded "
+				  "(damaged or of another version)", dir);
+			rc = -PC_EFAIL;
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		free(paths[i]);
+	if (rc) {
+		if (x->config)
+			cmd_ln_free_r(x->config);
+		free(x);
+		return rc;
+	}
+	*inst = x;
+	return 0;
+}
+
+static void psx_close(void *inst)
+{
+	struct psx *x = inst;
+
+	if (!x)
+		return;
+	ps_free(x->ps);
+	cmd_ln_free_r(x->config);
+	free(x);
+}
+
+static bool psx_lookup(void *inst, const char *word, struct sbuf *phones)
+{
+	struct psx *x = inst;
+	char *p = ps_lookup_word(x->ps, word);
+
+	if (!p)
+		return false;
+	if (phones)
+		sbuf_adds(phones, p);
+	free(p);
+	return true;
+}
+
+static bool in_lm(struct psx *x, const char *word)
+{
+	/* The search -lm creates; not ps_get_search(), which leaks an iterator. */
+	ngram_model_t *lm = ps_get_lm(x->ps, DEFAULT_SEARCH);
+
+	return !lm || ngram_wid(lm, word) != ngram_unknown_wid(lm);
+}
+
+/*
+ * The word to add for w with its phones, or false when nothing is needed.
+ * A dictionary word the language model lacks cannot be re-added under the
+ * same spelling, so it goes in capitalized (names read well that way).
+ */
+static bool word_to_add(struct psx *x, const char *w, struct sbuf *word,
+			struct sbuf *phones)
+{
+	sbuf_reset(word);
+	sbuf_reset(phones);
+	if (psx_lookup(x, w, phones)) {
+		if (in_lm(x, w))
+			return false;
+		sbuf_addf(word, "%c%s", w[0] - 'a' + 'A', w + 1);
+		return !psx_lookup(x, word->buf, NULL);
+	}
+	sbuf_adds(word, w);
+	if (asr_g2p(w, phones) < 0) {
+		log_debug("asr", "no pronunciation for '%s'; skipped", w);
+		return false;
+	}
+	return true;
+}
+
+static int psx_add_words(void *inst, const char *const *words, size_t n,
+			 struct sbuf *err)
+{
+	struct psx *x = inst;
+	struct strlist add = STRLIST_INIT, pron = STRLIST_INIT;
+	struct sbuf word = SBUF_INIT(512), phones = SBUF_INIT(4096);
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (word_to_add(x, words[i], &word, &phones)) {
+			strlist_push(&add, word.buf);
+			strlist_push(&pron, phones.buf);
+		}
+	}
+	/* Rebuilding the search is slow: only after the last word. */
+	for (size_t i = 0; i < add.nr && !rc; i++) {
+		if (ps_add_word(x->ps, add.items[i], pron.items[i], i + 1 == add.nr) < 0) {
+			sbuf_addf(err, "speech engine pocketsphinx: cannot add the word "
+				  "'%s' (%s)", add.items[i], pron.items[i]);
+			rc = -PC_EFAIL;
+		}
+	}
+	strlist_release(&add);
+	strlist_release(&pron);
+	sbuf_release(&word);
+	sbuf_release(&phones);
+	return rc;
+}
+
+/* "word(2)" -> "word"; fillers (<s>, [NOISE], +BREATH+) -> false. */
+static bool clean_word(const char *w, struct sbuf *out)
+{
+	size_t n = strlen(w);
+
+	if (!n || w[0] == '<' || w[0] == '[' || w[0] == '+')
+		return false;
+	if (w[n - 1] == ')' && strchr(w, '('))
+		n = (size_t)(strchr(w, '(') - w);
+	return n && sbuf_add(out, w, n) == 0;
+}
+
+static double frame_seconds(const struct audio_utterance *u, int frame, bool end)
+{
+	uint64_t off = (uint64_t)(frame < 0 ? 0 : frame) * SAMPLES_PER_FRAME;
+
+	if (end)
+		off += SAMPLES_PER_FRAME;
+	if (off > u->n)
+		off = u->n;
+	if (end)
+		return audio_timemap_seconds(&u->map, off ? off - 1 : 0) + 1.0 / AUDIO_RATE;
+	return audio_timemap_seconds(&u->map, off < u->n ? off : u->n - 1);
+}
+
+static void push_segment(struct segment_list *out, struct sbuf *text,
+			 const struct word_time *t)
+{
+	if (!text->len)
+		return;
+	segment_list_push(out, t->start, t->end, NULL, text->buf);
+	sbuf_reset(text);
+}
+
+/* Walks the best path, turning words into segments split at long gaps. */
+static void collect(struct psx *x, const struct audio_utterance *u,
+		    struct segment_list *out)
+{
+	struct sbuf text = SBUF_INIT(TEXT_MAX), w = SBUF_INIT(1024);
+	struct word_time seg = { 0, 0 };
+
+	for (ps_seg_t *s = ps_seg_iter(x->ps); s; s = ps_seg_next(s)) {
+		int sf, ef;
+		double start, end;
+
+		sbuf_reset(&w);
+		if (!clean_word(ps_seg_word(s), &w))
+			continue;
+		ps_seg_frames(s, &sf, &ef);
+		start = frame_seconds(u, sf, false);
+		end = frame_seconds(u, ef, true);
+		if (text.len && start - seg.end > SEGMENT_GAP)
+			push_segment(out, &text, &seg);
+		if (!text.len)
+			seg.start = start;
+		if (sbuf_addf(&text, "%s%s", text.len ? " " : "", w.buf) == 0)
+			seg.end = end;
+	}
+	push_segment(out, &text, &seg);
+	sbuf_release(&text);
+	sbuf_release(&w);
+}
+
+static int psx_transcribe(void *inst, const struct audio_utterance *u,
+			  struct segment_list *out, struct sbuf *err)
+{
+	struct psx *x = inst;
+
+	if (!u->n)
+		return 0;
+	/* A fresh stream resets the noise estimate of -remove_noise. */
+	if (ps_start_stream(x->ps) < 0 || ps_start_utt(x->ps) < 0 ||
+	    ps_process_raw(x->ps, u->samples, u->n, FALSE, TRUE) < 0 ||
+	    ps_end_utt(x->ps) < 0) {
+		sbuf_addf(err, "speech engine pocketsphinx: decoding failed for the "
+			  "utterance at %.2f s", u->start);
+		return -PC_EFAIL;
+	}
+	collect(x, u, out);
+	return 0;
+}
+
+const struct asr_backend asr_pocketsphinx = {
+	.name = "pocketsphinx",
+	.devices = ASR_DEVICE_CPU,
+	/* Far below full_utt's hard limit of 15000 frames (it aborts past it). */
+	.max_utterance = 25.0,
+	.open = psx_open,
+	.add_words = psx_add_words,
+	.lookup = psx_lookup,
+	.transcribe = psx_transcribe,
+	.close = psx_close,
+};

@@ -1,0 +1,503 @@
+/*
+ * audio_decode.c - libavformat/libavcodec/libswresample decoding to 16 kHz
+ * mono int16, with optional libavfilter loudness normalization.
+ *
+ * One packet at a time: demux, decode, resample, then hand the samples down
+ * the stage chain of audio_out.h.  Nothing holds more than a few seconds of
+ * audio (the normalizer's look-ahead is the largest), so a 3-hour file
+ * decodes in the same memory as a 3-minute one.
+ *
+ * Damaged input: a packet the decoder rejects is skipped; a read error after
+ * some audio decoded ends the file early with success and info->truncated.
+ */
+#include "audio/audio_out.h"
+#include "log/log.h"
+
+#include <libavcodec/avcodec.h>
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
+#include <libavformat/avformat.h>
+#include <libavutil/opt.h>
+#include <libswresample/swresample.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Consecutive rejected packets after which a stream is declared garbage. */
+#define MAX_BAD_PACKETS 200
+/* Window 21 x 250 ms: gain follows speakers within seconds; look-ahead
+ * ~2.6 s.  Audio shorter than the window passes unchanged.  (In libavfilter
+ * 5.1 the t= and b= options distort the output: not used.) */
+#define NORMALIZE_FILTER "dynaudnorm=f=250:g=21:p=0.9:m=10"
+
+struct normalizer {
+	AVFilterGraph *graph;
+	AVFilterContext *src;
+	AVFilterContext *sink;
+	AVFrame *in;
+	AVFrame *out;
+	uint64_t orig;           /* original sample of the next output sample */
+};
+
+struct decoder {
+	const char *path;
+	const struct audio_options *o;
+	AVFormatContext *fmt;
+	AVCodecContext *cc;
+	int stream;
+	AVPacket *pkt;
+	AVFrame *frame;
+	SwrContext *swr;
+	int swr_fmt, swr_rate, swr_channels;
+	int16_t *rs;             /* resampler output */
+	size_t rs_alloc;
+	uint64_t decoded;        /* original samples out of the resampler */
+	int bad;                 /* consecutive rejected packets */
+	bool truncated;
+	struct normalizer *norm;
+	struct audio_trimmer *trim;
+	struct audio_chunker out;
+	uint64_t delivered;
+	struct sbuf *err;
+};
+
+/* ---- libav logging ------------------------------------------------------- */
+
+static void av_log_forward(void *avcl, int level, const char *fmt, va_list ap)
+{
+	struct sbuf sb = SBUF_INIT(1024);
+	va_list cp;
+
+	(void)avcl;
+	if (level > AV_LOG_WARNING || !log_enabled(LOG_DEBUG))
+		return;
+	va_copy(cp, ap);
+	(void)sbuf_vaddf(&sb, fmt, cp);
+	va_end(cp);
+	sbuf_trim(&sb);
+	if (sb.len)
+		log_debug("audio", "libav: %s", sb.buf);
+	sbuf_release(&sb);
+}
+
+static void av_log_setup(void)
+{
+	av_log_set_level(AV_LOG_WARNING);
+	av_log_set_callback(av_log_forward);
+}
+
+static void quiet_libav(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, av_log_setup);
+}
+
+static int av_fail(struct decoder *d, int averr, const char *what)
+{
+	char msg[AV_ERROR_MAX_STRING_SIZE];
+
+	av_strerror(averr, msg, sizeof(msg));
+	sbuf_addf(d->err, "audio file '%s': %s (%s)", d->path, what, msg);
+	return averr == AVERROR(ENOMEM) ? -ENOMEM : -PC_EFAIL;
+}
+
+/* ---- normalizer (libavfilter) -------------------------------------------- */
+
+static void normalizer_free(struct normalizer *n)
+{
+	if (!n)
+		return;
+	avfilter_graph_free(&n->graph);
+	av_frame_free(&n->in);
+	av_frame_free(&n->out);
+	free(n);
+}
+
+static int normalizer_link(struct normalizer *n)
+{
+	AVFilterInOut *outputs = avfilter_inout_alloc();
+	AVFilterInOut *inputs = avfilter_inout_alloc();
+	int rc = AVERROR(ENOMEM);
+
+	if (outputs && inputs) {
+		outputs->name = av_strdup("in");
+		outputs->filter_ctx = n->src;
+		inputs->name = av_strdup("out");
+		inputs->filter_ctx = n->sink;
+		rc = avfilter_graph_parse_ptr(n->graph, NORMALIZE_FILTER
+					      ",aformat=sample_fmts=s16",
+					      &inputs, &outputs, NULL);
+	}
+	avfilter_inout_free(&inputs);
+	avfilter_inout_free(&outputs);
+	if (rc >= 0)
+		rc = avfilter_graph_config(n->graph, NULL);
+	return rc;
+}
+
+static int normalizer_new(struct decoder *d)
+{
+	struct normalizer *n = pc_calloc(1, sizeof(*n));
+	char args[128];
+	int rc = AVERROR(ENOMEM);
+
+	snprintf(args, sizeof(args), "sample_rate=%d:sample_fmt=s16:"
+		 "channel_layout=mono:time_base=1/%d", AUDIO_RATE, AUDIO_RATE);
+	n->graph = avfilter_graph_alloc();
+	n->in = av_frame_alloc();
+	n->out = av_frame_alloc();
+	if (n->graph && n->in && n->out) {
+		n->graph->nb_threads = 1;
+		rc = avfilter_graph_create_filter(&n->src, avfilter_get_by_name("abuffer"),
+						  "in", args, NULL, n->graph);
+		if (rc >= 0)
+			rc = avfilter_graph_create_filter(&n->sink,
+							  avfilter_get_by_name("abuffersink"),
+							  "out", NULL, NULL, n->graph);
+		if (rc >= 0)
+			rc = normalizer_link(n);
+	}
+	if (rc < 0) {
+		normalizer_free(n);
+		return av_fail(d, rc, "cannot set up loudness normalization");
+	}
+	d->norm = n;
+	return 0;
+}
+
+/* Samples after normalization (or straight from the resampler). */
+static int stage_out(struct decoder *d, const int16_t *s, size_t n, uint64_t orig)
+{
+	if (d->trim)
+		return audio_trimmer_put(d->trim, s, n, orig);
+	return audio_chunker_put(&d->out, s, n, orig);
+}
+
+static int normalizer_drain(struct decoder *d)
+{
+	struct normalizer *n = d->norm;
+	int rc;
+
+	for (;;) {
+		rc = av_buffersink_get_frame(n->sink, n->out);
+		if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
+			return 0;
+		if (rc < 0)
+			return av_fail(d, rc, "loudness normalization failed");
+		rc = stage_out(d, (const int16_t *)n->out->data[0],
+			       (size_t)n->out->nb_samples, n->orig);
+		n->orig += (uint64_t)n->out->nb_samples;
+		av_frame_unref(n->out);
+		if (rc)
+			return rc;
+	}
+}
+
+static int normalizer_put(struct decoder *d, const int16_t *s, size_t n,
+			  uint64_t orig)
+{
+	AVFrame *f = d->norm->in;
+	int rc;
+
+	f->format = AV_SAMPLE_FMT_S16;
+	f->sample_rate = AUDIO_RATE;
+	av_channel_layout_default(&f->ch_layout, 1);
+	f->nb_samples = (int)n;
+	f->pts = (int64_t)orig;
+	if ((rc = av_frame_get_buffer(f, 0)) < 0)
+		return av_fail(d, rc, "out of memory");
+	memcpy(f->data[0], s, n * sizeof(*s));
+	rc = av_buffersrc_add_frame(d->norm->src, f);
+	av_frame_unref(f);
+	if (rc < 0)
+		return av_fail(d, rc, "loudness normalization failed");
+	return normalizer_drain(d);
+}
+
+static int normalizer_finish(struct decoder *d)
+{
+	int rc = av_buffersrc_add_frame(d->norm->src, NULL);
+
+	if (rc < 0)
+		return av_fail(d, rc, "loudness normalization failed");
+	return normalizer_drain(d);
+}
+
+/* ---- resampling ---------------------------------------------------------- */
+
+static int resampler_setup(struct decoder *d, const AVFrame *f)
+{
+	AVChannelLayout in = { 0 }, mono = { 0 };
+	int rc;
+
+	if (d->swr && f->format == d->swr_fmt && f->sample_rate == d->swr_rate &&
+	    f->ch_layout.nb_channels == d->swr_channels)
+		return 0;
+	swr_free(&d->swr);
+	/* WAV and raw formats often leave the layout unspecified. */
+	rc = 0;
+	if (f->ch_layout.order != AV_CHANNEL_ORDER_UNSPEC)
+		rc = av_channel_layout_copy(&in, &f->ch_layout);
+	else
+		av_channel_layout_default(&in, f->ch_layout.nb_channels);
+	av_channel_layout_default(&mono, 1);
+	if (rc >= 0)
+		rc = swr_alloc_set_opts2(&d->swr, &mono, AV_SAMPLE_FMT_S16, AUDIO_RATE,
+					 &in, f->format, f->sample_rate, 0, NULL);
+	if (rc >= 0)
+		rc = swr_init(d->swr);
+	av_channel_layout_uninit(&in);
+	if (rc < 0)
+		return av_fail(d, rc, "cannot convert its sample format");
+	d->swr_fmt = f->format;
+	d->swr_rate = f->sample_rate;
+	d->swr_channels = f->ch_layout.nb_channels;
+	return 0;
+}
+
+/* Resamples in (NULL flushes) and passes the result on. */
+static int resample(struct decoder *d, const uint8_t **in, int in_n)
+{
+	int room = swr_get_out_samples(d->swr, in_n);
+	uint8_t *out;
+	int got;
+
+	if (room <= 0)
+		return 0;
+	PC_GROW(d->rs, d->rs_alloc, (size_t)room);
+	out = (uint8_t *)d->rs;
+	got = swr_convert(d->swr, &out, room, in, in_n);
+	if (got < 0)
+		return av_fail(d, got, "cannot convert its sample format");
+	if (!got)
+		return 0;
+	d->decoded += (uint64_t)got;
+	if (d->o->max_seconds > 0 && d->decoded > d->o->max_seconds * AUDIO_RATE) {
+		sbuf_addf(d->err, "audio file '%s': longer than the limit of %.0f seconds",
+			  d->path, d->o->max_seconds);
+		return -PC_ETOOBIG;
+	}
+	if (d->norm)
+		return normalizer_put(d, d->rs, (size_t)got, d->decoded - (uint64_t)got);
+	return stage_out(d, d->rs, (size_t)got, d->decoded - (uint64_t)got);
+}
+
+/* ---- decoding ------------------------------------------------------------ */
+
+static int take_frames(struct decoder *d)
+{
+	int rc;
+
+	for (;;) {
+		rc = avcodec_receive_frame(d->cc, d->frame);
+		if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
+			return 0;
+		if (rc == AVERROR_INVALIDDATA) {
+			d->bad++;
+			continue;
+		}
+		if (rc < 0)
+			return av_fail(d, rc, "decoding failed");
+		d->bad = 0;
+		rc = resampler_setup(d, d->frame);
+		if (!rc)
+			rc = resample(d, (const uint8_t **)d->frame->extended_data,
+				      d->frame->nb_samples);
+		av_frame_unref(d->frame);
+		if (rc)
+			return rc;
+	}
+}
+
+static int decode_packet(struct decoder *d, const AVPacket *pkt)
+{
+	int rc = avcodec_send_packet(d->cc, pkt);
+
+	if (rc == AVERROR_INVALIDDATA) {
+		d->bad++;
+		return 0;
+	}
+	if (rc < 0 && rc != AVERROR_EOF)
+		return av_fail(d, rc, "decoding failed");
+	return take_frames(d);
+}
+
+static int read_packets(struct decoder *d)
+{
+	int rc;
+
+	while ((rc = av_read_frame(d->fmt, d->pkt)) >= 0) {
+		if (d->pkt->stream_index == d->stream)
+			rc = decode_packet(d, d->pkt);
+		av_packet_unref(d->pkt);
+		if (rc)
+			return rc;
+		if (d->bad > MAX_BAD_PACKETS) {
+			d->truncated = true;
+			return 0;
+		}
+	}
+	if (rc != AVERROR_EOF) {
+		log_debug("audio", "'%s': read error, ending early", d->path);
+		d->truncated = true;
+	}
+	return 0;
+}
+
+/* Drains every stage in order once the input is exhausted. */
+static int flush_all(struct decoder *d)
+{
+	int rc = decode_packet(d, NULL);
+
+	if (!rc && d->swr)
+		rc = resample(d, NULL, 0);
+	if (!rc && d->norm)
+		rc = normalizer_finish(d);
+	if (!rc && d->trim)
+		rc = audio_trimmer_finish(d->trim);
+	if (!rc)
+		rc = audio_chunker_flush(&d->out);
+	return rc;
+}
+
+static int open_input(struct decoder *d)
+{
+	AVDictionary *opts = NULL;
+	char *url = pc_malloc(strlen(d->path) + 6);
+	int rc;
+
+	/* "file:" keeps a name like "http:x.mp3" local; the whitelist keeps
+	 * playlists inside the file from reaching out anywhere else. */
+	memcpy(url, "file:", 5);
+	memcpy(url + 5, d->path, strlen(d->path) + 1);
+	av_dict_set(&opts, "protocol_whitelist", "file", 0);
+	rc = avformat_open_input(&d->fmt, url, NULL, &opts);
+	av_dict_free(&opts);
+	free(url);
+	if (rc < 0)
+		return av_fail(d, rc, "cannot open it as audio");
+	rc = avformat_find_stream_info(d->fmt, NULL);
+	if (rc < 0)
+		return av_fail(d, rc, "not an audio file or an unsupported format");
+	return 0;
+}
+
+static int open_codec(struct decoder *d)
+{
+	const AVCodec *codec = NULL;
+	AVStream *st;
+	int rc;
+
+	d->stream = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+	if (d->stream < 0) {
+		sbuf_addf(d->err, "audio file '%s': no audio stream in it "
+			  "(not an audio file or an unsupported format)", d->path);
+		return -PC_EPARSE;
+	}
+	if (!codec)
+		return av_fail(d, AVERROR_DECODER_NOT_FOUND, "no decoder for its codec");
+	st = d->fmt->streams[d->stream];
+	d->cc = avcodec_alloc_context3(codec);
+	if (!d->cc)
+		return av_fail(d, AVERROR(ENOMEM), "out of memory");
+	rc = avcodec_parameters_to_context(d->cc, st->codecpar);
+	if (rc < 0)
+		return av_fail(d, rc, "cannot read its codec parameters");
+	d->cc->pkt_timebase = st->time_base;
+	d->cc->thread_count = 1;
+	rc = avcodec_open2(d->cc, codec, NULL);
+	if (rc < 0)
+		return av_fail(d, rc, "cannot open its decoder");
+	return 0;
+}
+
+static int setup(struct decoder *d, audio_chunk_fn cb, void *udata)
+{
+	int rc;
+
+	audio_chunker_init(&d->out, d->o->chunk_samples, cb, udata);
+	if ((rc = open_input(d)) || (rc = open_codec(d)))
+		return rc;
+	d->pkt = av_packet_alloc();
+	d->frame = av_frame_alloc();
+	if (!d->pkt || !d->frame)
+		return av_fail(d, AVERROR(ENOMEM), "out of memory");
+	if (d->o->preprocess) {
+		if ((rc = normalizer_new(d)))
+			return rc;
+		d->trim = audio_trimmer_new(d->o->max_silence, d->o->silence_db, &d->out);
+	}
+	return 0;
+}
+
+static void teardown(struct decoder *d)
+{
+	normalizer_free(d->norm);
+	audio_trimmer_free(d->trim);
+	audio_chunker_release(&d->out);
+	swr_free(&d->swr);
+	av_frame_free(&d->frame);
+	av_packet_free(&d->pkt);
+	avcodec_free_context(&d->cc);
+	avformat_close_input(&d->fmt);
+	free(d->rs);
+}
+
+struct counted {
+	struct decoder *d;
+	audio_chunk_fn cb;
+	void *udata;
+};
+
+static int counting_cb(const struct audio_chunk *c, void *udata)
+{
+	struct counted *k = udata;
+
+	k->d->delivered += c->n;
+	return k->cb(c, k->udata);
+}
+
+static void fill_info(const struct decoder *d)
+{
+	struct audio_info *info = d->o->info;
+
+	if (!info)
+		return;
+	info->duration = (double)d->decoded / AUDIO_RATE;
+	info->delivered = (double)d->delivered / AUDIO_RATE;
+	info->truncated = d->truncated;
+	info->codec = d->cc ? avcodec_get_name(d->cc->codec_id) : NULL;
+}
+
+int audio_decode(const char *path, const struct audio_options *o,
+		 audio_chunk_fn cb, void *udata, struct sbuf *err)
+{
+	static const struct audio_options defaults = AUDIO_OPTIONS_INIT;
+	struct decoder d = { 0 };
+	struct counted k = { &d, cb, udata };
+	int rc;
+
+	quiet_libav();
+	d.path = path;
+	d.o = o ? o : &defaults;
+	d.err = err;
+	rc = setup(&d, counting_cb, &k);
+	if (!rc)
+		rc = read_packets(&d);
+	if (!rc)
+		rc = flush_all(&d);
+	if (!rc && !d.decoded) {
+		sbuf_addf(err, "audio file '%s': no audio could be decoded from it "
+			  "(damaged, empty or not an audio file)", path);
+		rc = -PC_EPARSE;
+	}
+	if (!rc && d.truncated)
+		log_debug("audio", "'%s': damaged or cut off after %.1f s",
+			  path, (double)d.decoded / AUDIO_RATE);
+	fill_info(&d);
+	teardown(&d);
+	return rc;
+}
