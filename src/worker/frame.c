@@ -37,11 +37,21 @@ static int wait_fd(int fd, short events, const struct worker_io *io)
 	}
 }
 
+/* With a deadline or a stop fd, a blocking fd must not be read or written blindly. */
+static bool limited(const struct worker_io *io)
+{
+	return io->deadline > 0 || io->stop_fd >= 0;
+}
+
 static int write_all(int fd, const char *p, size_t len, const struct worker_io *io)
 {
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		int r;
+		int r = limited(io) ? wait_fd(fd, POLLOUT, io) : 0;
+		ssize_t n;
+
+		if (r < 0)
+			return r;
+		n = write(fd, p, len);
 
 		if (n > 0) {
 			p += n;
@@ -52,8 +62,7 @@ static int write_all(int fd, const char *p, size_t len, const struct worker_io *
 			continue;
 		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 			return n == 0 ? -EIO : -errno;
-		r = wait_fd(fd, POLLOUT, io);
-		if (r < 0)
+		if (!limited(io) && (r = wait_fd(fd, POLLOUT, io)) < 0)
 			return r;
 	}
 	return 0;
@@ -64,8 +73,12 @@ static int read_all(int fd, char *p, size_t len, size_t *got, const struct worke
 {
 	*got = 0;
 	while (*got < len) {
-		ssize_t n = read(fd, p + *got, len - *got);
-		int r;
+		int r = limited(io) ? wait_fd(fd, POLLIN, io) : 0;
+		ssize_t n;
+
+		if (r < 0)
+			return r;
+		n = read(fd, p + *got, len - *got);
 
 		if (n > 0) {
 			*got += (size_t)n;
@@ -77,8 +90,7 @@ static int read_all(int fd, char *p, size_t len, size_t *got, const struct worke
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return -errno;
-		r = wait_fd(fd, POLLIN, io);
-		if (r < 0)
+		if (!limited(io) && (r = wait_fd(fd, POLLIN, io)) < 0)
 			return r;
 	}
 	return 0;

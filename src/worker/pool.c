@@ -335,10 +335,23 @@ static int start_slot(struct stage_pool *p)
 
 /* ---- the pool ---- */
 
+/* The config as JSON without unset (null) keys: the worker starts from the same defaults. */
+static json_t *snapshot_json(const struct config *c)
+{
+	json_t *j = config_to_json(c), *v;
+	const char *key;
+	void *tmp;
+
+	json_object_foreach_safe(j, tmp, key, v)
+		if (json_is_null(v))
+			json_object_del(j, key);
+	return j;
+}
+
 static int write_snapshot(struct stage_pool *p, const struct config *c, struct sbuf *err)
 {
 	const char *tmp = getenv("TMPDIR");
-	json_t *j = config_to_json(c);
+	json_t *j = snapshot_json(c);
 	char *text = json_dumps(j, JSON_INDENT(1) | JSON_SORT_KEYS);
 	struct sbuf path = SBUF_INIT(SBUF_NOLIMIT);
 	int fd, r = 0;
