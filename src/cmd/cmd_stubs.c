@@ -27,11 +27,3 @@ int cmd_transcribe(int argc, char **argv)
 	};
 	return not_available(argc, argv, &u, "transcription");
 }
-
-int cmd_worker(int argc, char **argv)
-{
-	static const struct cmd_usage u = {
-		"podcast_scraper worker STAGE", "Internal.", NULL, 0, false, "worker",
-	};
-	return not_available(argc, argv, &u, "the worker");
-}
