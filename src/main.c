@@ -10,6 +10,7 @@
 #include "cmd/cmd.h"
 #include "crash/crash.h"
 #include "log/log.h"
+#include "stages/stages.h"
 #include "util/stage.h"
 
 #include <errno.h>
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
 	}
 	sbuf_release(&err);
 	crash_thread_init("main");
+	stages_register();
 	crash_stage_enter(STAGE_STARTUP, NULL);
 	if (cmd)
 		code = cmd->fn(argc - 1, argv + 1);

@@ -13,7 +13,7 @@
 
 static const char *const state_names[] = {
 	"new", "skipped", "fetch_transcript", "download_media", "transcribe",
-	"write", "done", "failed",
+	"write", "summarize", "done", "failed",
 };
 
 static bool is_final(enum ep_state s)
@@ -23,7 +23,8 @@ static bool is_final(enum ep_state s)
 
 static bool in_flight(enum ep_state s)
 {
-	return s == EP_FETCH_TRANSCRIPT || s == EP_DOWNLOAD_MEDIA || s == EP_TRANSCRIBE;
+	return s == EP_FETCH_TRANSCRIPT || s == EP_DOWNLOAD_MEDIA || s == EP_TRANSCRIBE ||
+	       s == EP_SUMMARIZE;
 }
 
 /* Moves ej to next, keeping the feed's in_flight count true to the invariant. */
@@ -268,4 +269,8 @@ void episode_release(struct episode_job *ej)
 	speaker_list_release(&ej->speakers);
 	summary_release(&ej->summary);
 	free(ej->cleaned_rel);
+	free(ej->asr_engine);
+	free(ej->asr_model);
+	free(ej->device_transcribe);
+	free(ej->device_summarize);
 }

@@ -20,18 +20,20 @@
  *
  *   NEW ──done in state.sqlite and no --force──► SKIPPED
  *    │
- *    ├─ has transcript links ─► FETCH_TRANSCRIPT ─ok─► WRITE ─► DONE
- *    │                            │  bad download or parse: next link
- *    │                            ▼  no link left
- *    └─ no links ─────────► (transcribe_missing) DOWNLOAD_MEDIA ─► TRANSCRIBE ─► WRITE
- *                           (otherwise)          FAILED "no transcript"
+ *    ├─ has transcript links ─► FETCH_TRANSCRIPT ─ok─► WRITE ─────────────────► DONE
+ *    │                            │  bad download or parse: next link   │  ▲
+ *    │                            ▼  no link left                       ▼  │
+ *    └─ no links ─────────► (transcribe_missing) DOWNLOAD_MEDIA       SUMMARIZE
+ *                           (otherwise)          FAILED  │           (generate_summaries)
+ *                                                        ▼
+ *                                                    TRANSCRIBE ─► WRITE
  *
  *   any state ── error ──► FAILED   (state.sqlite keeps stage and message;
  *                                    the next run retries the episode)
  *   any state ── Ctrl-C ──► FAILED with "interrupted" (retried next run)
  *
- * Invariants: an episode in FETCH_TRANSCRIPT, DOWNLOAD_MEDIA or TRANSCRIBE
- * has exactly one operation in flight and counts in its feed's in_flight;
+ * Invariants: an episode in FETCH_TRANSCRIPT, DOWNLOAD_MEDIA, TRANSCRIBE or
+ * SUMMARIZE has exactly one operation in flight (a transfer or a stage job) and counts in its feed's in_flight;
  * DONE, SKIPPED and FAILED are final and have an index row.
  */
 enum ep_state {
@@ -41,6 +43,7 @@ enum ep_state {
 	EP_DOWNLOAD_MEDIA,
 	EP_TRANSCRIBE,
 	EP_WRITE,
+	EP_SUMMARIZE,
 	EP_DONE,
 	EP_FAILED,
 };
@@ -70,6 +73,8 @@ struct episode_job {
 	struct summary summary;
 	bool has_summary;
 	char *cleaned_rel;
+	char *asr_engine, *asr_model;
+	char *device_transcribe, *device_summarize;
 	int attempts;
 	int worker_crashes;
 };
@@ -88,9 +93,16 @@ struct feed_job {
 	size_t in_flight;
 };
 
+struct stage_pool;
+struct device_gate;
+
 struct run {
 	const struct config *cfg;
 	struct net *net;
+	struct stage_pool *transcribe_pool;
+	struct stage_pool *summarize_pool;
+	struct device_gate *gate;
+	bool transcribe_drained, summarize_drained;
 	json_t *config_snapshot;
 	char *run_id;
 	struct feed_job *feeds;
@@ -124,12 +136,18 @@ void transcribe_submit(struct episode_job *ej);
 int output_transcript(struct episode_job *ej, enum transcript_format fmt,
 		      const char *data, size_t len);
 void output_finish_episode(struct episode_job *ej);
+int output_generated_transcript(struct episode_job *ej);
 /* After the summary (or without one): metadata, state, index row. */
 void output_write_episode(struct episode_job *ej);
 void output_index_row(struct episode_job *ej);
 
-/* summarize.c: the summarization stage */
+/* engines.c: the coordinator's side of the transcription and summarization stages */
 void summarize_submit(struct episode_job *ej);
+/* Polls the stage pools (callbacks run here); returns jobs still queued or running. */
+int engines_poll(struct run *r, int timeout_ms);
+/* Tells pools that no more work can arrive, so workers may free their models. */
+void engines_drain_hints(struct run *r);
+void engines_free(struct run *r);
 
 /* Stops scheduling new work (fail_fast, max_failures, Ctrl-C). */
 void run_stop(struct run *r, const char *why);

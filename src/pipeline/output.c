@@ -69,6 +69,39 @@ out:
 	return r;
 }
 
+/* Transcripts made here from the audio: text, segments, WebVTT and SRT. */
+int output_generated_transcript(struct episode_job *ej)
+{
+	struct sbuf text = SBUF_INIT(SBUF_NOLIMIT), json = SBUF_INIT(SBUF_NOLIMIT);
+	struct sbuf vtt = SBUF_INIT(SBUF_NOLIMIT), srt = SBUF_INIT(SBUF_NOLIMIT);
+	char *vtt_rel = NULL, *srt_rel = NULL;
+	int r;
+
+	crash_stage_enter(STAGE_WRITE, ej->id);
+	transcript_to_text(&ej->segments, false, &text);
+	transcript_to_segments_json(&ej->segments, &json);
+	transcript_to_vtt(&ej->segments, &vtt);
+	transcript_to_srt(&ej->segments, &srt);
+	r = write_rel(ej, &ej->text_rel, STORE_TEXT, NULL, text.buf, text.len);
+	if (!r)
+		r = write_rel(ej, &ej->segments_rel, STORE_SEGMENTS, NULL, json.buf, json.len);
+	if (!r)
+		r = write_rel(ej, &vtt_rel, STORE_TRANSCRIPT, "vtt", vtt.buf, vtt.len);
+	if (!r)
+		r = write_rel(ej, &srt_rel, STORE_TRANSCRIPT, "srt", srt.buf, srt.len);
+	if (!r) {
+		free(ej->transcript_rel);
+		ej->transcript_rel = pc_strdup(ej->text_rel);
+	}
+	free(vtt_rel);
+	free(srt_rel);
+	sbuf_release(&text);
+	sbuf_release(&json);
+	sbuf_release(&vtt);
+	sbuf_release(&srt);
+	return r;
+}
+
 static const char *device_name(int d)
 {
 	static const char *const names[] = { "auto", "cpu", "cuda", "mps" };
@@ -129,8 +162,10 @@ static int write_metadata(struct episode_job *ej)
 		.config_snapshot = ej->fj->run->config_snapshot,
 		.timings = { ej->t_download, ej->t_decode, ej->t_transcribe, ej->t_speakers,
 			     ej->t_summarize, time_mono() - ej->started },
-		.transcription_device = { device_name(c->whisper_device), "cpu" },
-		.summarization_device = { device_name(c->summary_device), "cpu" },
+		.asr_engine = ej->asr_engine,
+		.asr_model = ej->asr_model,
+		.transcription_device = { device_name(c->whisper_device), ej->device_transcribe },
+		.summarization_device = { device_name(c->summary_device), ej->device_summarize },
 		.attempts = ej->attempts + 1,
 		.worker_crashes = ej->worker_crashes,
 	};

@@ -70,13 +70,25 @@ static void show_progress(struct run *r)
 		log_progress("episodes", done, total);
 }
 
+/*
+ * Transfers and stage jobs interleave: the network gets short turns while
+ * workers are busy, and the pools get the waiting when the network is idle.
+ */
 static void loop(struct run *r)
 {
-	while (net_step(r->net, 100) > 0) {
+	for (;;) {
+		int jobs = engines_poll(r, 0);
+		int transfers = net_step(r->net, jobs ? 20 : 100);
+
+		if (!transfers)
+			jobs = engines_poll(r, jobs ? 50 : 0);
+		engines_drain_hints(r);
 		if (interrupted_by && !r->stopping)
 			run_stop(r, interrupted_by == SIGINT ? "interrupted (Ctrl-C)" :
 				 "terminated");
 		show_progress(r);
+		if (!transfers && !jobs && !engines_poll(r, 0) && !net_step(r->net, 0))
+			break;
 	}
 	log_progress_done();
 }
@@ -127,6 +139,7 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 	for (size_t i = 0; i < r.nr_feeds; i++)
 		feedjob_start(&r.feeds[i]);
 	loop(&r);
+	engines_free(&r);
 	for (size_t i = 0; i < r.nr_feeds; i++)
 		feedjob_finish(&r.feeds[i]);
 	catch_interrupts(false);

@@ -114,7 +114,3 @@ out:
 	sbuf_release(&err);
 }
 
-void transcribe_submit(struct episode_job *ej)
-{
-	episode_fail(ej, "transcribe", "no transcription engine in this build");
-}

@@ -1,0 +1,335 @@
+/*
+ * engines.c - the coordinator's side of the transcription and summarization
+ * stages.
+ *
+ * Engines never run in this process with isolation: process (the default):
+ * jobs go to supervised worker pools (src/worker), which survive crashes,
+ * hangs and retries on their own; here we only build requests, poll for
+ * results from the event loop and turn results into files.  Pools are made
+ * when first needed, so a run of published transcripts starts no worker.
+ * With mps_exclusive, stages whose device is the same accelerator share a
+ * device gate: transcription drains before summarization takes the device.
+ */
+#include "pipeline/internal.h"
+#include "crash/crash.h"
+#include "log/log.h"
+#include "stages/stages.h"
+#include "util/fs.h"
+#include "util/stage.h"
+#include "worker/worker.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void warn_device_once(const char *stage, int asked, const char *engine, bool downgraded)
+{
+	static const char *const names[] = { "auto", "cpu", "cuda", "mps" };
+
+	if (downgraded)
+		log_warn(stage, "%s cannot use %s; %s runs on cpu", engine, names[asked], stage);
+}
+
+static struct stage_pool *make_pool(struct run *r, const char *handler, int workers,
+				    long timeout, const char *device)
+{
+	const struct config *c = r->cfg;
+	struct stage_pool_options o = {
+		.handler = handler,
+		.workers = workers,
+		.isolation = c->isolation,
+		.timeout_s = (double)timeout,
+		.retries = (int)c->stage_retries,
+		.model_cleanup = c->model_cleanup,
+		.threads = (int)c->threads,
+		.config = c,
+		.device = device,
+	};
+	struct sbuf err = SBUF_INIT(4096);
+	struct stage_pool *p = stage_pool_new(&o, &err);
+
+	if (!p)
+		log_error(handler, "cannot start the %s stage: %s", handler, err.buf);
+	else if (r->gate && strcmp(device, "cpu") && strcmp(device, "remote"))
+		stage_pool_set_gate(p, r->gate);
+	sbuf_release(&err);
+	return p;
+}
+
+/* One gate when both stages would share one accelerator and mps_exclusive holds. */
+static void setup_gate(struct run *r)
+{
+	bool d1, d2;
+	const char *t = stages_transcribe_device(r->cfg, &d1);
+	const char *s = stages_summarize_device(r->cfg, &d2);
+
+	if (r->gate || !r->cfg->mps_exclusive || strcmp(t, s) || !strcmp(t, "cpu") ||
+	    !strcmp(t, "remote"))
+		return;
+	r->gate = device_gate_new(t);
+	log_info("main", "stages on %s run one at a time (mps_exclusive)", t);
+}
+
+static struct stage_pool *transcribe_pool(struct run *r)
+{
+	const struct config *c = r->cfg;
+	bool downgraded;
+	const char *device = stages_transcribe_device(c, &downgraded);
+
+	if (!r->transcribe_pool) {
+		setup_gate(r);
+		warn_device_once("transcribe", c->whisper_device, stages_transcribe_engine(c),
+				 downgraded);
+		/* one worker process; it decodes utterances on transcription_workers threads */
+		r->transcribe_pool = make_pool(r, "transcribe", 1, c->transcription_timeout, device);
+	}
+	return r->transcribe_pool;
+}
+
+static struct stage_pool *summarize_pool(struct run *r)
+{
+	const struct config *c = r->cfg;
+	bool downgraded;
+	const char *device = stages_summarize_device(c, &downgraded);
+
+	if (!r->summarize_pool) {
+		setup_gate(r);
+		warn_device_once("summarize", c->summary_device, stages_summarize_engine(c),
+				 downgraded);
+		r->summarize_pool = make_pool(r, "summarize", (int)c->summarization_workers,
+					      c->summarization_timeout, device);
+	}
+	return r->summarize_pool;
+}
+
+static char *work_path(const struct episode_job *ej, const char *suffix)
+{
+	struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
+
+	sbuf_addf(&sb, "%s/.work/%s%s", ej->fj->dir, ej->stem, suffix);
+	return sbuf_detach(&sb, NULL);
+}
+
+static void note_stage_result(struct episode_job *ej, const struct stage_result *res,
+			      char **device)
+{
+	ej->attempts += res->attempts - 1;
+	ej->worker_crashes += res->crashes;
+	store_run_count(ej->fj->artifacts, STORE_WORKER_CRASHES, res->crashes);
+	store_run_count(ej->fj->artifacts, STORE_RETRIES, res->attempts - 1);
+	free(*device);
+	*device = pc_strdup(res->device_used ? res->device_used : "cpu");
+}
+
+static int load_segments(struct episode_job *ej, const char *path, struct sbuf *err)
+{
+	struct sbuf data = SBUF_INIT(SBUF_NOLIMIT);
+	int r = fs_read_file(path, &data, err);
+
+	segment_list_release(&ej->segments);
+	if (!r)
+		r = transcript_parse(TRANSCRIPT_JSON, data.buf, data.len, &ej->segments, err);
+	sbuf_release(&data);
+	return r;
+}
+
+static void remove_work_media(struct episode_job *ej)
+{
+	char *path;
+
+	if (ej->fj->run->cfg->keep_media || !ej->media_rel)
+		return;
+	path = fs_join(ej->fj->dir, ej->media_rel);
+	unlink(path);
+	free(path);
+	pc_freep(&ej->media_rel);
+}
+
+static void copy_engine(struct episode_job *ej, json_t *response)
+{
+	const char *engine = json_string_value(json_object_get(response, "engine"));
+	const char *model = json_string_value(json_object_get(response, "model"));
+
+	free(ej->asr_engine);
+	free(ej->asr_model);
+	ej->asr_engine = engine ? pc_strdup(engine) : NULL;
+	ej->asr_model = model ? pc_strdup(model) : NULL;
+}
+
+static void on_transcribed(struct stage_pool *pool, struct stage_result *res, void *udata)
+{
+	struct episode_job *ej = udata;
+	struct sbuf err = SBUF_INIT(4096);
+	char *segs = work_path(ej, ".asr.json");
+	bool remote = ej->fj->run->cfg->transcription_provider == ASR_PROVIDER_OPENAI;
+
+	(void)pool;
+	ej->t_transcribe += res->seconds;
+	note_stage_result(ej, res, &ej->device_transcribe);
+	if (res->code < 0) {
+		episode_fail(ej, "transcribe", "%s", res->error ? res->error : "failed");
+		goto out;
+	}
+	copy_engine(ej, res->response);
+	if (load_segments(ej, segs, &err) < 0 || output_generated_transcript(ej) < 0) {
+		episode_fail(ej, "transcribe", "transcript could not be written: %s", err.buf);
+		goto out;
+	}
+	ej->transcript_source = remote ? "remote_transcription" : "local_transcription";
+	ej->fj->run->totals->transcribed++;
+	store_run_count(ej->fj->artifacts, STORE_TRANSCRIPTS_TRANSCRIBED, 1);
+	remove_work_media(ej);
+	output_finish_episode(ej);
+out:
+	unlink(segs);
+	free(segs);
+	sbuf_release(&err);
+}
+
+/* Names to teach the recognizer before it hears the episode. */
+static void names_to_know(const struct episode_job *ej, struct strlist *out)
+{
+	const struct config *c = ej->fj->run->cfg;
+	struct speakers_options so = { &c->known_hosts, &c->speaker_names, c->auto_speakers };
+	struct speaker_list l = { 0 };
+
+	speakers_detect(&ej->fj->feed, ej->ep, &so, NULL, &l);
+	for (size_t i = 0; i < l.nr; i++)
+		strlist_push(out, l.items[i].name);
+	speaker_list_release(&l);
+}
+
+void transcribe_submit(struct episode_job *ej)
+{
+	struct stage_pool *pool = transcribe_pool(ej->fj->run);
+	struct strlist words = STRLIST_INIT;
+	char *media = fs_join(ej->fj->dir, ej->media_rel);
+	char *segs = work_path(ej, ".asr.json");
+	json_t *req;
+
+	if (!pool) {
+		episode_fail(ej, "transcribe", "the transcription stage could not start");
+		goto out;
+	}
+	names_to_know(ej, &words);
+	req = stages_transcribe_request(ej->id, media, segs, &words);
+	stage_pool_submit(pool, req, on_transcribed, ej);
+	json_decref(req);
+out:
+	strlist_release(&words);
+	free(media);
+	free(segs);
+}
+
+static void on_summarized(struct stage_pool *pool, struct stage_result *res, void *udata)
+{
+	struct episode_job *ej = udata;
+	struct sbuf err = SBUF_INIT(4096);
+
+	(void)pool;
+	ej->t_summarize += res->seconds;
+	note_stage_result(ej, res, &ej->device_summarize);
+	if (res->code < 0) {
+		episode_fail(ej, "summarize", "%s", res->error ? res->error : "failed");
+	} else if (stages_summary_from_response(res->response, &ej->summary, &err) < 0) {
+		episode_fail(ej, "summarize", "%s", err.buf);
+	} else {
+		ej->has_summary = true;
+		ej->fj->run->totals->summaries++;
+		store_run_count(ej->fj->artifacts, STORE_SUMMARIES, 1);
+		ep_set_state(ej, EP_WRITE);
+		output_write_episode(ej);
+	}
+	sbuf_release(&err);
+}
+
+void summarize_submit(struct episode_job *ej)
+{
+	struct stage_pool *pool = summarize_pool(ej->fj->run);
+	struct strlist names = STRLIST_INIT;
+	char *cleaned = fs_join(ej->fj->dir, ej->cleaned_rel);
+	json_t *req;
+
+	ep_set_state(ej, EP_SUMMARIZE);
+	if (!pool) {
+		episode_fail(ej, "summarize", "the summarization stage could not start");
+		goto out;
+	}
+	speakers_names_for_screenplay(&ej->speakers, &names);
+	req = stages_summarize_request(ej->id, cleaned, &names);
+	stage_pool_submit(pool, req, on_summarized, ej);
+	json_decref(req);
+out:
+	strlist_release(&names);
+	free(cleaned);
+}
+
+int engines_poll(struct run *r, int timeout_ms)
+{
+	int pending = 0;
+
+	if (r->transcribe_pool)
+		pending += stage_pool_poll(r->transcribe_pool, timeout_ms);
+	if (r->summarize_pool)
+		pending += stage_pool_poll(r->summarize_pool, pending ? 0 : timeout_ms);
+	return pending;
+}
+
+/* Can any episode of the run still reach state `until` (or one before it)? */
+static bool may_still_reach(const struct run *r, enum ep_state until)
+{
+	for (size_t i = 0; i < r->nr_feeds; i++) {
+		const struct feed_job *fj = &r->feeds[i];
+
+		if (!fj->parsed && !fj->failed)
+			return true;
+		for (size_t j = 0; j < fj->nr_episodes; j++) {
+			enum ep_state s = fj->episodes[j].state;
+
+			if (s < until || (until == EP_SUMMARIZE && s == EP_TRANSCRIBE))
+				return true;
+		}
+	}
+	return false;
+}
+
+void engines_drain_hints(struct run *r)
+{
+	if (r->transcribe_pool && !r->transcribe_drained &&
+	    !may_still_reach(r, EP_TRANSCRIBE)) {
+		r->transcribe_drained = true;
+		stage_pool_drain_hint(r->transcribe_pool);
+	}
+	if (r->summarize_pool && !r->summarize_drained &&
+	    !may_still_reach(r, EP_SUMMARIZE)) {
+		r->summarize_drained = true;
+		stage_pool_drain_hint(r->summarize_pool);
+	}
+}
+
+static void add_pool_stats(struct run *r, struct stage_pool *p)
+{
+	struct stage_pool_stats st;
+
+	stage_pool_stats(p, &st);
+	log_info("main", "stage pool: %ld jobs, %ld failed, %ld worker crashes, %ld timeouts, "
+		 "%ld workers started", st.jobs, st.failed, st.crashes, st.timeouts,
+		 st.workers_spawned);
+	(void)r;
+}
+
+void engines_free(struct run *r)
+{
+	if (r->transcribe_pool) {
+		add_pool_stats(r, r->transcribe_pool);
+		stage_pool_free(r->transcribe_pool);
+	}
+	if (r->summarize_pool) {
+		add_pool_stats(r, r->summarize_pool);
+		stage_pool_free(r->summarize_pool);
+	}
+	if (r->gate)
+		device_gate_free(r->gate);
+	r->transcribe_pool = r->summarize_pool = NULL;
+	r->gate = NULL;
+}

@@ -1,0 +1,115 @@
+/*
+ * transcribe_stage.c - the transcription handler: audio file in, segments
+ * JSON out.  Runs where the worker runs (its own process by default), loads
+ * the engine once in open() and serves many episodes.
+ */
+#include "stages/stages.h"
+#include "asr/asr.h"
+#include "log/log.h"
+#include "transcript/transcript.h"
+#include "util/fs.h"
+#include "worker/worker.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct transcriber {
+	struct asr_engine *asr;
+	struct asr_options opts;
+	char *model_dir;
+	const char *device;
+};
+
+static int transcriber_open(const struct config *c, void **engine, struct sbuf *err)
+{
+	struct transcriber *t = pc_calloc(1, sizeof(*t));
+	bool downgraded;
+	int r;
+
+	t->opts = (struct asr_options)ASR_OPTIONS_INIT;
+	t->opts.engine = stages_transcribe_engine(c);
+	t->model_dir = c->asr_model_dir ? pc_strdup(c->asr_model_dir) : NULL;
+	t->opts.model_dir = t->model_dir;
+	t->opts.workers = (int)c->transcription_workers;
+	t->opts.preprocess = c->preprocessing_enabled;
+	t->device = stages_transcribe_device(c, &downgraded);
+	r = asr_engine_open(&t->asr, &t->opts, err);
+	if (r < 0) {
+		free(t->model_dir);
+		free(t);
+		return r;
+	}
+	*engine = t;
+	return 0;
+}
+
+static int add_words(struct transcriber *t, json_t *words, struct sbuf *err)
+{
+	struct strlist l = STRLIST_INIT;
+	json_t *v;
+	size_t i;
+	int r;
+
+	json_array_foreach(words, i, v)
+		if (json_is_string(v))
+			strlist_push(&l, json_string_value(v));
+	r = l.nr ? asr_add_words(t->asr, (const char *const *)l.items, l.nr, err) : 0;
+	strlist_release(&l);
+	return r;
+}
+
+static json_t *response_for(const struct transcriber *t, const struct asr_stats *st)
+{
+	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:I}", "engine", asr_engine_name(t->asr),
+			 "model", asr_engine_model(t->asr), "audio_seconds", st->audio_seconds,
+			 "decode_seconds", st->decode_seconds, "recognize_seconds",
+			 st->recognize_seconds, "segments", (json_int_t)st->segments);
+}
+
+static int transcriber_run(void *engine, json_t *request, json_t **response, struct sbuf *err)
+{
+	struct transcriber *t = engine;
+	const char *input = json_string_value(json_object_get(request, "input"));
+	const char *output = json_string_value(json_object_get(request, "output"));
+	struct segment_list segs = SEGMENT_LIST_INIT;
+	struct sbuf json = SBUF_INIT(SBUF_NOLIMIT);
+	struct asr_stats stats = { 0 };
+	int r;
+
+	if (!input || !output) {
+		sbuf_setf(err, "transcription request without input or output path");
+		return -PC_EUSAGE;
+	}
+	r = add_words(t, json_object_get(request, "words"), err);
+	if (!r)
+		r = asr_engine_transcribe(t->asr, input, &t->opts, &segs, &stats, err);
+	if (!r) {
+		transcript_to_segments_json(&segs, &json);
+		r = fs_write_atomic(output, json.buf, json.len, err);
+	}
+	if (!r)
+		*response = response_for(t, &stats);
+	segment_list_release(&segs);
+	sbuf_release(&json);
+	return r;
+}
+
+static void transcriber_close(void *engine)
+{
+	struct transcriber *t = engine;
+
+	asr_engine_close(t->asr);
+	free(t->model_dir);
+	free(t);
+}
+
+static const char *transcriber_device(void *engine, const struct config *c)
+{
+	(void)c;
+	return ((struct transcriber *)engine)->device;
+}
+
+const struct stage_handler stages_transcribe_handler = {
+	"transcribe", STAGE_TRANSCRIBE, transcriber_open, transcriber_run,
+	transcriber_close, transcriber_device,
+};
