@@ -32,10 +32,11 @@ verify() {
 # xesc TEXT: TEXT escaped for XML character data and attributes
 xesc() {
 	local s=$1
-	s=${s//&/&amp;}
-	s=${s//</&lt;}
-	s=${s//>/&gt;}
-	s=${s//\"/&quot;}
+	# quoted replacements: bash 5.2 gives an unquoted & a meaning there
+	s=${s//&/"&amp;"}
+	s=${s//</"&lt;"}
+	s=${s//>/"&gt;"}
+	s=${s//\"/"&quot;"}
 	printf '%s' "$s"
 }
 

@@ -184,7 +184,7 @@ def cmd_names(args):
             title = m.group(2)
             if len(title.encode("utf-8")) > limit:
                 fail(f"{sub}/{fn}: title part {len(title.encode())} bytes > {limit}")
-            if fn.startswith(".") or "/" in fn or "\\" in fn or ".." in title:
+            if fn.startswith(".") or "/" in fn or "\\" in fn or fn in (".", ".."):
                 fail(f"{sub}/{fn}: unsafe name")
             found += 1
     print(found, "names checked")
