@@ -217,8 +217,14 @@ static bool already_done(struct episode_job *ej)
 	struct sbuf err = SBUF_INIT(4096);
 	bool done = false;
 
-	if (store_state_get(ej->fj->state, ej->id, &st, &err) == 0)
+	if (store_state_get(ej->fj->state, ej->id, &st, &err) == 0) {
 		done = st.status == STORE_DONE;
+		/* the recorded stem wins: an edited title never renames files */
+		if (st.stem && *st.stem && strcmp(st.stem, ej->stem)) {
+			free(ej->stem);
+			ej->stem = pc_strdup(st.stem);
+		}
+	}
 	store_episode_state_release(&st);
 	sbuf_release(&err);
 	return done;
@@ -233,7 +239,7 @@ void episode_start(struct episode_job *ej)
 		plan_dry_run(ej);
 		return;
 	}
-	if (!c->force && already_done(ej)) {
+	if (already_done(ej) && !c->force) {
 		ej->state = EP_SKIPPED;
 		ej->fj->run->totals->skipped++;
 		output_index_row(ej);
