@@ -73,6 +73,16 @@ check "force rewrote the same names" \
 	test "$(digest r | awk '{print $2}')" = "$(awk '{print $2}' d3)"
 check "state: five done, no duplicates" test "$(state_rows r)" = "done|5"
 
+# --- an edited title renames nothing, even with --force ---------------------
+sed -i 's#<title>Episode 3</title>#<title>Episode 3 (remastered)</title>#' "$F"
+run_ps "$SERVER_URL/feed.xml" --output-dir r --force
+expect_status 0
+expect_summary episodes=5 transcripts=5
+check "same file names after a title edit" \
+	test "$(digest r | awk '{print $2}')" = "$(awk '{print $2}' d3)"
+verify json "$(echo r/metadata/*_Episode_3_*.metadata.json)" episode.title="Episode 3 (remastered)"
+verify outputs r "$SITE" "$SERVER_URL" 5
+
 # --- a failed episode is retried by the next run ---------------------------
 write_feed 5
 sed -i 's#</channel>#<item><title>Episode 6</title><guid>ep-6</guid><pubDate>Tue, 06 Jan 2026 09:00:00 GMT</pubDate><podcast:transcript url="t/6.vtt" type="text/vtt"/></item>\n&#' "$F"
