@@ -127,4 +127,31 @@ run_ps "$SERVER_URL/pref.xml" --output-dir mime --prefer-type application/json \
 	--prefer-type x-subrip
 expect_status 0
 check "MIME preference" cmp "$SITE/t/p.srt" mime/transcripts/*_Two_kinds_*.srt
+
+# --- gzip on the wire, a mislabelled transcript, an empty one ----------------
+printf '1\n00:00:01,000 --> 00:00:02,000\nlabelled plain, really SRT\n\n' >"$SITE/t/untyped"
+: >"$SITE/t/empty.vtt"
+F=$SITE/odd.xml
+feed_open "$F"
+feed_item "$F" --title "Zipped" --guid g-gz --date 2026-02-06 --transcript "t/a.vtt?gzip=1" text/vtt
+feed_item "$F" --title "Untyped" --guid g-un --date 2026-02-07
+sed -i 's#<guid isPermaLink="false">g-un</guid>#&<podcast:transcript url="t/untyped?content_type=text/plain"/>#' "$F"
+feed_close "$F"
+run_ps "$SERVER_URL/odd.xml?gzip=1" --output-dir odd
+expect_status 0
+expect_summary transcripts=2 failed=0
+check "gzip-encoded transcript saved decoded" cmp "$SITE/t/a.vtt" odd/transcripts/*_Zipped_*.vtt
+check "SRT served as text/plain kept as .srt" cmp "$SITE/t/untyped" odd/transcripts/*_Untyped_*.srt
+check "with segments" test -s "$(echo odd/transcripts/*_Untyped_*.segments.json)"
+
+F=$SITE/empty.xml
+feed_open "$F"
+feed_item "$F" --title "Empty" --guid g-empty --date 2026-02-08 --transcript t/empty.vtt text/vtt
+feed_close "$F"
+run_ps "$SERVER_URL/empty.xml" --output-dir empty
+expect_status 3
+expect_done_last
+expect_summary transcripts=0 failed=1
+check "nothing saved for an empty transcript" test -z "$(ls empty/transcripts)"
+check "the index names the transcript" grep -q "$SERVER_URL/t/empty.vtt" empty/runs/*/index.json
 finish
