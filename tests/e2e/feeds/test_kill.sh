@@ -50,9 +50,28 @@ kill_after() {
 		test "$(sqlite3 killed/state.sqlite 'PRAGMA integrity_check')" = ok
 	echo "killed with $(ls killed/metadata | wc -l) of $N episodes written"
 }
-kill_after metadata 4
-kill_after transcripts 49
-kill_after metadata 26
+
+# SIGTERM stops the run cleanly: exit 128+15, the summary still printed last.
+"$PODCAST_SCRAPER" "$URL" --output-dir killed --workers 2 2>"$T_WORK/err" &
+pid=$!
+for ((i = 0; i < 3000; i++)); do
+	grep -q "done (direct_download)" "$T_WORK/err" && break
+	sleep 0.005
+done
+kill -TERM "$pid"
+set +e
+wait "$pid"
+T_STATUS=$?
+set -e
+expect_status 143
+expect_done_last
+expect_in "$T_WORK/err" "interrupted"
+check "no temporary file after SIGTERM" test -z "$(find killed -name '.*.tmp-*')"
+check "no .part after SIGTERM" test -z "$(find killed -name '*.part')"
+
+kill_after metadata 8
+kill_after transcripts 60
+kill_after metadata 28
 
 run_ps "$URL" --output-dir killed --workers 2
 expect_status 0
