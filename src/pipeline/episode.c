@@ -113,6 +113,16 @@ void episode_fail(struct episode_job *ej, const char *stage, const char *fmt, ..
 static void try_next_transcript(struct episode_job *ej);
 static void fall_back_to_audio(struct episode_job *ej, const char *why);
 
+/* Keeps why the last candidate failed, for the error of an episode with none left. */
+static void note_candidate_error(struct episode_job *ej, const char *fmt, const char *arg)
+{
+	struct sbuf msg = SBUF_INIT(16384);
+
+	sbuf_addf(&msg, fmt, arg);
+	free(ej->error_message);
+	ej->error_message = sbuf_detach(&msg, NULL);
+}
+
 static void on_transcript_fetched(struct net *net, struct net_result *res, void *udata)
 {
 	struct episode_job *ej = udata;
@@ -128,6 +138,7 @@ static void on_transcript_fetched(struct net *net, struct net_result *res, void 
 	}
 	if (res->code < 0) {
 		log_warn("download", "episode '%s': transcript %s", ej->stem, res->err.buf);
+		note_candidate_error(ej, "%s", res->err.buf);
 		try_next_transcript(ej);
 		return;
 	}
@@ -136,9 +147,12 @@ static void on_transcript_fetched(struct net *net, struct net_result *res, void 
 	fmt = transcript_detect(ref->type, res->content_type, res->final_url,
 				res->body.buf, res->body.len);
 	if (output_transcript(ej, fmt, res->body.buf, res->body.len) < 0) {
+		note_candidate_error(ej, "transcript %s could not be parsed or written", ref->url);
 		try_next_transcript(ej);
 		return;
 	}
+	free(ej->error_message);
+	ej->error_message = NULL;
 	ej->transcript_source = "direct_download";
 	ej->fj->run->totals->downloaded++;
 	store_run_count(ej->fj->artifacts, STORE_TRANSCRIPTS_DOWNLOADED, 1);
@@ -151,8 +165,14 @@ static void try_next_transcript(struct episode_job *ej)
 	struct net_request req = { 0 };
 
 	if (ej->next_candidate >= ej->nr_candidates) {
-		fall_back_to_audio(ej, ej->nr_candidates ? "no published transcript could be "
-				   "downloaded and parsed" : "no published transcript");
+		struct sbuf why = SBUF_INIT(SBUF_NOLIMIT);
+
+		sbuf_adds(&why, ej->nr_candidates ? "no published transcript could be "
+			  "downloaded and parsed" : "no published transcript");
+		if (ej->error_message)
+			sbuf_addf(&why, " (last: %s)", ej->error_message);
+		fall_back_to_audio(ej, why.buf);
+		sbuf_release(&why);
 		return;
 	}
 	ref = &ej->ep->transcripts[ej->candidates[ej->next_candidate++]];
@@ -188,6 +208,8 @@ static void fall_back_to_audio(struct episode_job *ej, const char *why)
 			     "http(s) links are followed from a remote feed)", why, ej->ep->media_url);
 		return;
 	}
+	free(ej->error_message);
+	ej->error_message = NULL;
 	episode_transcribe(ej);
 }
 
@@ -213,6 +235,7 @@ static bool already_done(struct episode_job *ej)
 
 	if (store_state_get(ej->fj->state, ej->id, &st, &err) == 0) {
 		done = st.status == STORE_DONE;
+		/* the recorded stem wins: an edited title never renames files */
 		if (st.stem && *st.stem && strcmp(st.stem, ej->stem)) {
 			free(ej->stem);
 			ej->stem = pc_strdup(st.stem);
@@ -243,7 +266,7 @@ void episode_start(struct episode_job *ej)
 		plan_dry_run(ej);
 		return;
 	}
-	if (!c->force && already_done(ej)) {
+	if (already_done(ej) && !c->force) {
 		ej->state = EP_SKIPPED;
 		ej->fj->run->totals->skipped++;
 		output_index_row(ej);

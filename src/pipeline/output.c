@@ -53,7 +53,11 @@ int output_transcript(struct episode_job *ej, enum transcript_format fmt,
 	    (r = write_rel(ej, &ej->transcript_rel, STORE_TRANSCRIPT,
 			   transcript_format_ext(fmt), data, len)) < 0)
 		goto out;
-	transcript_to_text(&ej->segments, false, &text);
+	/* a plain-text transcript is its own text form: its bytes are kept as published */
+	if (fmt == TRANSCRIPT_TEXT)
+		sbuf_add(&text, data, len);
+	else
+		transcript_to_text(&ej->segments, false, &text);
 	if ((r = write_rel(ej, &ej->text_rel, STORE_TEXT, NULL, text.buf, text.len)) < 0)
 		goto out;
 	if (!ej->transcript_rel)

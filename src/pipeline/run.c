@@ -47,7 +47,8 @@ static void net_options_from(const struct config *c, struct net_options *o)
 	memset(o, 0, sizeof(*o));
 	o->workers = (int)c->workers;
 	o->timeout_s = c->timeout;
-	o->retries = (int)c->http_retries;
+	/* net reads 0 as "the default"; http_retries 0 means no retry */
+	o->retries = c->http_retries ? (int)c->http_retries : -1;
 	o->delay_ms = c->delay_ms;
 	o->user_agent = c->user_agent;
 	o->backoff_base_ms = 500;
