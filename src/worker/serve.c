@@ -123,6 +123,32 @@ static char *encode_envelope(const struct stage_handler *h, json_t *env)
 	return out;
 }
 
+/* Serves one job frame; returns 0, or -1 after logging a protocol failure. */
+static int serve_frame(const struct stage_handler *h, const struct config *c,
+		       struct worker_engine *e, const struct sbuf *in, int proto)
+{
+	struct worker_io io = { -1, 0 };
+	json_error_t jerr;
+	json_t *req = json_loadb(in->buf, in->len, 0, &jerr), *env;
+	char *out;
+	int r;
+
+	if (!json_is_object(req)) {
+		log_error(h->name, "malformed job: %s", req ? "not an object" : jerr.text);
+		json_decref(req);
+		return -1;
+	}
+	env = worker_serve(h, c, e, c->model_cleanup, req);
+	json_decref(req);
+	out = encode_envelope(h, env);
+	json_decref(env);
+	r = worker_frame_send(proto, out, strlen(out), &io);
+	free(out);
+	if (r < 0)
+		log_error(h->name, "cannot send a result: %s", pc_strerror(r));
+	return r < 0 ? -1 : 0;
+}
+
 /* Serves frames from stdin until it ends; returns the exit code. */
 static int serve_loop(const struct stage_handler *h, const struct config *c, int proto)
 {
@@ -131,37 +157,13 @@ static int serve_loop(const struct stage_handler *h, const struct config *c, int
 	struct worker_engine e = { NULL, false };
 	int code = 0, r;
 
-	for (;;) {
-		json_error_t jerr;
-		json_t *req, *env;
-		char *out;
-
-		r = worker_frame_recv(STDIN_FILENO, &in, &io);
-		if (r == -ENODATA)
+	while ((r = worker_frame_recv(STDIN_FILENO, &in, &io)) == 0)
+		if (serve_frame(h, c, &e, &in, proto) < 0)
 			break;
-		if (r < 0) {
+	if (r != -ENODATA) {
+		if (r < 0)
 			log_error(h->name, "cannot read a job: %s", pc_strerror(r));
-			code = 1;
-			break;
-		}
-		req = json_loadb(in.buf, in.len, 0, &jerr);
-		if (!json_is_object(req)) {
-			log_error(h->name, "malformed job: %s", req ? "not an object" : jerr.text);
-			json_decref(req);
-			code = 1;
-			break;
-		}
-		env = worker_serve(h, c, &e, c->model_cleanup, req);
-		json_decref(req);
-		out = encode_envelope(h, env);
-		json_decref(env);
-		r = worker_frame_send(proto, out, strlen(out), &io);
-		free(out);
-		if (r < 0) {
-			log_error(h->name, "cannot send a result: %s", pc_strerror(r));
-			code = 1;
-			break;
-		}
+		code = 1;
 	}
 	sbuf_release(&in);
 	if (c->model_cleanup == CLEANUP_NONE && code == 0)
@@ -266,7 +268,7 @@ int worker_main(int argc, char **argv)
 	}
 	h = worker_find_handler(stage);
 	if (!h) {
-		log_error("worker", "unknown stage '%s'", stage);
+		log_error("worker", "no engine for stage '%s' in this build", stage);
 		return PC_EXIT_USAGE;
 	}
 	return run_worker(h, path);

@@ -131,8 +131,8 @@ struct stage_pool_options {
 	/*
 	 * The configuration the engines get.  Process mode: config_path if set,
 	 * else a snapshot of config (secrets omitted) written to a temporary
-	 * file that the pool removes.  Inline mode: config if set, else loaded
-	 * from config_path.  One of the two is required.
+	 * file that the pool removes.  Inline mode: config if set (it must
+	 * outlive the pool), else loaded from config_path.  One is required.
 	 */
 	const struct config *config;
 	const char *config_path;
