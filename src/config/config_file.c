@@ -5,7 +5,8 @@
  * every node and JSON is (for config files) a subset of YAML; JSON files are
  * first checked by jansson so a syntax error reads like a JSON error.
  *
- * Typing rules: a quoted scalar is a string, so `workers: "8"` is a type
+ * Typing rules: null or an empty value leaves the key at its default (so a
+ * config snapshot written by config_to_json() loads back); a quoted scalar is a string, so `workers: "8"` is a type
  * error just as `"workers": "8"` is in JSON; a list key takes a sequence of
  * scalars or a single scalar; no key takes a mapping.
  */
@@ -71,8 +72,9 @@ static int apply_scalar(struct config *c, const char *path, yaml_node_t *n,
 	struct config_origin o = { path, (long)n->start_mark.line + 1, NULL, NULL };
 	const char *v = (const char *)n->data.scalar.value;
 
-	if (is_null(n) && !wants_plain(d->type))
-		return config_set(c, d->key, "", &o, replace, err);
+	/* null (or an empty value) leaves the key as it is: the default */
+	if (is_null(n))
+		return 0;
 	if (quoted(n) && wants_plain(d->type))
 		return type_error(path, n, d, "a quoted string", err);
 	return config_set(c, d->key, v, &o, replace, err);

@@ -330,6 +330,37 @@ static void secrets_never_in_snapshot(void **state)
 	sbuf_release(&err);
 }
 
+/* What config_to_json() writes, config_load_file() reads back to the same values. */
+static void snapshot_round_trips(void **state)
+{
+	struct config c, back;
+	struct sbuf err = SBUF_INIT(4096);
+	json_t *j, *j2;
+	char *text, *text2, *path;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&c, &err, "--since", "2024-01-02", "--prefer-type", "vtt",
+			       "--screenplay-gap", "0.5", "--whisper-device", "cuda", NULL), 0);
+	j = config_to_json(&c);
+	text = json_dumps(j, JSON_INDENT(2));
+	path = write_config("snapshot.json", text);
+	config_init(&back);
+	if (config_load_file(&back, path, &err) < 0)
+		fail_msg("snapshot does not load: %s", err.buf);
+	j2 = config_to_json(&back);
+	text2 = json_dumps(j2, JSON_INDENT(2));
+	assert_string_equal(text, text2);
+	free(text);
+	free(text2);
+	free(path);
+	json_decref(j);
+	json_decref(j2);
+	config_release(&c);
+	config_release(&back);
+	sbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +373,7 @@ int main(void)
 		cmocka_unit_test(lists_replace_lower_layers_and_append_within),
 		cmocka_unit_test(values_of_every_type_parse),
 		cmocka_unit_test(secrets_never_in_snapshot),
+		cmocka_unit_test(snapshot_round_trips),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
