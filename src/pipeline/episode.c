@@ -110,6 +110,22 @@ void episode_fail(struct episode_job *ej, const char *stage, const char *fmt, ..
 		run_stop(r, "max_failures reached");
 }
 
+/*
+ * The run was stopped (Ctrl-C, fail_fast) while this episode was in flight:
+ * not a failure of the episode.  Its state row says pending, so the next run
+ * does it; the index row says why it is not done.
+ */
+void episode_interrupted(struct episode_job *ej, const char *stage)
+{
+	ep_set_state(ej, EP_FAILED);
+	ej->interrupted = true;
+	ej->error_stage = stage;
+	free(ej->error_message);
+	ej->error_message = pc_strdup("interrupted; the next run retries it");
+	ej->fj->run->totals->pending++;
+	output_index_row(ej);
+}
+
 static void try_next_transcript(struct episode_job *ej);
 static void fall_back_to_audio(struct episode_job *ej, const char *why);
 
@@ -133,7 +149,7 @@ static void on_transcript_fetched(struct net *net, struct net_result *res, void 
 	(void)net;
 	ej->t_download += time_mono() - ej->started;
 	if (res->code == -PC_EINTR) {
-		episode_fail(ej, "download", "interrupted");
+		episode_interrupted(ej, "download");
 		return;
 	}
 	if (res->code < 0) {

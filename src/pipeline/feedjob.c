@@ -127,13 +127,16 @@ void feedjob_start(struct feed_job *fj)
 	net_add(fj->run->net, &req);
 }
 
-/* Episodes never started (the run stopped early) stay as they were in state. */
-static void count_unstarted(struct feed_job *fj)
+/*
+ * Episodes the run never finished (it stopped early; stage jobs dropped with
+ * their pools) keep their state row as it was, so the next run does them.
+ */
+static void count_unfinished(struct feed_job *fj)
 {
 	for (size_t i = 0; i < fj->nr_episodes; i++) {
-		struct episode_job *ej = &fj->episodes[i];
+		enum ep_state s = fj->episodes[i].state;
 
-		if (ej->state == EP_NEW && !fj->run->cfg->dry_run)
+		if (s != EP_DONE && s != EP_SKIPPED && s != EP_FAILED && !fj->run->cfg->dry_run)
 			fj->run->totals->pending++;
 	}
 }
@@ -142,7 +145,7 @@ void feedjob_finish(struct feed_job *fj)
 {
 	struct sbuf err = SBUF_INIT(8192);
 
-	count_unstarted(fj);
+	count_unfinished(fj);
 	if (!fj->artifacts)
 		goto out;
 	crash_stage_enter(STAGE_WRITE, NULL);

@@ -77,6 +77,7 @@ struct episode_job {
 	char *device_transcribe, *device_summarize;
 	int attempts;
 	int worker_crashes;
+	bool interrupted;            /* stopped by the run, not failed: stays pending */
 };
 
 struct feed_job {
@@ -122,6 +123,7 @@ void feedjob_release(struct feed_job *fj);
 void episode_start(struct episode_job *ej);
 void episode_fail(struct episode_job *ej, const char *stage, const char *fmt, ...)
 	PC_PRINTF(3, 4);
+void episode_interrupted(struct episode_job *ej, const char *stage);
 void episode_release(struct episode_job *ej);
 bool episode_selected(const struct config *c, const struct episode *ep);
 void ep_set_state(struct episode_job *ej, enum ep_state next);

@@ -333,7 +333,7 @@ void output_index_row(struct episode_job *ej)
 	};
 
 	if (ej->state == EP_FAILED && ej->fj->state)
-		record_state(ej, STORE_FAILED);
+		record_state(ej, ej->interrupted ? STORE_PENDING : STORE_FAILED);
 	if (ej->fj->artifacts)
 		store_run_add_row(ej->fj->artifacts, &row);
 }

@@ -88,6 +88,9 @@ static void loop(struct run *r)
 			run_stop(r, interrupted_by == SIGINT ? "interrupted (Ctrl-C)" :
 				 "terminated");
 		show_progress(r);
+		/* stopping: transfers end at once; stage jobs are dropped with their pools */
+		if (r->stopping && !transfers)
+			break;
 		if (!transfers && !jobs && !engines_poll(r, 0) && !net_step(r->net, 0))
 			break;
 	}

@@ -67,9 +67,12 @@ static void on_media_downloaded(struct net *net, struct net_result *res, void *u
 
 	(void)net;
 	ej->t_download += time_mono() - ej->started;
+	if (res->code == -PC_EINTR) {
+		episode_interrupted(ej, "download");
+		return;
+	}
 	if (res->code < 0) {
-		episode_fail(ej, "download", "%s", res->code == -PC_EINTR ? "interrupted" :
-			     res->err.buf);
+		episode_fail(ej, "download", "%s", res->err.buf);
 		return;
 	}
 	store_run_count(ej->fj->artifacts, STORE_BYTES_DOWNLOADED, res->bytes);

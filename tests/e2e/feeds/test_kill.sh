@@ -65,7 +65,9 @@ T_STATUS=$?
 set -e
 expect_status 143
 expect_done_last
-expect_in "$T_WORK/err" "interrupted"
+expect_in "$T_WORK/err" "stopping: terminated"
+expect_in "$T_WORK/err" " pending="
+expect_not_in "$T_WORK/err" "ERROR"
 check "no temporary file after SIGTERM" test -z "$(find killed -name '.*.tmp-*')"
 check "no .part after SIGTERM" test -z "$(find killed -name '*.part')"
 
