@@ -186,6 +186,27 @@ struct net_post {
 int net_post(const struct net_options *o, const struct net_post *post,
 	     struct net_result *res);
 
+/* ---- JSON web APIs (net_api.c) ---- */
+
+/*
+ * base + "/" + path, with base's query string kept at the end:
+ * ("https://h/v1?api-version=2", "chat/completions") gives
+ * "https://h/v1/chat/completions?api-version=2".  Caller frees.
+ */
+char *net_url_join(const char *base, const char *path);
+/* "Authorization: Bearer <token>" (caller frees), or NULL without a token. */
+char *net_bearer_header(const char *token);
+/*
+ * Appends to err why the API call to url failed, naming it as `what`:
+ * "speech server https://h/v1/audio/transcriptions: HTTP 401: <message>",
+ * the message being the JSON error body's error.message (or message,
+ * detail, or the body's first line), or net's reason for other failures.
+ * Every occurrence of secret (may be NULL) is masked as "***", so a server
+ * that quotes the key back cannot leak it into logs.
+ */
+void net_api_error(const struct net_result *res, const char *what, const char *url,
+		   const char *secret, struct sbuf *err);
+
 /* Moves src into dst (dst is overwritten, src left empty but valid). */
 void net_result_move(struct net_result *dst, struct net_result *src);
 /* Frees what res owns and leaves it empty. */
