@@ -53,7 +53,8 @@
  *
  * Both log "auth=present" or "auth=absent" (never the header's value) and
  * what they received after the status, e.g.
- *	POST /v1/chat/completions - 200 auth=present model=m words=2400
+ *	POST /v1/chat/completions - 200 auth=present model=m words=2400 first=Hello_all
+ * (first: the user message's first line, at most 40 bytes, spaces as "_")
  * and take mode=M: error401 (401 with an OpenAI error body quoting the
  * bearer token, as a careless server would), text (transcriptions: only
  * {"text"}), prompt (chat: the summary is the system message), fenced
@@ -479,6 +480,21 @@ static char *chat_content(json_t *req, const char *mode)
 	return out;
 }
 
+/* "auth=... model=... words=... first=<the user text's first 40 bytes>". */
+static void chat_note(struct route_ctx *c, json_t *req, struct reply *r)
+{
+	const char *model = json_string_value(json_object_get(req, "model"));
+	const char *user = message_of(req, "user");
+	char first[41];
+	size_t i;
+
+	for (i = 0; i < sizeof(first) - 1 && user[i] && user[i] != '\n'; i++)
+		first[i] = user[i] == ' ' ? '_' : user[i];
+	first[i] = '\0';
+	snprintf(r->note, sizeof(r->note), "auth=%s model=%s words=%ld first=%s",
+		 auth_state(c), model ? model : "-", count_words(user), first);
+}
+
 /* POST /v1/chat/completions: see the top of the file. */
 static void route_chat(struct route_ctx *c, struct reply *r)
 {
@@ -487,8 +503,7 @@ static void route_chat(struct route_ctx *c, struct reply *r)
 	const char *model = json_string_value(json_object_get(req, "model"));
 	char *content;
 
-	snprintf(r->note, sizeof(r->note), "auth=%s model=%s words=%ld", auth_state(c),
-		 model ? model : "-", count_words(message_of(req, "user")));
+	chat_note(c, req, r);
 	if (!strcmp(mode, "error401")) {
 		reply_401(c, r);
 	} else if (!req || !model || !json_is_array(json_object_get(req, "messages"))) {
