@@ -238,26 +238,36 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* A file within the limit: checked by decoding, then sent as it is. */
-static int send_file(struct remote *r, const char *path, const struct asr_options *o,
-		     struct segment_list *out, struct asr_stats *st, struct sbuf *err)
+/* Decodes the whole file for its duration, refusing it past max_seconds. */
+static int measure(const char *path, const struct asr_options *o, struct asr_stats *st,
+		   struct sbuf *err)
 {
 	struct audio_options ao = AUDIO_OPTIONS_INIT;
 	struct audio_info info = { 0 };
-	struct upload up = { .path = path, .filename = base_name(path), .untimed_ok = true };
 	double t0 = time_mono();
 	int rc;
 
 	ao.max_seconds = o->max_seconds;
 	ao.info = &info;
 	rc = audio_decode(path, &ao, count_chunk, NULL, err);
-	st->decode_seconds = time_mono() - t0;
+	st->decode_seconds += time_mono() - t0;
 	st->audio_seconds = st->speech_seconds = info.duration;
+	return rc;
+}
+
+/* A file within the limit: checked by decoding, then sent as it is. */
+static int send_file(struct remote *r, const char *path, const struct asr_options *o,
+		     struct segment_list *out, struct asr_stats *st, struct sbuf *err)
+{
+	struct upload up = { .path = path, .filename = base_name(path), .untimed_ok = true };
+	double t0;
+	int rc = measure(path, o, st, err);
+
 	if (rc)
 		return rc;
-	up.duration = info.duration;
+	up.duration = st->audio_seconds;
 	t0 = time_mono();
-	log_debug("asr", "openai: sending '%s' (%.1f s) to %s", path, info.duration, r->url);
+	log_debug("asr", "openai: sending '%s' (%.1f s) to %s", path, up.duration, r->url);
 	rc = send_audio(r, &up, out, err);
 	st->recognize_seconds = time_mono() - t0;
 	st->utterances = 1;
@@ -271,7 +281,6 @@ struct splitter {
 	int16_t *pcm;             /* the part being filled */
 	size_t n, cap;            /* samples in it, most a part may hold */
 	uint64_t start;           /* original sample of pcm[0] */
-	bool started;
 	uint64_t *cuts;           /* pauses (original samples), increasing */
 	size_t ncuts, cuts_alloc;
 	int parts;
@@ -404,24 +413,23 @@ static int split_chunk(const struct audio_chunk *c, void *udata)
 	struct splitter *sp = f->sp;
 	int rc = audio_vad_feed(f->vad, c);
 
-	if (!rc && sp->started && c->orig != sp->start + sp->n && sp->n)
+	if (!rc && sp->n && c->orig != sp->start + sp->n)
 		rc = flush(sp, true);     /* not contiguous: never mix two stretches */
 	if (rc)
 		return rc;
-	if (!sp->started || !sp->n)
+	if (!sp->n)
 		sp->start = c->orig;
-	sp->started = true;
 	return append(sp, c->samples, c->n);
 }
 
-static struct audio_vad *part_vad(const struct splitter *sp)
+static struct audio_vad *part_vad(struct splitter *sp)
 {
 	struct audio_vad_options vo = AUDIO_VAD_OPTIONS_INIT;
 	double part_seconds = (double)sp->cap / AUDIO_RATE;
 
 	/* long speech is split at its quietest point, leaving a cut in each part */
 	vo.max_utterance = fmin(MAX_VAD_UTTERANCE, part_seconds / 2);
-	return audio_vad_new(&vo, note_pause, (void *)sp);
+	return audio_vad_new(&vo, note_pause, sp);
 }
 
 static int send_parts(struct remote *r, const char *path, const struct asr_options *o,
@@ -431,9 +439,13 @@ static int send_parts(struct remote *r, const char *path, const struct asr_optio
 	struct audio_options ao = AUDIO_OPTIONS_INIT;
 	struct audio_info info = { 0 };
 	struct split_feed feed = { &sp, NULL };
-	double t0 = time_mono();
+	double t0;
 	int rc;
 
+	/* a file refused half-way would have cost the parts already sent */
+	if (o->max_seconds > 0 && (rc = measure(path, o, st, err)))
+		return rc;
+	t0 = time_mono();
 	sp.cap = (r->max_bytes - WAV_HEADER) / sizeof(int16_t);
 	sp.pcm = pc_malloc(sp.cap * sizeof(*sp.pcm));
 	feed.vad = part_vad(&sp);
@@ -445,7 +457,7 @@ static int send_parts(struct remote *r, const char *path, const struct asr_optio
 	if (!rc && sp.n)
 		rc = flush(&sp, true);
 	st->audio_seconds = st->speech_seconds = info.duration;
-	st->decode_seconds = time_mono() - t0 - st->recognize_seconds;
+	st->decode_seconds += time_mono() - t0 - st->recognize_seconds;
 	audio_vad_free(feed.vad);
 	free(sp.cuts);
 	free(sp.pcm);

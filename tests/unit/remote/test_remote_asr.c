@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "asr/asr.h"
+#include "net/net.h"
 #include "remote_fixture.h"
 #include "transcript/transcript.h"
 #include "util/fs.h"
@@ -344,6 +345,45 @@ static void not_audio_fails_before_any_request(void **state)
 	free(path);
 }
 
+static void too_long_audio_sends_nothing(void **state)
+{
+	struct asr_options o = options(NULL, RF_KEY);
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct sbuf err = SBUF_INIT(4096);
+	char *path = fixture("long.wav", &bursts, NULL), *log;
+
+	(void)state;
+	o.max_request_bytes = SMALL_LIMIT;
+	o.max_seconds = 15;
+	assert_int_not_equal(transcribe(path, &o, &l, NULL, &err), 0);
+	assert_non_null(strstr(err.buf, "long.wav"));
+	assert_int_equal(l.nr, 0);
+	log = rf_requests();
+	assert_string_equal(log, "");
+	free(log);
+	sbuf_release(&err);
+	free(path);
+}
+
+static void api_urls_keep_the_query_at_the_end(void **state)
+{
+	static const char *const cases[][3] = {
+		{ "https://h/v1", "audio/transcriptions", "https://h/v1/audio/transcriptions" },
+		{ "https://h/v1/", "/chat/completions", "https://h/v1/chat/completions" },
+		{ "https://h/openai?api-version=2", "chat/completions",
+		  "https://h/openai/chat/completions?api-version=2" },
+		{ "http://h:8080/v1/?a=1&b=2", "x", "http://h:8080/v1/x?a=1&b=2" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *u = net_url_join(cases[i][0], cases[i][1]);
+
+		assert_string_equal(u, cases[i][2]);
+		free(u);
+	}
+}
+
 static void key_is_in_no_log(void **state)
 {
 	char *log;
@@ -370,6 +410,8 @@ int main(void)
 		cmocka_unit_test(unauthorized_says_what_the_server_said),
 		cmocka_unit_test(server_errors_are_retried),
 		cmocka_unit_test(not_audio_fails_before_any_request),
+		cmocka_unit_test(too_long_audio_sends_nothing),
+		cmocka_unit_test(api_urls_keep_the_query_at_the_end),
 		cmocka_unit_test(key_is_in_no_log),
 	};
 
