@@ -27,6 +27,7 @@
 
 static const struct asr_backend *const backends[] = {
 	&asr_pocketsphinx,
+	&asr_openai,
 };
 
 struct asr_engine {
@@ -107,7 +108,8 @@ int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
 	int rc;
 
 	if (!be) {
-		sbuf_addf(err, "speech engine '%s' is not known (use pocketsphinx)", name);
+		sbuf_addf(err, "speech engine '%s' is not known (use pocketsphinx or openai)",
+			  name);
 		return -PC_EUSAGE;
 	}
 	e = pc_calloc(1, sizeof(*e));
@@ -115,7 +117,8 @@ int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
 	e->n = o->workers > 0 ? (o->workers > MAX_WORKERS ? MAX_WORKERS : o->workers)
 			      : default_workers();
 	e->inst = pc_calloc((size_t)e->n, sizeof(*e->inst));
-	e->model = pc_strdup(o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR);
+	e->model = pc_strdup(be->model_name ? be->model_name(o)
+			     : o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR);
 	rc = open_instances(e, o, err);
 	if (rc) {
 		asr_engine_close(e);
@@ -393,6 +396,14 @@ int asr_engine_transcribe(struct asr_engine *e, const char *path,
 	double t0 = time_mono();
 	int rc;
 
+	if (e->be->transcribe_file) {
+		rc = e->be->transcribe_file(e->inst[0], path, o, out, &st, err);
+		st.wall_seconds = time_mono() - t0;
+		st.workers = 1;
+		if (stats)
+			*stats = st;
+		return rc;
+	}
 	run_init(&r, e);
 	rc = run_workers(&r, path, o, &info, err);
 	if (r.failed) {

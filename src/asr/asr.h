@@ -11,8 +11,13 @@
  * wait in the queue, each at most a backend's max_utterance seconds long.
  *
  * Engines: a backend is a small static table of functions (asr_backend.h,
- * private to this folder) chosen by name: "pocketsphinx" (local, CPU) is
- * built in; a remote engine plugs into the same table.  An engine holds one
+ * private to this folder) chosen by name: "pocketsphinx" (local, CPU) and
+ * "openai" (remote: any server speaking OpenAI's /audio/transcriptions,
+ * such as OpenAI itself or a local whisper.cpp / faster-whisper server).
+ * The remote engine takes the whole file instead of utterances: a file up to
+ * max_request_bytes is sent as it is; a larger one is decoded, cut at pauses
+ * found by the VAD into WAV parts under the limit, sent part by part, and
+ * the parts' segments are shifted back to original-audio times.  An engine holds one
  * backend instance per worker (for pocketsphinx: one decoder each with its
  * own copy of the model, ~95 MB), loaded once and reused for many files.
  *
@@ -43,6 +48,10 @@ struct segment_list;
 
 #define ASR_DEFAULT_ENGINE "pocketsphinx"
 #define ASR_DEFAULT_MODEL_DIR "/usr/share/pocketsphinx/model/en-us"
+#define ASR_DEFAULT_API_BASE "https://api.openai.com/v1"
+#define ASR_DEFAULT_REMOTE_MODEL "whisper-1"
+#define ASR_DEFAULT_MAX_REQUEST ((size_t)25 << 20)   /* OpenAI's upload limit */
+#define ASR_DEFAULT_REMOTE_TIMEOUT 600L
 
 /* Devices an engine can run on (bit set). */
 enum asr_device {
@@ -61,9 +70,19 @@ struct asr_options {
 	const char *const *words;  /* names to know (asr_transcribe_file only) */
 	size_t nwords;
 	double max_seconds;        /* longer audio is refused; 0: no cap */
+	/* Remote engines (openai) only: */
+	const char *api_base;      /* server URL; NULL: ASR_DEFAULT_API_BASE */
+	const char *api_key;       /* bearer token; NULL/"": no Authorization sent.
+	                              Never logged, printed or written anywhere. */
+	const char *model;         /* NULL: ASR_DEFAULT_REMOTE_MODEL */
+	const char *language;      /* ISO-639-1 hint ("en"); NULL/"": server detects */
+	size_t max_request_bytes;  /* largest audio file per request; bigger audio
+	                              is split; 0: ASR_DEFAULT_MAX_REQUEST */
+	long timeout;              /* connect and stall timeout per request (s);
+	                              0: ASR_DEFAULT_REMOTE_TIMEOUT */
 };
 
-#define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0 }
+#define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0 }
 
 struct asr_stats {
 	double audio_seconds;      /* original audio decoded */
@@ -88,7 +107,8 @@ int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
 void asr_engine_close(struct asr_engine *e);
 
 const char *asr_engine_name(const struct asr_engine *e);
-/* What to record as asr_model (for pocketsphinx the model directory). */
+/* What to record as asr_model (pocketsphinx: the model directory; openai:
+ * the remote model name). */
 const char *asr_engine_model(const struct asr_engine *e);
 /* enum asr_device bits the engine can use. */
 unsigned asr_engine_devices(const struct asr_engine *e);
@@ -110,7 +130,8 @@ bool asr_lookup_word(struct asr_engine *e, const char *word, struct sbuf *phones
 
 /*
  * Transcribes the audio file at path, appending segments to out.  Only
- * o->preprocess and o->max_seconds are read (the engine is already open).
+ * o->preprocess and o->max_seconds are read (the engine is already open;
+ * the remote engine sends the original audio and ignores preprocess).
  * stats may be NULL.  On error out may hold part of the file's segments.
  */
 int asr_engine_transcribe(struct asr_engine *e, const char *path,

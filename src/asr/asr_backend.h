@@ -5,6 +5,10 @@
  * and never calls one instance from two threads at once.  transcribe() gets
  * one utterance and appends segments whose times are original-audio seconds
  * (map sample offsets through u->map).  Optional entries may be NULL.
+ *
+ * A remote backend sets transcribe_file instead of transcribe: it gets the
+ * whole file on instance 0 and does its own decoding, since what it sends is
+ * the file itself or large parts of it rather than utterances.
  */
 #ifndef ASR_BACKEND_H
 #define ASR_BACKEND_H
@@ -25,9 +29,17 @@ struct asr_backend {
 	int (*transcribe)(void *inst, const struct audio_utterance *u,
 			  struct segment_list *out, struct sbuf *err);
 	void (*close)(void *inst);
+	/* Optional: the whole file at once (see above); fills st's audio,
+	 * speech, decode and recognize seconds and utterances. */
+	int (*transcribe_file)(void *inst, const char *path, const struct asr_options *o,
+			       struct segment_list *out, struct asr_stats *st,
+			       struct sbuf *err);
+	/* Optional: asr_engine_model(); default: o->model_dir or its default. */
+	const char *(*model_name)(const struct asr_options *o);
 };
 
 extern const struct asr_backend asr_pocketsphinx;
+extern const struct asr_backend asr_openai;
 
 /*
  * Pronunciation of a lower-case word in the pocketsphinx en-us phone set

@@ -13,6 +13,11 @@
  *	               then append to body / .part within max
  *	xfer_finished  classify the outcome: done, retry (backoff) or restart
  *	               from zero (server ignored Range); on success rename .part
+ *
+ * A POST (net_post) is a memory request that also carries a borrowed
+ * struct net_post: its headers are copied into a curl_slist once, its
+ * multipart form is rebuilt for every attempt (a mime belongs to one easy
+ * handle), and the body of an error response is kept for the caller.
  */
 #include "net/net.h"
 
@@ -38,6 +43,10 @@ struct xfer {
 	struct net *net;
 	struct xfer *next;        /* link in net->pending or net->active */
 	char *url;
+	const char *method;       /* "GET" or "POST", for messages */
+	const struct net_post *post;   /* borrowed; NULL for GET */
+	struct curl_slist *headers;    /* the POST's headers */
+	curl_mime *mime;          /* the POST's form during an attempt */
 	char *dest;               /* NULL for memory requests */
 	char *part;               /* dest + ".part" */
 	size_t max;
@@ -130,7 +139,7 @@ static int xfer_fail(struct xfer *x, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	sbuf_setf(&x->res.err, "GET %s: ", x->url);
+	sbuf_setf(&x->res.err, "%s %s: ", x->method, x->url);
 	va_start(ap, fmt);
 	sbuf_vaddf(&x->res.err, fmt, ap);
 	va_end(ap);
@@ -146,6 +155,7 @@ static struct xfer *xfer_new(struct net *net, const struct net_request *req)
 
 	x->net = net;
 	x->url = pc_strdup(req->url);
+	x->method = "GET";
 	x->max = req->max_bytes ? req->max_bytes : deflt;
 	if (req->dest_path) {
 		size_t n = strlen(req->dest_path) + sizeof(".part");
@@ -166,6 +176,8 @@ static void xfer_free(struct xfer *x)
 {
 	if (x->easy)
 		curl_easy_cleanup(x->easy);
+	curl_mime_free(x->mime);
+	curl_slist_free_all(x->headers);
 	if (x->fd >= 0)
 		close(x->fd);
 	net_result_release(&x->res);
@@ -200,7 +212,8 @@ static void xfer_complete(struct net *net, struct xfer *x, int code)
 	x->res.code = code;
 	if (code < 0) {
 		net->stats.failed++;
-		sbuf_release(&x->res.body);
+		if (!x->post)
+			sbuf_release(&x->res.body);
 		if (!x->res.err.len)
 			xfer_fail(x, code, "%s", pc_strerror(code));
 	} else {
@@ -314,8 +327,13 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *udata)
 	size_t n = size * nmemb;
 	long status = response_code(x);
 
-	if (!status_ok(status))
-		return n;   /* an error page or a redirect: not the body */
+	if (!status_ok(status)) {
+		/* an error page or a redirect: not the body, but a POST keeps
+		 * what fits, since APIs explain their errors there */
+		if (x->post && status >= 400)
+			sbuf_add(&x->res.body, p, n);
+		return n;
+	}
 	if (!x->checked && !first_write_ok(x, status))
 		return 0;
 	if ((unsigned long long)(x->resume_from + x->got) + n > x->max) {
@@ -387,6 +405,50 @@ static void setup_easy(struct net *net, struct xfer *x)
 		curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->resume_from);
 }
 
+/* One form part; libcurl copies names, values and in-memory data. */
+static int add_part(curl_mime *mime, const struct net_form_part *fp)
+{
+	curl_mimepart *part = curl_mime_addpart(mime);
+	CURLcode rc;
+
+	if (!part)
+		return -1;
+	rc = curl_mime_name(part, fp->name);
+	if (!rc && fp->path)
+		rc = curl_mime_filedata(part, fp->path);
+	else if (!rc && fp->data)
+		rc = curl_mime_data(part, fp->data, fp->data_len);
+	else if (!rc)
+		rc = curl_mime_data(part, fp->value ? fp->value : "", CURL_ZERO_TERMINATED);
+	if (!rc && fp->filename)
+		rc = curl_mime_filename(part, fp->filename);
+	if (!rc && fp->type)
+		rc = curl_mime_type(part, fp->type);
+	return rc ? -1 : 0;
+}
+
+static int setup_post(struct xfer *x)
+{
+	const struct net_post *p = x->post;
+	CURL *e = x->easy;
+
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
+	if (!p->nparts) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)p->body_len);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, p->body ? p->body : "");
+		return 0;
+	}
+	x->mime = curl_mime_init(e);
+	if (!x->mime)
+		return xfer_fail(x, -PC_EFAIL, "cannot build the form");
+	for (size_t i = 0; i < p->nparts; i++)
+		if (add_part(x->mime, &p->parts[i]) < 0)
+			return xfer_fail(x, -PC_EFAIL, "cannot add form field '%s'",
+					 p->parts[i].name);
+	curl_easy_setopt(e, CURLOPT_MIMEPOST, x->mime);
+	return 0;
+}
+
 /* Opens the .part and picks up where an earlier attempt or run stopped. */
 static int open_part(struct xfer *x)
 {
@@ -437,6 +499,12 @@ static void start_attempt(struct net *net, struct xfer *x)
 		return;
 	}
 	setup_easy(net, x);
+	if (x->post && (r = setup_post(x)) < 0) {
+		curl_easy_cleanup(x->easy);
+		x->easy = NULL;
+		xfer_complete(net, x, r);
+		return;
+	}
 	curl_multi_add_handle(net->multi, x->easy);
 	list_push_tail(&net->active, x);
 	net->n_active++;
@@ -640,6 +708,8 @@ static void end_attempt(struct net *net, struct xfer *x)
 	curl_multi_remove_handle(net->multi, x->easy);
 	curl_easy_cleanup(x->easy);
 	x->easy = NULL;
+	curl_mime_free(x->mime);
+	x->mime = NULL;
 }
 
 /*
@@ -876,4 +946,39 @@ int net_download(const struct net_options *o, const char *url, const char *dest_
 	struct net_request req = { url, dest_path, max_bytes, sync_done, res };
 
 	return run_one(o, &req, res);
+}
+
+/* The POST's headers, plus its Content-Type and no "Expect: 100-continue". */
+static struct curl_slist *post_headers(const struct net_post *p)
+{
+	struct curl_slist *l = NULL;
+	struct sbuf ct = SBUF_INIT(SBUF_NOLIMIT);
+
+	for (const char *const *h = p->headers; h && *h; h++)
+		l = curl_slist_append(l, *h);
+	if (p->content_type && !p->nparts) {
+		sbuf_addf(&ct, "Content-Type: %s", p->content_type);
+		l = curl_slist_append(l, ct.buf);
+	}
+	sbuf_release(&ct);
+	return curl_slist_append(l, "Expect:");
+}
+
+int net_post(const struct net_options *o, const struct net_post *post,
+	     struct net_result *res)
+{
+	struct net_request req = { post->url, NULL, post->max_bytes, sync_done, res };
+	struct net *net = net_new(o);
+	struct xfer *x = xfer_new(net, &req);
+
+	result_init(res, post->url, 0);
+	x->method = "POST";
+	x->post = post;
+	x->headers = post_headers(post);
+	if (!x->headers)
+		BUG("out of memory building request headers");
+	schedule(net, x, 0);
+	net_run(net);
+	net_free(net);
+	return res->code;
 }

@@ -37,6 +37,9 @@
  * sentence naming the request, e.g. "GET https://x/feed.xml: HTTP 404 Not
  * Found".  Nothing is printed; libcurl's messages go to an error buffer.
  *
+ * net_post() sends one POST (a JSON body or a multipart form, with extra
+ * headers such as Authorization) through the same loop and retry policy.
+ *
  * Calling sequence:
  *	net_global_init();                    // once, before any thread starts
  *	struct net *net = net_new(&opts);
@@ -142,6 +145,67 @@ int net_fetch(const struct net_options *o, const char *url, size_t max_bytes,
 /* Downloads url to dest_path like a file request.  Same ownership as net_fetch. */
 int net_download(const struct net_options *o, const char *url, const char *dest_path,
 		 size_t max_bytes, struct net_result *res);
+
+/*
+ * POST requests (synchronous only).  Either a plain body (body, body_len,
+ * content_type) or a multipart/form-data form (parts, nparts).  headers are
+ * extra "Name: value" lines, e.g. an Authorization header: they go to the
+ * server and nowhere else (never into res->err or the log).
+ */
+struct net_form_part {
+	const char *name;       /* form field name */
+	const char *value;      /* a text field, or NULL with one of: */
+	const char *path;       /* a file sent as the field's content, or */
+	const void *data;       /* data_len bytes in memory */
+	size_t data_len;
+	const char *filename;   /* file name announced; NULL: path's base name */
+	const char *type;       /* Content-Type of the part, or NULL */
+};
+
+struct net_post {
+	const char *url;
+	const char *const *headers;    /* NULL-terminated, or NULL */
+	const char *content_type;      /* of a plain body */
+	const void *body;              /* plain body of body_len bytes */
+	size_t body_len;
+	const struct net_form_part *parts;   /* a form instead, when nparts > 0 */
+	size_t nparts;
+	size_t max_bytes;              /* response cap; 0 = NET_DEFAULT_MAX_MEMORY */
+};
+
+/*
+ * Sends post and collects the response in res->body, with the same retries
+ * as GET (connection errors, stalls, 408, 429, 5xx; backoff or Retry-After):
+ * the form is rebuilt and the whole request sent again on every attempt.
+ * Unlike GET, an HTTP error keeps its response body (capped at max_bytes)
+ * in res->body so the caller can read the server's explanation; res->err
+ * reads "POST <url>: HTTP 401 Unauthorized".  post and everything it points
+ * to are borrowed for the duration of the call.  res is initialised here;
+ * release it with net_result_release().  Returns res->code.
+ */
+int net_post(const struct net_options *o, const struct net_post *post,
+	     struct net_result *res);
+
+/* ---- JSON web APIs (net_api.c) ---- */
+
+/*
+ * base + "/" + path, with base's query string kept at the end:
+ * ("https://h/v1?api-version=2", "chat/completions") gives
+ * "https://h/v1/chat/completions?api-version=2".  Caller frees.
+ */
+char *net_url_join(const char *base, const char *path);
+/* "Authorization: Bearer <token>" (caller frees), or NULL without a token. */
+char *net_bearer_header(const char *token);
+/*
+ * Appends to err why the API call to url failed, naming it as `what`:
+ * "speech server https://h/v1/audio/transcriptions: HTTP 401: <message>",
+ * the message being the JSON error body's error.message (or message,
+ * detail, or the body's first line), or net's reason for other failures.
+ * Every occurrence of secret (may be NULL) is masked as "***", so a server
+ * that quotes the key back cannot leak it into logs.
+ */
+void net_api_error(const struct net_result *res, const char *what, const char *url,
+		   const char *secret, struct sbuf *err);
 
 /* Moves src into dst (dst is overwritten, src left empty but valid). */
 void net_result_move(struct net_result *dst, struct net_result *src);

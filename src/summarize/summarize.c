@@ -9,6 +9,7 @@
 /* Every engine built in; remote ones add themselves here. */
 static const struct summarize_engine *const engines[] = {
 	&summarize_textrank_engine,
+	&summarize_openai_engine,
 };
 
 const struct summarize_engine *summarize_engine_find(const char *name)
@@ -64,6 +65,12 @@ int summarize_run(struct summarizer *s, const char *cleaned,
 		return -PC_EUSAGE;
 	}
 	return s->engine->summarize(s->state, cleaned ? cleaned : "", o, out, err);
+}
+
+void summarize_set_speakers(struct summarizer *s, const char *const *names, size_t n)
+{
+	if (s->engine && s->engine->set_speakers)
+		s->engine->set_speakers(s->state, names, n);
 }
 
 void summarize_close(struct summarizer *s)

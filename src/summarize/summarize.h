@@ -25,7 +25,9 @@
  *     sentence without final punctuation gets a "." in the output.
  *
  * Engines sit behind a small static interface (open / summarize / close)
- * with private state, chosen by name; summarize_open() finds them.
+ * with private state, chosen by name; summarize_open() finds them:
+ * "textrank" (built in, local) and "openai" (a remote chat server, see
+ * summarize_openai_engine).
  *
  * Ownership: a struct summary owns its strings (summary_release() frees
  * them); cleaned text is appended to the caller's sbuf, whose max bounds it.
@@ -36,6 +38,7 @@
  *	struct summarize_options o = SUMMARIZE_OPTIONS_INIT;
  *	summarize_clean(text, &clean);              (write <stem>.cleaned.txt)
  *	summarize_open(&s, "textrank", NULL, &err);
+ *	summarize_set_speakers(&s, names, n);       (optional)
  *	summarize_run(&s, clean.buf, &o, &sum, &err);
  *	summarize_close(&s);
  *	... sum.short_summary, sum.key_points ...
@@ -77,11 +80,12 @@ struct summarize_options {
 
 /* What remote engines need; the textrank engine ignores it. */
 struct summarize_config {
-	const char *api_base;
-	const char *api_key;
-	const char *model;
+	const char *api_base;         /* NULL: https://api.openai.com/v1 */
+	const char *api_key;          /* NULL/"": no Authorization header; never
+	                                 logged, printed or written */
+	const char *model;            /* NULL: gpt-4o-mini */
 	double temperature;
-	long timeout_seconds;
+	long timeout_seconds;         /* connect and stall timeout per request; 0: 600 */
 };
 
 struct summarize_engine {
@@ -92,9 +96,20 @@ struct summarize_engine {
 	int (*summarize)(void *state, const char *cleaned, const struct summarize_options *o,
 			 struct summary *out, struct sbuf *err);
 	void (*close)(void *state);
+	/* Optional: the speakers of what comes next (copied; n = 0 clears). */
+	void (*set_speakers)(void *state, const char *const *names, size_t n);
 };
 
 extern const struct summarize_engine summarize_textrank_engine;
+/*
+ * "openai": any OpenAI-compatible chat server ({api_base}/chat/completions).
+ * Long transcripts are summarized by map-reduce: chunks of ~3000 tokens
+ * (~4 characters each) overlapping by ~200, on line boundaries, each
+ * summarized, then the partial summaries combined.  Answers are asked as
+ * JSON {"summary", "key_points"} and read tolerantly (code fences, or plain
+ * text with "- " key points).  Errors quote the server, never the key.
+ */
+extern const struct summarize_engine summarize_openai_engine;
 
 /* The engine called name, or NULL. */
 const struct summarize_engine *summarize_engine_find(const char *name);
@@ -112,6 +127,13 @@ int summarize_open(struct summarizer *s, const char *name,
 /* Summarizes cleaned text into out (which must be SUMMARY_INIT); o may be NULL. */
 int summarize_run(struct summarizer *s, const char *cleaned,
 		  const struct summarize_options *o, struct summary *out, struct sbuf *err);
+/*
+ * Names the speakers of the next runs (host first), so that engines which
+ * write their own sentences spell them right; the names are copied and kept
+ * until the next call (n = 0 forgets them).  Engines that only extract
+ * sentences (textrank) ignore them.
+ */
+void summarize_set_speakers(struct summarizer *s, const char *const *names, size_t n);
 /* Closes the engine; safe on a summarizer that never opened. */
 void summarize_close(struct summarizer *s);
 

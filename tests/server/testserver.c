@@ -39,11 +39,32 @@
  * Other methods and API endpoints are served by the route table below
  * (search for "ROUTES"); misbehaviour parameters apply to routes as well.
  * Built in: POST /echo replies with the request body, GET /headers with the
- * request headers ("Name: value" a line).
+ * request headers ("Name: value" a line), and two OpenAI-style endpoints:
+ *
+ * POST /v1/audio/transcriptions (multipart form: file, model, language,
+ * response_format) answers verbose_json with one segment per request,
+ * text "part <n> bytes=<file size> model=<m> language=<l>" (n counts the
+ * requests answered since the server started, from 1), from 0 to the
+ * duration of the file when it is a WAV (else 0 to 1).
+ *
+ * POST /v1/chat/completions answers a chat completion whose content is the
+ * JSON {"summary": <first line of the last user message>, "key_points":
+ * [<its next two lines, without a leading "- ">], "lines": N, "words": W}.
+ *
+ * Both log "auth=present" or "auth=absent" (never the header's value) and
+ * what they received after the status, e.g.
+ *	POST /v1/chat/completions - 200 auth=present model=m words=2400 first=Hello_all
+ * (first: the user message's first line, at most 40 bytes, spaces as "_")
+ * and take mode=M: error401 (401 with an OpenAI error body quoting the
+ * bearer token, as a careless server would), text (transcriptions: only
+ * {"text"}), prompt (chat: the summary is the system message), fenced
+ * (chat: the JSON inside a ``` code fence), plain (chat: plain text with
+ * "- " key points).
  */
 #include "util/fs.h"
 #include "util/sbuf.h"
 
+#include <jansson.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -99,6 +120,7 @@ struct reply {
 	char content_range[96];
 	char location[1024];
 	bool gzipped;
+	char note[256];      /* appended to the request's log line */
 };
 
 /* What a route handler sees of the request. */
@@ -130,12 +152,13 @@ static long bump_counter(const char *target)
 }
 
 static void log_request(const char *method, const char *target, const char *range,
-			int status)
+			int status, const char *note)
 {
 	if (!logf)
 		return;
 	pthread_mutex_lock(&lock);
-	fprintf(logf, "%s %s %s %d\n", method, target, range ? range : "-", status);
+	fprintf(logf, "%s %s %s %d%s%s\n", method, target, range ? range : "-", status,
+		*note ? " " : "", note);
 	fflush(logf);
 	pthread_mutex_unlock(&lock);
 }
@@ -224,6 +247,280 @@ static void route_headers(struct route_ctx *c, struct reply *r)
 	MHD_get_connection_values(c->con, MHD_HEADER_KIND, add_header_line, &r->body);
 }
 
+/* ---- OpenAI-style endpoints ---- */
+
+static long transcription_parts;
+
+static const char *auth_state(struct route_ctx *c)
+{
+	return header(c->con, MHD_HTTP_HEADER_AUTHORIZATION) ? "present" : "absent";
+}
+
+static void reply_json(struct reply *r, int status, json_t *j)
+{
+	char *text = json_dumps(j, JSON_COMPACT);
+
+	r->status = status;
+	snprintf(r->content_type, sizeof(r->content_type), "application/json");
+	sbuf_reset(&r->body);
+	sbuf_adds(&r->body, text ? text : "{}");
+	free(text);
+	json_decref(j);
+}
+
+/* 401 as OpenAI words it, quoting the bearer token like a careless server. */
+static void reply_401(struct route_ctx *c, struct reply *r)
+{
+	const char *auth = header(c->con, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *token = auth && !strncmp(auth, "Bearer ", 7) ? auth + 7 : "none";
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "Incorrect API key provided: %s. You can find your "
+		 "API key at https://example.invalid/keys.", token);
+	reply_json(r, 401, json_pack("{s:{s:s,s:s,s:n,s:s}}", "error", "message", msg,
+				     "type", "invalid_request_error", "param",
+				     "code", "invalid_api_key"));
+}
+
+struct form {
+	struct sbuf file;
+	char *filename;
+	struct sbuf model, language, format;
+};
+
+static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *filename, const char *content_type,
+				  const char *transfer_encoding, const char *data,
+				  uint64_t off, size_t size)
+{
+	struct form *f = cls;
+	struct sbuf *dst = !strcmp(key, "file") ? &f->file : !strcmp(key, "model") ? &f->model
+		: !strcmp(key, "language") ? &f->language
+		: !strcmp(key, "response_format") ? &f->format : NULL;
+
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	(void)off;
+	if (dst == &f->file && filename && !f->filename)
+		f->filename = pc_strdup(filename);
+	if (dst && sbuf_add(dst, data, size) < 0)
+		return MHD_NO;
+	return MHD_YES;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* Seconds of audio in a PCM WAV, or -1 when it is not one. */
+static double wav_seconds(const struct sbuf *b)
+{
+	const unsigned char *p = (const unsigned char *)b->buf;
+	size_t pos = 12;
+	double bytes_per_s = 0;
+
+	if (b->len < 12 || memcmp(p, "RIFF", 4) || memcmp(p + 8, "WAVE", 4))
+		return -1;
+	while (pos + 8 <= b->len) {
+		uint32_t size = le32(p + pos + 4);
+
+		if (!memcmp(p + pos, "fmt ", 4) && size >= 16 && pos + 24 <= b->len)
+			bytes_per_s = le32(p + pos + 16);   /* byte rate */
+		if (!memcmp(p + pos, "data", 4) && bytes_per_s > 0) {
+			size_t have = b->len - pos - 8;
+
+			return (size < have ? size : have) / bytes_per_s;
+		}
+		pos += 8 + (size_t)size + (size & 1);
+	}
+	return -1;
+}
+
+static bool parse_form(struct route_ctx *c, struct form *f)
+{
+	struct MHD_PostProcessor *pp = MHD_create_post_processor(c->con, 65536, form_field, f);
+	bool ok;
+
+	if (!pp)
+		return false;
+	ok = MHD_post_process(pp, c->body, c->body_len) == MHD_YES;
+	return MHD_destroy_post_processor(pp) == MHD_YES && ok;
+}
+
+static void transcription_reply(struct route_ctx *c, struct form *f, struct reply *r)
+{
+	double secs = wav_seconds(&f->file);
+	long n;
+	char text[512];
+
+	pthread_mutex_lock(&lock);
+	n = ++transcription_parts;
+	pthread_mutex_unlock(&lock);
+	snprintf(text, sizeof(text), "part %ld bytes=%zu model=%s language=%s", n,
+		 f->file.len, f->model.buf, f->language.len ? f->language.buf : "-");
+	snprintf(r->note, sizeof(r->note), "auth=%s part=%ld bytes=%zu format=%s",
+		 auth_state(c), n, f->file.len, f->format.buf);
+	if (secs < 0)
+		secs = 1;
+	if (query(c->con, "mode") && !strcmp(query(c->con, "mode"), "text"))
+		reply_json(r, 200, json_pack("{s:s}", "text", text));
+	else
+		reply_json(r, 200, json_pack("{s:s,s:s,s:f,s:s,s:[{s:i,s:f,s:f,s:s}]}",
+					     "task", "transcribe", "language",
+					     f->language.buf, "duration", secs, "text", text,
+					     "segments", "id", 0, "start", 0.0, "end", secs,
+					     "text", text));
+}
+
+/* POST /v1/audio/transcriptions: see the top of the file. */
+static void route_transcriptions(struct route_ctx *c, struct reply *r)
+{
+	const char *mode = query(c->con, "mode");
+	struct form f = { SBUF_INIT(MAX_UPLOAD), NULL, SBUF_INIT(256), SBUF_INIT(256),
+			  SBUF_INIT(256) };
+
+	if (mode && !strcmp(mode, "error401")) {
+		reply_401(c, r);
+		snprintf(r->note, sizeof(r->note), "auth=%s", auth_state(c));
+	} else if (!parse_form(c, &f) || !f.file.len || !f.model.len) {
+		reply_json(r, 400, json_pack("{s:{s:s}}", "error", "message",
+					     "a file and a model are required"));
+		snprintf(r->note, sizeof(r->note), "auth=%s", auth_state(c));
+	} else {
+		transcription_reply(c, &f, r);
+	}
+	sbuf_release(&f.file);
+	sbuf_release(&f.model);
+	sbuf_release(&f.language);
+	sbuf_release(&f.format);
+	free(f.filename);
+}
+
+/* Lines of text, without a leading "- ", empty ones skipped. */
+static json_t *text_lines(const char *text)
+{
+	json_t *a = json_array();
+
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+		const char *p = text;
+
+		if (n >= 2 && !strncmp(p, "- ", 2)) {
+			p += 2;
+			n -= 2;
+		}
+		if (n)
+			json_array_append_new(a, json_stringn(p, n));
+		text = nl ? nl + 1 : NULL;
+	}
+	return a;
+}
+
+static long count_words(const char *s)
+{
+	long n = 0;
+	bool in = false;
+
+	for (; s && *s; s++) {
+		bool space = *s == ' ' || *s == '\n' || *s == '\t';
+
+		n += !space && !in;
+		in = !space;
+	}
+	return n;
+}
+
+/* The content of the last message with role `role`, or "". */
+static const char *message_of(json_t *req, const char *role)
+{
+	json_t *msgs = json_object_get(req, "messages"), *m;
+	const char *text = "";
+	size_t i;
+
+	json_array_foreach(msgs, i, m) {
+		const char *r = json_string_value(json_object_get(m, "role"));
+
+		if (r && !strcmp(r, role) && json_is_string(json_object_get(m, "content")))
+			text = json_string_value(json_object_get(m, "content"));
+	}
+	return text;
+}
+
+static char *chat_content(json_t *req, const char *mode)
+{
+	const char *user = message_of(req, "user");
+	json_t *lines = text_lines(user), *kp = json_array(), *j;
+	char *out;
+
+	for (size_t i = 1; i < 3 && i < json_array_size(lines); i++)
+		json_array_append(kp, json_array_get(lines, i));
+	j = json_pack("{s:s,s:o,s:I,s:I}", "summary",
+		      json_array_size(lines) ? json_string_value(json_array_get(lines, 0)) : "",
+		      "key_points", kp, "lines", (json_int_t)json_array_size(lines),
+		      "words", (json_int_t)count_words(user));
+	if (!strcmp(mode, "prompt"))
+		json_object_set_new(j, "summary", json_string(message_of(req, "system")));
+	out = json_dumps(j, JSON_INDENT(2));
+	json_decref(j);
+	json_decref(lines);
+	if (!strcmp(mode, "fenced")) {
+		struct sbuf f = SBUF_INIT(SBUF_NOLIMIT);
+
+		sbuf_addf(&f, "Here you go:\n```json\n%s\n```\n", out);
+		free(out);
+		out = sbuf_detach(&f, NULL);
+	} else if (!strcmp(mode, "plain")) {
+		free(out);
+		out = pc_strdup("The episode covers bread.\n- Flour matters.\n- Ovens vary.\n");
+	}
+	return out;
+}
+
+/* "auth=... model=... words=... first=<the user text's first 40 bytes>". */
+static void chat_note(struct route_ctx *c, json_t *req, struct reply *r)
+{
+	const char *model = json_string_value(json_object_get(req, "model"));
+	const char *user = message_of(req, "user");
+	char first[41];
+	size_t i;
+
+	for (i = 0; i < sizeof(first) - 1 && user[i] && user[i] != '\n'; i++)
+		first[i] = user[i] == ' ' ? '_' : user[i];
+	first[i] = '\0';
+	snprintf(r->note, sizeof(r->note), "auth=%s model=%s words=%ld first=%s",
+		 auth_state(c), model ? model : "-", count_words(user), first);
+}
+
+/* POST /v1/chat/completions: see the top of the file. */
+static void route_chat(struct route_ctx *c, struct reply *r)
+{
+	const char *mode = query(c->con, "mode") ? query(c->con, "mode") : "";
+	json_t *req = json_loadb(c->body, c->body_len, 0, NULL);
+	const char *model = json_string_value(json_object_get(req, "model"));
+	char *content;
+
+	chat_note(c, req, r);
+	if (!strcmp(mode, "error401")) {
+		reply_401(c, r);
+	} else if (!req || !model || !json_is_array(json_object_get(req, "messages"))) {
+		reply_json(r, 400, json_pack("{s:{s:s}}", "error", "message",
+					     "model and messages are required"));
+	} else {
+		content = chat_content(req, mode);
+		reply_json(r, 200, json_pack("{s:s,s:s,s:s,s:[{s:i,s:{s:s,s:s},s:s}]}",
+					     "id", "chatcmpl-test", "object",
+					     "chat.completion", "model", model, "choices",
+					     "index", 0, "message", "role", "assistant",
+					     "content", content, "finish_reason", "stop"));
+		free(content);
+	}
+	json_decref(req);
+}
+
 static const struct route {
 	const char *method;
 	const char *path;
@@ -231,8 +528,8 @@ static const struct route {
 } routes[] = {
 	{ "POST", "/echo", route_echo },
 	{ "GET", "/headers", route_headers },
-	/* { "POST", "/v1/audio/transcriptions", route_transcriptions }, */
-	/* { "POST", "/v1/chat/completions", route_chat }, */
+	{ "POST", "/v1/audio/transcriptions", route_transcriptions },
+	{ "POST", "/v1/chat/completions", route_chat },
 };
 
 static const struct route *find_route(const char *method, const char *path)
@@ -513,7 +810,7 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct req *rq, const
 	sbuf_init(&r.body, SBUF_NOLIMIT);
 	build_reply(con, rq, path, method, &r);
 	resp = make_response(con, &r);
-	log_request(method, rq->target, header(con, MHD_HTTP_HEADER_RANGE), r.status);
+	log_request(method, rq->target, header(con, MHD_HTTP_HEADER_RANGE), r.status, r.note);
 	ret = MHD_queue_response(con, (unsigned)r.status, resp);
 	MHD_destroy_response(resp);
 	sbuf_release(&r.body);
