@@ -47,6 +47,20 @@ static json_t *response_for(const struct summary *s)
 			 (json_int_t)s->transcript_word_count);
 }
 
+/* Names the summary must spell right (remote engines pass them on). */
+static void set_speakers(struct summarizer_stage *st, json_t *names)
+{
+	struct strlist l = STRLIST_INIT;
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(names, i, v)
+		if (json_is_string(v))
+			strlist_push(&l, json_string_value(v));
+	summarize_set_speakers(&st->s, (const char *const *)l.items, l.nr);
+	strlist_release(&l);
+}
+
 static int summarizer_run(void *engine, json_t *request, json_t **response, struct sbuf *err)
 {
 	struct summarizer_stage *st = engine;
@@ -59,6 +73,7 @@ static int summarizer_run(void *engine, json_t *request, json_t **response, stru
 		sbuf_setf(err, "summarization request without an input path");
 		return -PC_EUSAGE;
 	}
+	set_speakers(st, json_object_get(request, "speakers"));
 	r = fs_read_file(input, &text, err);
 	if (!r)
 		r = summarize_run(&st->s, text.buf, &st->opts, &sum, err);

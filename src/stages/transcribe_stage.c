@@ -16,9 +16,45 @@
 struct transcriber {
 	struct asr_engine *asr;
 	struct asr_options opts;
-	char *model_dir;
+	struct strlist owned;      /* copies of the config strings opts points at */
 	const char *device;
 };
+
+static const char *keep(struct transcriber *t, const char *s)
+{
+	if (!s)
+		return NULL;
+	strlist_push(&t->owned, s);
+	return t->owned.items[t->owned.nr - 1];
+}
+
+/*
+ * whisper_model is kept for compatibility: the local sizes name nothing a
+ * server knows, any other name is the remote model to use.
+ */
+static const char *remote_model(const struct config *c)
+{
+	static const char *const local[] = { "tiny", "base", "small", "medium", "large" };
+
+	for (size_t i = 0; c->whisper_model && i < ARRAY_SIZE(local); i++)
+		if (!strncmp(c->whisper_model, local[i], strlen(local[i])))
+			return c->openai_transcription_model;
+	return c->whisper_model ? c->whisper_model : c->openai_transcription_model;
+}
+
+static void options_from_config(struct transcriber *t, const struct config *c)
+{
+	t->opts = (struct asr_options)ASR_OPTIONS_INIT;
+	t->opts.engine = stages_transcribe_engine(c);
+	t->opts.model_dir = keep(t, c->asr_model_dir);
+	t->opts.workers = (int)c->transcription_workers;
+	t->opts.preprocess = c->preprocessing_enabled;
+	t->opts.api_base = keep(t, c->openai_api_base);
+	t->opts.api_key = keep(t, c->openai_api_key);
+	t->opts.model = keep(t, remote_model(c));
+	t->opts.language = keep(t, c->language);
+	t->opts.timeout = c->timeout;
+}
 
 static int transcriber_open(const struct config *c, void **engine, struct sbuf *err)
 {
@@ -26,16 +62,11 @@ static int transcriber_open(const struct config *c, void **engine, struct sbuf *
 	bool downgraded;
 	int r;
 
-	t->opts = (struct asr_options)ASR_OPTIONS_INIT;
-	t->opts.engine = stages_transcribe_engine(c);
-	t->model_dir = c->asr_model_dir ? pc_strdup(c->asr_model_dir) : NULL;
-	t->opts.model_dir = t->model_dir;
-	t->opts.workers = (int)c->transcription_workers;
-	t->opts.preprocess = c->preprocessing_enabled;
+	options_from_config(t, c);
 	t->device = stages_transcribe_device(c, &downgraded);
 	r = asr_engine_open(&t->asr, &t->opts, err);
 	if (r < 0) {
-		free(t->model_dir);
+		strlist_release(&t->owned);
 		free(t);
 		return r;
 	}
@@ -99,7 +130,7 @@ static void transcriber_close(void *engine)
 	struct transcriber *t = engine;
 
 	asr_engine_close(t->asr);
-	free(t->model_dir);
+	strlist_release(&t->owned);
 	free(t);
 }
 

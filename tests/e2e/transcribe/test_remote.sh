@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Remote engines through the real binary: an OpenAI-compatible server on
+# loopback does the transcription and the summaries; the API key reaches the
+# server and nothing else (no output file, no log line).
+set -e
+. "$TEST_SRCDIR/lib/assert.sh"
+. "$TEST_SRCDIR/lib/server.sh"
+cd "$T_WORK"
+mkdir -p site
+flite -voice slt -t "remote engines run where their server runs." -o site/a.wav
+cat > site/feed.xml <<'XML'
+<rss version="2.0"><channel><title>Remote Show</title>
+<item><title>Audio only</title><guid>r1</guid><pubDate>Mon, 05 Jan 2026 10:00:00 GMT</pubDate>
+<enclosure url="a.wav" type="audio/wav"/></item>
+</channel></rss>
+XML
+server_start site
+KEY=sk-e2e-secret-4242
+export OPENAI_API_KEY=$KEY
+run_ps "$SERVER_URL/feed.xml" -o result --transcription-provider openai \
+	--summary-provider openai --generate-summaries --openai-api-base "$SERVER_URL/v1" \
+	--whisper-device cuda --summary-device cuda --log-file run.log --log-level debug
+expect_status 0
+check "the server got the key" grep -q 'POST /v1/audio/transcriptions.*auth=present' "$SERVER_LOG"
+check "chat completions called with the key" grep -q 'POST /v1/chat/completions.*auth=present' "$SERVER_LOG"
+check "key in no output file" test -z "$(grep -rl "$KEY" result run.log "$T_WORK/err" 2>/dev/null)"
+python3 - result <<'PY'
+import json, glob, sys
+d = json.load(open(glob.glob(sys.argv[1] + "/metadata/*.json")[0]))
+c = d["content"]
+assert c["transcript_source"] == "remote_transcription", c
+assert c["asr_engine"] == "openai", c
+assert d["summary"]["provider"] == "openai", d["summary"]
+dev = d["processing"]["devices"]
+# a remote engine runs where its server runs: the asked device is declared
+assert dev["transcription"] == {"requested": "cuda", "used": "cuda"}, dev
+assert "api_key" not in json.dumps(d["processing"]["config_snapshot"]), "key field in snapshot"
+print("remote metadata ok")
+PY
+check "segments from the server" grep -q 'model=whisper-1' result/transcripts/*.txt
+# with both stages on one declared accelerator they are serialized (mps_exclusive)
+expect_in run.log "run one at a time (mps_exclusive)"
+
+# A 401 names the server's message, never the key.
+run_ps "$SERVER_URL/feed.xml" -o result401 --transcription-provider openai \
+	--openai-api-base "$SERVER_URL/v1?mode=error401"
+expect_status 3
+expect_in "$T_WORK/err" "HTTP 401"
+expect_not_in "$T_WORK/err" "$KEY"
+finish
