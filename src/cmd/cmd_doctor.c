@@ -6,6 +6,7 @@
  */
 #include "cmd/cmd.h"
 #include "log/log.h"
+#include "net/net.h"
 #include "util/fs.h"
 
 #include <stdio.h>
@@ -105,13 +106,38 @@ static void check_remote_key(struct doctor *d, const struct config *c)
 		       "that need none");
 }
 
+static char *opt_network;
+
+/* Fetches url once (no retries) with the configured timeouts and user agent. */
+static void check_network(struct doctor *d, const struct config *c, const char *url)
+{
+	struct net_options no = { 1, c->timeout, -1, 0, c->user_agent, 0 };
+	struct net_result res;
+	int r;
+
+	net_global_init();
+	r = net_fetch(&no, url, (size_t)c->max_feed_bytes, &res);
+	if (r < 0)
+		report(d, 2, "network", "%s", res.err.buf);
+	else
+		report(d, 0, "network", "%s: %lld bytes (HTTP %ld)", res.final_url, res.bytes,
+		       res.http_status);
+	net_result_release(&res);
+	net_global_cleanup();
+}
+
 int cmd_doctor(int argc, char **argv)
 {
+	static const struct cli_extra extras[] = {
+		{ "network", 0, "URL", "also fetch URL (a feed, or the remote API base)",
+		  &opt_network },
+	};
 	static const struct cmd_usage usage = {
 		"podcast_scraper doctor [OPTIONS]",
 		"Checks the libraries, the speech model, the output and crash folders and,\n"
-		"for remote engines, the API key. Exits 1 when a check fails.",
-		NULL, 0, false, "main",
+		"for remote engines, the API key; with --network, that a URL can be fetched.\n"
+		"Exits 1 when a check fails.",
+		extras, ARRAY_SIZE(extras), false, "main",
 	};
 	struct config c;
 	struct doctor d = { 0, 0 };
@@ -127,9 +153,12 @@ int cmd_doctor(int argc, char **argv)
 	check_dir(&d, "output folder", c.output_dir ? c.output_dir : "output");
 	check_dir(&d, "crash folder", c.crash_dir);
 	check_remote_key(&d, &c);
+	if (opt_network)
+		check_network(&d, &c, opt_network);
 	printf("%d failed, %d warnings\n", d.failures, d.warnings);
 	code = d.failures ? PC_EXIT_FATAL : PC_EXIT_OK;
 out:
 	config_release(&c);
+	pc_freep(&opt_network);
 	return code;
 }

@@ -75,6 +75,14 @@ run_ps --dry-run --log-level debug feed.xml
 expect_in "$T_WORK/err" "DEBUG"
 check "dry run writes nothing" test ! -e output
 
+# doctor --network fetches once; an unreachable URL is a failed check (exit 1).
+run_ps doctor --network "file://$T_WORK/feed.xml"
+expect_status 0
+expect_in "$T_WORK/out" "network"
+run_ps doctor --network "http://127.0.0.1:1/feed.xml" --timeout 2
+expect_status 1
+expect_in "$T_WORK/out" "FAIL  network"
+
 # Standard output errors are not silent successes.
 if [ -w /dev/full ]; then
 	set +e
