@@ -6,7 +6,8 @@
  * first checked by jansson so a syntax error reads like a JSON error.
  *
  * Typing rules: null or an empty value leaves the key at its default (so a
- * config snapshot written by config_to_json() loads back); a quoted scalar is a string, so `workers: "8"` is a type
+ * config snapshot written by config_to_json() loads back); a quoted scalar
+ * is a string, so `workers: "8"` is a type
  * error just as `"workers": "8"` is in JSON; a list key takes a sequence of
  * scalars or a single scalar; no key takes a mapping.
  */

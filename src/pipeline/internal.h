@@ -33,7 +33,8 @@
  *   any state ── Ctrl-C ──► FAILED with "interrupted" (retried next run)
  *
  * Invariants: an episode in FETCH_TRANSCRIPT, DOWNLOAD_MEDIA, TRANSCRIBE or
- * SUMMARIZE has exactly one operation in flight (a transfer or a stage job) and counts in its feed's in_flight;
+ * SUMMARIZE has exactly one operation in flight (a transfer or a stage job)
+ * and counts in its feed's in_flight;
  * DONE, SKIPPED and FAILED are final and have an index row.
  */
 enum ep_state {

@@ -120,8 +120,12 @@ static const char *const dotted[] = {
 
 static size_t utf8_punct_len(const char *s, const char *end, bool leading)
 {
-	static const char *const lead[] = { "\xe2\x80\x9c", "\xe2\x80\x98", "\xc2\xab", "\xc2\xbf", "\xc2\xa1" };
-	static const char *const trail[] = { "\xe2\x80\x9d", "\xe2\x80\x99", "\xc2\xbb", "\xe2\x80\xa6" };
+	static const char *const lead[] = {
+		"\xe2\x80\x9c", "\xe2\x80\x98", "\xc2\xab", "\xc2\xbf", "\xc2\xa1",
+	};
+	static const char *const trail[] = {
+		"\xe2\x80\x9d", "\xe2\x80\x99", "\xc2\xbb", "\xe2\x80\xa6",
+	};
 	const char *const *set = leading ? lead : trail;
 	size_t n = leading ? ARRAY_SIZE(lead) : ARRAY_SIZE(trail);
 
@@ -261,7 +265,10 @@ static const char *const not_names[] = {
 	"winter", "with", "world", "year", "yes", "you", "your",
 };
 
-/* Topic words common in titles ("Fun with Machine Learning"); surnames such as Law or Power are left out. */
+/*
+ * Topic words common in titles ("Fun with Machine Learning"); surnames such
+ * as Law or Power are left out.
+ */
 static const char *const topic_words[] = {
 	"answers", "artificial", "basketball", "biology", "bitcoin", "blockchain", "books",
 	"careers", "chemistry", "cloud", "code", "coding", "comedy", "computing", "crime",

@@ -265,7 +265,8 @@ struct store_episode_doc {
 
 	const char *media_id;                 /* NULL: "sha256:" of media_url */
 	const char *transcript_file_path;     /* relative to the feed folder */
-	const char *transcript_source;        /* direct_download | local_transcription | remote_transcription */
+	/* direct_download | local_transcription | remote_transcription */
+	const char *transcript_source;
 	const char *asr_engine;
 	const char *asr_model;
 	const struct store_speaker *speakers;

@@ -337,7 +337,8 @@ static void build_edges(const struct doc *d, struct edges *e)
 {
 	size_t n = d->sent.nr, *poff, nt;
 	size_t limit = n >= COMMON_TERM_MIN_SENTENCES ? n / COMMON_TERM_SHARE : n;
-	uint32_t *post, *acc = pc_calloc(n + 1, sizeof(*acc)), *touched = pc_malloc((n + 1) * sizeof(*touched));
+	uint32_t *post, *acc = pc_calloc(n + 1, sizeof(*acc));
+	uint32_t *touched = pc_malloc((n + 1) * sizeof(*touched));
 
 	build_postings(d, &poff, &post);
 	for (size_t i = 0; i < n; i++) {

@@ -93,9 +93,9 @@ void pc_bug(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "BUG: %s:%d: ", file, line);
+	fprintf(stderr, "BUG: %s:%d: ", file, line);	/* checksrc: ok, last words */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, fmt, ap);	/* checksrc: ok */
 	va_end(ap);
 	fputc('\n', stderr);
 	abort();
