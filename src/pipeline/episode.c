@@ -7,6 +7,7 @@
 #include "util/stage.h"
 #include "util/timeutil.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +28,29 @@ static bool in_flight(enum ep_state s)
 	       s == EP_SUMMARIZE;
 }
 
+/* The per-state invariants of the diagram in internal.h. */
+bool ep_state_ok(const struct episode_job *ej)
+{
+	const struct config *c = ej->fj->run->cfg;
+
+	switch (ej->state) {
+	case EP_DONE:
+		return ej->text_rel && ej->transcript_rel && ej->transcript_source &&
+		       (!c->generate_metadata || ej->metadata_rel) &&
+		       (!c->generate_summaries || ej->has_summary);
+	case EP_FAILED:
+		return ej->error_message && ej->error_stage;
+	case EP_TRANSCRIBE:
+		return ej->media_rel != NULL;
+	case EP_SUMMARIZE:
+		return ej->cleaned_rel && ej->text_rel;
+	case EP_FETCH_TRANSCRIPT:
+		return ej->next_candidate > 0 && ej->next_candidate <= ej->nr_candidates;
+	default:
+		return true;
+	}
+}
+
 /* Moves ej to next, keeping the feed's in_flight count true to the invariant. */
 void ep_set_state(struct episode_job *ej, enum ep_state next)
 {
@@ -38,6 +62,7 @@ void ep_set_state(struct episode_job *ej, enum ep_state next)
 	if (in_flight(next))
 		ej->fj->in_flight++;
 	ej->state = next;
+	assert(is_final(next) || ep_state_ok(ej));
 }
 
 bool episode_selected(const struct config *c, const struct episode *ep)

@@ -128,6 +128,8 @@ void episode_interrupted(struct episode_job *ej, const char *stage);
 void episode_release(struct episode_job *ej);
 bool episode_selected(const struct config *c, const struct episode *ep);
 void ep_set_state(struct episode_job *ej, enum ep_state next);
+/* Checked on every transition and index row (debug builds): see the diagram. */
+bool ep_state_ok(const struct episode_job *ej);
 bool episode_url_allowed(const struct episode_job *ej, const char *url);
 
 /* transcribe.c: media download and local or remote transcription */

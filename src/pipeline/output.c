@@ -12,6 +12,7 @@
 #include "util/stage.h"
 #include "util/timeutil.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,6 +333,7 @@ void output_index_row(struct episode_job *ej)
 		.error_message = ej->error_message,
 	};
 
+	assert(ep_state_ok(ej));
 	if (ej->state == EP_FAILED && ej->fj->state)
 		record_state(ej, ej->interrupted ? STORE_PENDING : STORE_FAILED);
 	if (ej->fj->artifacts)
