@@ -47,7 +47,7 @@ sanitize: deps
 		meson test -C $(SAN_BUILD) --print-errorlogs --num-processes 2 --timeout-multiplier 3
 
 demo: build
-	./demo/run.sh $(BUILD)/podcast_scraper
+	./demo/run.sh $(BUILD)
 
 bench: build
 	./bench/run.sh $(BUILD)
