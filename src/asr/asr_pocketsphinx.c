@@ -291,8 +291,12 @@ static int psx_transcribe(void *inst, const struct audio_utterance *u,
 const struct asr_backend asr_pocketsphinx = {
 	.name = "pocketsphinx",
 	.devices = ASR_DEVICE_CPU,
-	/* Far below full_utt's hard limit of 15000 frames (it aborts past it). */
-	.max_utterance = 25.0,
+	/*
+	 * Far below full_utt's hard limit of 15000 frames (it aborts past it);
+	 * 15 s rather than 25 s also spreads continuous speech over more
+	 * utterances for the threads, with no loss of accuracy measured.
+	 */
+	.max_utterance = 15.0,
 	.open = psx_open,
 	.add_words = psx_add_words,
 	.lookup = psx_lookup,
