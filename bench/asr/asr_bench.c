@@ -123,14 +123,23 @@ static double peak_rss_mb(void)
 	return (double)ru.ru_maxrss / 1024.0;
 }
 
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
 static void print_stats(const struct asr_stats *st, double open_s)
 {
-	printf("audio_s=%.1f wall_s=%.2f open_s=%.2f rtf=%.4f decode_s=%.2f "
+	printf("audio_s=%.1f wall_s=%.2f open_s=%.2f rtf=%.4f cpu_s=%.2f decode_s=%.2f "
 	       "recognize_s=%.2f utterances=%zu speech_s=%.1f workers=%d peak_rss_mb=%.0f\n",
 	       st->audio_seconds, st->wall_seconds + open_s, open_s,
-	       (st->wall_seconds + open_s) / st->audio_seconds, st->decode_seconds,
-	       st->recognize_seconds, st->utterances, st->speech_seconds, st->workers,
-	       peak_rss_mb());
+	       (st->wall_seconds + open_s) / st->audio_seconds, cpu_seconds(),
+	       st->decode_seconds, st->recognize_seconds, st->utterances,
+	       st->speech_seconds, st->workers, peak_rss_mb());
 }
 
 static int cmd_transcribe(int argc, char **argv)

@@ -69,11 +69,13 @@ field() { # line key
 echo "== short file: $(calc '%.1f' "$(stat -c %s "$WORK/short.wav") / 32000") s of speech from 4 flite voices"
 
 t0=$(now)
-/usr/bin/time -f "%M" -o "$WORK/base.rss" \
+/usr/bin/time -f "%M %U %S" -o "$WORK/base.rss" \
 	pocketsphinx_continuous -infile "$WORK/short.wav" -logfn /dev/null >"$WORK/base.txt"
 t1=$(now)
 base_wall=$(calc '%.2f' "$t1 - $t0")
-base_rss=$(calc '%.0f' "$(cat "$WORK/base.rss") / 1024")
+set -- $(cat "$WORK/base.rss")
+base_rss=$(calc '%.0f' "$1 / 1024")
+base_cpu=$(calc '%.2f' "$2 + $3")
 base_wer=$("$B" wer "$WORK/ref.txt" "$WORK/base.txt")
 
 ours=$(run_ours "$WORK/short.wav" "$WORKERS" "$WORK/ours.txt")
@@ -82,16 +84,18 @@ ours1=$(run_ours "$WORK/short.wav" 1 "$WORK/ours1.txt")
 ours1_wer=$("$B" wer "$WORK/ref.txt" "$WORK/ours1.txt")
 audio=$(field "$ours" audio_s)
 
-printf '%-34s %8s %8s %8s %8s\n' "" "wall s" "RTF" "WER %" "RSS MB"
-printf '%-34s %8s %8s %8s %8s\n' "pocketsphinx_continuous" "$base_wall" \
-	"$(calc '%.3f' "$base_wall / $audio")" "$base_wer" "$base_rss"
-printf '%-34s %8s %8s %8s %8s\n' "ours, 1 worker" "$(field "$ours1" wall_s)" \
-	"$(field "$ours1" rtf)" "$ours1_wer" "$(field "$ours1" peak_rss_mb)"
-printf '%-34s %8s %8s %8s %8s\n' "ours, $WORKERS workers" "$(field "$ours" wall_s)" \
-	"$(field "$ours" rtf)" "$ours_wer" "$(field "$ours" peak_rss_mb)"
+printf '%-26s %8s %8s %8s %8s %8s\n' "" "wall s" "RTF" "CPU s" "WER %" "RSS MB"
+printf '%-26s %8s %8s %8s %8s %8s\n' "pocketsphinx_continuous" "$base_wall" \
+	"$(calc '%.3f' "$base_wall / $audio")" "$base_cpu" "$base_wer" "$base_rss"
+printf '%-26s %8s %8s %8s %8s %8s\n' "ours, 1 worker" "$(field "$ours1" wall_s)" \
+	"$(field "$ours1" rtf)" "$(field "$ours1" cpu_s)" "$ours1_wer" "$(field "$ours1" peak_rss_mb)"
+printf '%-26s %8s %8s %8s %8s %8s\n' "ours, $WORKERS workers" "$(field "$ours" wall_s)" \
+	"$(field "$ours" rtf)" "$(field "$ours" cpu_s)" "$ours_wer" "$(field "$ours" peak_rss_mb)"
 echo "speed vs baseline: 1 worker $(calc '%.2f' "$base_wall / $(field "$ours1" wall_s)")x," \
 	"$WORKERS workers $(calc '%.2f' "$base_wall / $(field "$ours" wall_s)")x" \
 	"(target >= 1.7x on 2 cores)"
+echo "CPU per audio second: baseline $(calc '%.3f' "$base_cpu / $audio")," \
+	"ours $(calc '%.3f' "$(field "$ours" cpu_s) / $audio") (wall-clock ratios need idle cores)"
 echo "WER difference (ours - baseline): $(calc '%+.1f' "$ours_wer - $base_wer") points" \
 	"(target <= 0)"
 echo "ours: $ours"
