@@ -26,6 +26,7 @@
 #include <sphinxbase/err.h>
 #include <sphinxbase/ngram_model.h>
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,7 +167,7 @@ static bool word_to_add(struct psx *x, const char *w, struct sbuf *word,
 	if (psx_lookup(x, w, phones)) {
 		if (in_lm(x, w))
 			return false;
-		sbuf_addf(word, "%c%s", w[0] - 'a' + 'A', w + 1);
+		sbuf_addf(word, "%c%s", toupper((unsigned char)w[0]), w + 1);
 		return !psx_lookup(x, word->buf, NULL);
 	}
 	sbuf_adds(word, w);
