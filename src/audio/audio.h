@@ -21,9 +21,9 @@
  * (a trimmed silence always starts a new chunk), so chunk->start plus
  * i / AUDIO_RATE is the original time of sample i.
  *
- * Preprocessing (audio_options.preprocess): loudness normalization with
- * libavfilter's dynaudnorm (streaming, a few seconds of look-ahead), then
- * silences longer than max_silence are cut down to AUDIO_TRIM_KEEP seconds.
+ * Preprocessing (audio_options.preprocess): streaming loudness normalization
+ * (peak-based gain with 1 s of look-ahead, at most 10x), then silences
+ * longer than max_silence are cut down to AUDIO_TRIM_KEEP seconds.
  *
  * Calling sequence:
  *	struct audio_vad *vad = audio_vad_new(NULL, on_utterance, me);

@@ -1,6 +1,6 @@
 /*
  * audio_decode.c - libavformat/libavcodec/libswresample decoding to 16 kHz
- * mono int16, with optional libavfilter loudness normalization.
+ * mono int16, then the stages of audio_out.h.
  *
  * One packet at a time: demux, decode, resample, then hand the samples down
  * the stage chain of audio_out.h.  Nothing holds more than a few seconds of
@@ -14,9 +14,6 @@
 #include "log/log.h"
 
 #include <libavcodec/avcodec.h>
-#include <libavfilter/avfilter.h>
-#include <libavfilter/buffersink.h>
-#include <libavfilter/buffersrc.h>
 #include <libavformat/avformat.h>
 #include <libavutil/opt.h>
 #include <libswresample/swresample.h>
@@ -27,19 +24,6 @@
 
 /* Consecutive rejected packets after which a stream is declared garbage. */
 #define MAX_BAD_PACKETS 200
-/* Window 21 x 250 ms: gain follows speakers within seconds; look-ahead
- * ~2.6 s.  Audio shorter than the window passes unchanged.  (In libavfilter
- * 5.1 the t= and b= options distort the output: not used.) */
-#define NORMALIZE_FILTER "dynaudnorm=f=250:g=21:p=0.9:m=10"
-
-struct normalizer {
-	AVFilterGraph *graph;
-	AVFilterContext *src;
-	AVFilterContext *sink;
-	AVFrame *in;
-	AVFrame *out;
-	uint64_t orig;           /* original sample of the next output sample */
-};
 
 struct decoder {
 	const char *path;
@@ -56,7 +40,7 @@ struct decoder {
 	uint64_t decoded;        /* original samples out of the resampler */
 	int bad;                 /* consecutive rejected packets */
 	bool truncated;
-	struct normalizer *norm;
+	struct audio_normalizer *norm;
 	struct audio_trimmer *trim;
 	struct audio_chunker out;
 	uint64_t delivered;
@@ -104,126 +88,16 @@ static int av_fail(struct decoder *d, int averr, const char *what)
 	return averr == AVERROR(ENOMEM) ? -ENOMEM : -PC_EFAIL;
 }
 
-/* ---- normalizer (libavfilter) -------------------------------------------- */
-
-static void normalizer_free(struct normalizer *n)
-{
-	if (!n)
-		return;
-	avfilter_graph_free(&n->graph);
-	av_frame_free(&n->in);
-	av_frame_free(&n->out);
-	free(n);
-}
-
-static int normalizer_link(struct normalizer *n)
-{
-	AVFilterInOut *outputs = avfilter_inout_alloc();
-	AVFilterInOut *inputs = avfilter_inout_alloc();
-	int rc = AVERROR(ENOMEM);
-
-	if (outputs && inputs) {
-		outputs->name = av_strdup("in");
-		outputs->filter_ctx = n->src;
-		inputs->name = av_strdup("out");
-		inputs->filter_ctx = n->sink;
-		rc = avfilter_graph_parse_ptr(n->graph, NORMALIZE_FILTER
-					      ",aformat=sample_fmts=s16",
-					      &inputs, &outputs, NULL);
-	}
-	avfilter_inout_free(&inputs);
-	avfilter_inout_free(&outputs);
-	if (rc >= 0)
-		rc = avfilter_graph_config(n->graph, NULL);
-	return rc;
-}
-
-static int normalizer_new(struct decoder *d)
-{
-	struct normalizer *n = pc_calloc(1, sizeof(*n));
-	char args[128];
-	int rc = AVERROR(ENOMEM);
-
-	snprintf(args, sizeof(args), "sample_rate=%d:sample_fmt=s16:"
-		 "channel_layout=mono:time_base=1/%d", AUDIO_RATE, AUDIO_RATE);
-	n->graph = avfilter_graph_alloc();
-	n->in = av_frame_alloc();
-	n->out = av_frame_alloc();
-	if (n->graph && n->in && n->out) {
-		n->graph->nb_threads = 1;
-		rc = avfilter_graph_create_filter(&n->src, avfilter_get_by_name("abuffer"),
-						  "in", args, NULL, n->graph);
-		if (rc >= 0)
-			rc = avfilter_graph_create_filter(&n->sink,
-							  avfilter_get_by_name("abuffersink"),
-							  "out", NULL, NULL, n->graph);
-		if (rc >= 0)
-			rc = normalizer_link(n);
-	}
-	if (rc < 0) {
-		normalizer_free(n);
-		return av_fail(d, rc, "cannot set up loudness normalization");
-	}
-	d->norm = n;
-	return 0;
-}
+/* ---- stages after the resampler ----------------------------------------- */
 
 /* Samples after normalization (or straight from the resampler). */
-static int stage_out(struct decoder *d, const int16_t *s, size_t n, uint64_t orig)
+static int stage_out(void *ctx, const int16_t *s, size_t n, uint64_t orig)
 {
+	struct decoder *d = ctx;
+
 	if (d->trim)
 		return audio_trimmer_put(d->trim, s, n, orig);
 	return audio_chunker_put(&d->out, s, n, orig);
-}
-
-static int normalizer_drain(struct decoder *d)
-{
-	struct normalizer *n = d->norm;
-	int rc;
-
-	for (;;) {
-		rc = av_buffersink_get_frame(n->sink, n->out);
-		if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-			return 0;
-		if (rc < 0)
-			return av_fail(d, rc, "loudness normalization failed");
-		rc = stage_out(d, (const int16_t *)n->out->data[0],
-			       (size_t)n->out->nb_samples, n->orig);
-		n->orig += (uint64_t)n->out->nb_samples;
-		av_frame_unref(n->out);
-		if (rc)
-			return rc;
-	}
-}
-
-static int normalizer_put(struct decoder *d, const int16_t *s, size_t n,
-			  uint64_t orig)
-{
-	AVFrame *f = d->norm->in;
-	int rc;
-
-	f->format = AV_SAMPLE_FMT_S16;
-	f->sample_rate = AUDIO_RATE;
-	av_channel_layout_default(&f->ch_layout, 1);
-	f->nb_samples = (int)n;
-	f->pts = (int64_t)orig;
-	if ((rc = av_frame_get_buffer(f, 0)) < 0)
-		return av_fail(d, rc, "out of memory");
-	memcpy(f->data[0], s, n * sizeof(*s));
-	rc = av_buffersrc_add_frame(d->norm->src, f);
-	av_frame_unref(f);
-	if (rc < 0)
-		return av_fail(d, rc, "loudness normalization failed");
-	return normalizer_drain(d);
-}
-
-static int normalizer_finish(struct decoder *d)
-{
-	int rc = av_buffersrc_add_frame(d->norm->src, NULL);
-
-	if (rc < 0)
-		return av_fail(d, rc, "loudness normalization failed");
-	return normalizer_drain(d);
 }
 
 /* ---- resampling ---------------------------------------------------------- */
@@ -281,7 +155,8 @@ static int resample(struct decoder *d, const uint8_t **in, int in_n)
 		return -PC_ETOOBIG;
 	}
 	if (d->norm)
-		return normalizer_put(d, d->rs, (size_t)got, d->decoded - (uint64_t)got);
+		return audio_normalizer_put(d->norm, d->rs, (size_t)got,
+					    d->decoded - (uint64_t)got);
 	return stage_out(d, d->rs, (size_t)got, d->decoded - (uint64_t)got);
 }
 
@@ -355,7 +230,7 @@ static int flush_all(struct decoder *d)
 	if (!rc && d->swr)
 		rc = resample(d, NULL, 0);
 	if (!rc && d->norm)
-		rc = normalizer_finish(d);
+		rc = audio_normalizer_finish(d->norm);
 	if (!rc && d->trim)
 		rc = audio_trimmer_finish(d->trim);
 	if (!rc)
@@ -426,8 +301,7 @@ static int setup(struct decoder *d, audio_chunk_fn cb, void *udata)
 	if (!d->pkt || !d->frame)
 		return av_fail(d, AVERROR(ENOMEM), "out of memory");
 	if (d->o->preprocess) {
-		if ((rc = normalizer_new(d)))
-			return rc;
+		d->norm = audio_normalizer_new(stage_out, d);
 		d->trim = audio_trimmer_new(d->o->max_silence, d->o->silence_db, &d->out);
 	}
 	return 0;
@@ -435,7 +309,7 @@ static int setup(struct decoder *d, audio_chunk_fn cb, void *udata)
 
 static void teardown(struct decoder *d)
 {
-	normalizer_free(d->norm);
+	audio_normalizer_free(d->norm);
 	audio_trimmer_free(d->trim);
 	audio_chunker_release(&d->out);
 	swr_free(&d->swr);

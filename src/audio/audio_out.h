@@ -30,6 +30,18 @@ int audio_chunker_put(struct audio_chunker *c, const int16_t *s, size_t n,
 int audio_chunker_flush(struct audio_chunker *c);
 void audio_chunker_release(struct audio_chunker *c);
 
+/* Where a stage sends its samples. */
+typedef int (*audio_sink_fn)(void *ctx, const int16_t *s, size_t n, uint64_t orig);
+
+struct audio_normalizer;
+
+struct audio_normalizer *audio_normalizer_new(audio_sink_fn sink, void *ctx);
+/* Samples must be contiguous from one call to the next. */
+int audio_normalizer_put(struct audio_normalizer *n, const int16_t *s, size_t len,
+			 uint64_t orig);
+int audio_normalizer_finish(struct audio_normalizer *n);
+void audio_normalizer_free(struct audio_normalizer *n);
+
 struct audio_trimmer;
 
 struct audio_trimmer *audio_trimmer_new(double max_silence, double silence_db,

@@ -473,7 +473,7 @@ static void normalization(void **state)
 	char *p = ta_path(dir, "quiet_speech.wav");
 
 	(void)state;
-	/* Long enough to fill the normalizer's window (~5 s). */
+	/* A few seconds, so the gain settles past its first window. */
 	for (int i = 0; i < 4; i++)
 		ta_append(&quiet, phrase1.s, phrase1.n);
 	for (size_t i = 0; i < quiet.n; i++)

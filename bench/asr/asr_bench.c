@@ -1,0 +1,262 @@
+/*
+ * asr_bench - helper for bench/asr/run.sh (not part of the test suite).
+ *
+ *   asr_bench concat OUT.wav GAP_S IN...      IN files, GAP_S of silence between
+ *   asr_bench repeat OUT.wav MINUTES IN       IN repeated to MINUTES long
+ *   asr_bench transcribe FILE [-w N] [-n] [-o HYP]
+ *                                             our engine; -n: no preprocessing
+ *   asr_bench wer REF.txt HYP.txt             word error rate, in percent
+ *
+ * transcribe prints one line of key=value numbers (see print_stats).
+ */
+#include "asr/asr.h"
+#include "audio/audio.h"
+#include "transcript/transcript.h"
+#include "util/sbuf.h"
+#include "util/timeutil.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+struct pcm {
+	int16_t *s;
+	size_t n, alloc;
+};
+
+static int collect(const struct audio_chunk *c, void *udata)
+{
+	struct pcm *p = udata;
+
+	PC_GROW(p->s, p->alloc, p->n + c->n);
+	memcpy(p->s + p->n, c->samples, c->n * sizeof(*c->samples));
+	p->n += c->n;
+	return 0;
+}
+
+static int load(const char *path, struct pcm *p)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	int rc = audio_decode(path, NULL, collect, p, &err);
+
+	if (rc)
+		fprintf(stderr, "asr_bench: %s\n", err.buf);
+	sbuf_release(&err);
+	return rc;
+}
+
+static void le(FILE *f, uint32_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		fputc((int)((v >> (8 * i)) & 0xff), f);
+}
+
+static FILE *wav_open(const char *path, uint64_t samples)
+{
+	FILE *f = fopen(path, "wb");
+	uint32_t data = (uint32_t)(samples * 2);
+
+	if (!f)
+		return NULL;
+	fwrite("RIFF", 1, 4, f);
+	le(f, 36 + data, 4);
+	fwrite("WAVEfmt ", 1, 8, f);
+	le(f, 16, 4);
+	le(f, 1, 2);
+	le(f, 1, 2);
+	le(f, AUDIO_RATE, 4);
+	le(f, AUDIO_RATE * 2, 4);
+	le(f, 2, 2);
+	le(f, 16, 2);
+	fwrite("data", 1, 4, f);
+	le(f, data, 4);
+	return f;
+}
+
+static int cmd_concat(int argc, char **argv)
+{
+	struct pcm all = { 0 };
+	size_t gap = (size_t)(atof(argv[3]) * AUDIO_RATE);
+	FILE *f;
+
+	for (int i = 4; i < argc; i++) {
+		if (load(argv[i], &all))
+			return 1;
+		PC_GROW(all.s, all.alloc, all.n + gap);
+		memset(all.s + all.n, 0, gap * sizeof(*all.s));
+		all.n += gap;
+	}
+	f = wav_open(argv[2], all.n);
+	if (!f || fwrite(all.s, 2, all.n, f) != all.n || fclose(f))
+		return 1;
+	free(all.s);
+	return 0;
+}
+
+static int cmd_repeat(char **argv)
+{
+	struct pcm one = { 0 };
+	uint64_t want = (uint64_t)(atof(argv[3]) * 60 * AUDIO_RATE), done = 0;
+	FILE *f;
+
+	if (load(argv[4], &one) || !one.n)
+		return 1;
+	f = wav_open(argv[2], want);
+	while (f && done < want) {
+		size_t n = want - done < one.n ? (size_t)(want - done) : one.n;
+
+		if (fwrite(one.s, 2, n, f) != n)
+			return 1;
+		done += n;
+	}
+	free(one.s);
+	return f && !fclose(f) ? 0 : 1;
+}
+
+static double peak_rss_mb(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_maxrss / 1024.0;
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static void print_stats(const struct asr_stats *st, double open_s)
+{
+	printf("audio_s=%.1f wall_s=%.2f open_s=%.2f rtf=%.4f cpu_s=%.2f decode_s=%.2f "
+	       "recognize_s=%.2f utterances=%zu speech_s=%.1f workers=%d peak_rss_mb=%.0f\n",
+	       st->audio_seconds, st->wall_seconds + open_s, open_s,
+	       (st->wall_seconds + open_s) / st->audio_seconds, cpu_seconds(),
+	       st->decode_seconds, st->recognize_seconds, st->utterances,
+	       st->speech_seconds, st->workers, peak_rss_mb());
+}
+
+static int cmd_transcribe(int argc, char **argv)
+{
+	struct asr_options o = ASR_OPTIONS_INIT;
+	struct sbuf err = SBUF_INIT(4096);
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct asr_engine *e;
+	struct asr_stats st;
+	const char *hyp = NULL;
+	double t0 = time_mono(), open_s;
+	FILE *f;
+
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "-w") && i + 1 < argc)
+			o.workers = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "-n"))
+			o.preprocess = false;
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			hyp = argv[++i];
+	}
+	if (asr_engine_open(&e, &o, &err) ||
+	    (open_s = time_mono() - t0, asr_engine_transcribe(e, argv[2], &o, &l, &st, &err))) {
+		fprintf(stderr, "asr_bench: %s\n", err.buf);
+		return 1;
+	}
+	asr_engine_close(e);
+	print_stats(&st, open_s);
+	f = hyp ? fopen(hyp, "w") : NULL;
+	for (size_t i = 0; f && i < l.nr; i++)
+		fprintf(f, "%s\n", l.items[i].text);
+	if (f)
+		fclose(f);
+	segment_list_release(&l);
+	sbuf_release(&err);
+	return 0;
+}
+
+/* ---- WER ------------------------------------------------------------------ */
+
+struct words {
+	char **w;
+	size_t n, alloc;
+};
+
+/* Lower case, letters, digits and apostrophes; everything else splits. */
+static int read_words(const char *path, struct words *out)
+{
+	FILE *f = fopen(path, "r");
+	struct sbuf cur = SBUF_INIT(1024);
+	int c;
+
+	if (!f)
+		return -1;
+	do {
+		c = fgetc(f);
+		if (c != EOF && (isalnum(c) || c == '\'')) {
+			sbuf_addch(&cur, tolower(c));
+			continue;
+		}
+		if (cur.len) {
+			PC_GROW(out->w, out->alloc, out->n + 1);
+			out->w[out->n++] = sbuf_detach(&cur, NULL);
+		}
+	} while (c != EOF);
+	fclose(f);
+	sbuf_release(&cur);
+	return 0;
+}
+
+static size_t edit_distance(const struct words *r, const struct words *h)
+{
+	size_t *prev = pc_calloc(h->n + 1, sizeof(*prev));
+	size_t *cur = pc_calloc(h->n + 1, sizeof(*cur));
+	size_t d;
+
+	for (size_t j = 0; j <= h->n; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= r->n; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= h->n; j++) {
+			size_t best = prev[j - 1] + (strcmp(r->w[i - 1], h->w[j - 1]) != 0);
+
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			cur[j] = best;
+		}
+		memcpy(prev, cur, (h->n + 1) * sizeof(*cur));
+	}
+	d = prev[h->n];
+	free(prev);
+	free(cur);
+	return d;
+}
+
+static int cmd_wer(char **argv)
+{
+	struct words r = { 0 }, h = { 0 };
+
+	if (read_words(argv[2], &r) || read_words(argv[3], &h) || !r.n)
+		return 1;
+	printf("%.1f\n", 100.0 * (double)edit_distance(&r, &h) / (double)r.n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 5 && !strcmp(argv[1], "concat"))
+		return cmd_concat(argc, argv);
+	if (argc == 5 && !strcmp(argv[1], "repeat"))
+		return cmd_repeat(argv);
+	if (argc >= 3 && !strcmp(argv[1], "transcribe"))
+		return cmd_transcribe(argc, argv);
+	if (argc == 4 && !strcmp(argv[1], "wer"))
+		return cmd_wer(argv);
+	fprintf(stderr, "usage: see the comment at the top of bench/asr/asr_bench.c\n");
+	return 2;
+}
