@@ -71,16 +71,23 @@ static size_t entity(const char *s, size_t n, struct sbuf *sb)
 /* Appends s with entities decoded and white space collapsed. */
 static void add_text(struct sbuf *sb, const char *s, size_t n)
 {
-	size_t i = 0;
+	const char *end = s + n;
 
-	while (i < n) {
-		size_t len = s[i] == '&' ? entity(s + i, n - i, sb) : 0;
+	while (s < end) {
+		const char *amp = memchr(s, '&', (size_t)(end - s));
+		size_t len;
 
+		if (!amp) {
+			tr_add_collapsed(sb, s, (size_t)(end - s));
+			return;
+		}
+		tr_add_collapsed(sb, s, (size_t)(amp - s));
+		len = entity(amp, (size_t)(end - amp), sb);
 		if (!len) {
-			tr_add_collapsed(sb, s + i, 1);
+			tr_add_collapsed(sb, amp, 1);
 			len = 1;
 		}
-		i += len;
+		s = amp + len;
 	}
 }
 
@@ -128,8 +135,13 @@ void tr_clean_cue(const char *s, size_t n, struct sbuf *text, struct sbuf *voice
 	size_t i = 0, start = 0;
 
 	while (i < n) {
-		size_t len = s[i] == '<' || s[i] == '{' ? markup_len(s + i, n - i) : 0;
+		size_t len;
 
+		if (s[i] != '<' && s[i] != '{') {
+			i++;
+			continue;
+		}
+		len = markup_len(s + i, n - i);
 		if (!len) {
 			i++;
 			continue;

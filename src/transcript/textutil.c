@@ -22,12 +22,16 @@ void tr_lines_init(struct tr_lines *it, const char *data, size_t len)
 
 bool tr_lines_next(struct tr_lines *it, const char **line, size_t *n)
 {
-	const char *q = it->p;
+	const char *lf, *cr, *q;
 
 	if (it->p >= it->end)
 		return false;
-	while (q < it->end && *q != '\n' && *q != '\r')
-		q++;
+	/* memchr twice beats a byte loop: most lines are long and end in LF */
+	lf = memchr(it->p, '\n', (size_t)(it->end - it->p));
+	q = lf ? lf : it->end;
+	cr = memchr(it->p, '\r', (size_t)(q - it->p));
+	if (cr)
+		q = cr;
 	*line = it->p;
 	*n = (size_t)(q - it->p);
 	if (q < it->end && *q++ == '\r' && q < it->end && *q == '\n')
@@ -116,7 +120,15 @@ bool tr_parse_time(const char *s, size_t n, double *out)
 
 bool tr_has_arrow(const char *line, size_t n)
 {
-	return memmem(line, n, "-->", 3) != NULL;
+	const char *end = line + n, *p = line;
+
+	/* '-' is rare in cue text, so memchr finds the candidates fast */
+	while (end - p >= 3 && (p = memchr(p, '-', (size_t)(end - p - 2)))) {
+		if (p[1] == '-' && p[2] == '>')
+			return true;
+		p++;
+	}
+	return false;
 }
 
 /* The token (non-blank run) of s at *i, skipping leading blanks. */
@@ -160,21 +172,34 @@ bool tr_parse_timing(const char *line, size_t n, double *start, double *end,
 	return true;
 }
 
+/* Bytes that collapse into a single space. */
+static bool collapses(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f;
+}
+
 void tr_add_collapsed(struct sbuf *sb, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	const unsigned char *u = (const unsigned char *)s;
+	char *out;
+	bool space;
 
-		if (c < 0x20 || c == 0x7f) {
-			if (sb->len && sb->buf[sb->len - 1] != ' ')
-				sbuf_addch(sb, ' ');
-		} else if (c == ' ') {
-			if (sb->len && sb->buf[sb->len - 1] != ' ')
-				sbuf_addch(sb, ' ');
-		} else {
-			sbuf_addch(sb, c);
+	/* the result is never longer than s: reserve once, then write in place */
+	if (!n || sbuf_grow(sb, n) < 0)
+		return;
+	out = sb->buf + sb->len;
+	space = !sb->len || sb->buf[sb->len - 1] == ' ';
+	for (size_t i = 0; i < n; i++) {
+		if (!collapses(u[i])) {
+			*out++ = (char)u[i];
+			space = false;
+		} else if (!space) {
+			*out++ = ' ';
+			space = true;
 		}
 	}
+	sb->len = (size_t)(out - sb->buf);
+	sb->buf[sb->len] = '\0';
 }
 
 void tr_rtrim(struct sbuf *sb)
