@@ -85,11 +85,39 @@ static bool read_digits(const char *s, size_t n, size_t *i, size_t max_digits,
 	return *count > 0;
 }
 
+static bool dig(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+static long two_digits(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* The usual shape, "hh:mm:ss.ttt", read without the general loop. */
+static bool parse_time_fixed(const char *s, size_t n, long f[3], long *frac)
+{
+	if (n != 12 || !dig(s[0]) || !dig(s[1]) || s[2] != ':' || !dig(s[3]) || !dig(s[4]) ||
+	    s[5] != ':' || !dig(s[6]) || !dig(s[7]) || (s[8] != '.' && s[8] != ',') ||
+	    !dig(s[9]) || !dig(s[10]) || !dig(s[11]))
+		return false;
+	f[0] = two_digits(s);
+	f[1] = two_digits(s + 3);
+	f[2] = two_digits(s + 6);
+	*frac = (s[9] - '0') * 100 + two_digits(s + 10);
+	return true;
+}
+
 bool tr_parse_time(const char *s, size_t n, double *out)
 {
 	long f[3], frac;
-	size_t i = 0, nf = 0, cnt;
+	size_t i = 0, nf = 0, cnt = 3;
 
+	if (parse_time_fixed(s, n, f, &frac)) {
+		nf = 3;
+		goto check;
+	}
 	while (nf < 3) {
 		if (!read_digits(s, n, &i, nf ? 2 : 9, &f[nf], &cnt))
 			return false;
@@ -107,6 +135,7 @@ bool tr_parse_time(const char *s, size_t n, double *out)
 	i++;
 	if (!read_digits(s, n, &i, 3, &frac, &cnt) || i != n)
 		return false;
+check:
 	if (f[nf - 1] > 59 || (nf == 3 && f[1] > 59))
 		return false;
 	for (; cnt < 3; cnt++)
@@ -118,17 +147,23 @@ bool tr_parse_time(const char *s, size_t n, double *out)
 	return true;
 }
 
-bool tr_has_arrow(const char *line, size_t n)
+/* The first "-->" in line, or NULL.  '-' is rare in cue text, so memchr
+ * finds the candidates faster than memmem(). */
+static const char *find_arrow(const char *line, size_t n)
 {
 	const char *end = line + n, *p = line;
 
-	/* '-' is rare in cue text, so memchr finds the candidates fast */
 	while (end - p >= 3 && (p = memchr(p, '-', (size_t)(end - p - 2)))) {
 		if (p[1] == '-' && p[2] == '>')
-			return true;
+			return p;
 		p++;
 	}
-	return false;
+	return NULL;
+}
+
+bool tr_has_arrow(const char *line, size_t n)
+{
+	return find_arrow(line, n) != NULL;
 }
 
 /* The token (non-blank run) of s at *i, skipping leading blanks. */
@@ -145,7 +180,7 @@ static void next_token(const char *s, size_t n, size_t *i, const char **tok, siz
 bool tr_parse_timing(const char *line, size_t n, double *start, double *end,
 		     const char **bad, size_t *bad_len)
 {
-	const char *arrow = memmem(line, n, "-->", 3);
+	const char *arrow = find_arrow(line, n);
 	const char *tok;
 	size_t i = 0, len, left;
 
@@ -190,13 +225,13 @@ void tr_add_collapsed(struct sbuf *sb, const char *s, size_t n)
 	out = sb->buf + sb->len;
 	space = !sb->len || sb->buf[sb->len - 1] == ' ';
 	for (size_t i = 0; i < n; i++) {
-		if (!collapses(u[i])) {
-			*out++ = (char)u[i];
-			space = false;
-		} else if (!space) {
-			*out++ = ' ';
-			space = true;
-		}
+		bool c = collapses(u[i]);
+
+		/* branch-free: a collapsing byte is written as ' ' and kept only
+		 * when the previous byte was not one */
+		*out = c ? ' ' : (char)u[i];
+		out += !(c && space);
+		space = c;
 	}
 	sb->len = (size_t)(out - sb->buf);
 	sb->buf[sb->len] = '\0';

@@ -8,6 +8,7 @@
  */
 #include "transcript/tr_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,16 @@ size_t tr_utf8_char_len(const char *str, size_t n)
 	return len;
 }
 
+/* The 8 bytes at s are ASCII and none is NUL. */
+static bool ascii8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t v;
+
+	memcpy(&v, s, sizeof(v));
+	return !(v & highs) && !((v - ones) & ~v & highs);
+}
+
 size_t tr_utf8_valid_len(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -49,7 +60,11 @@ size_t tr_utf8_valid_len(const char *s, size_t n)
 	while (i < n) {
 		size_t l;
 
-		/* plain ASCII is the common case: no call per byte */
+		/* plain ASCII is the common case: 8 bytes a step, no call per byte */
+		if (n - i >= 8 && ascii8(s + i)) {
+			i += 8;
+			continue;
+		}
 		if (u[i] - 1u < 0x7fu) {
 			i++;
 			continue;
