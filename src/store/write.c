@@ -42,9 +42,11 @@ int store_write_file(const char *feed_dir, const char *relpath,
 	char *slash = strrchr(path, '/');
 	int r = 0;
 
+	/* the folder exists nearly always: one stat() instead of a mkdir() a level */
 	if (slash) {
 		*slash = '\0';
-		r = fs_mkdir_p(path, err);
+		if (!fs_is_dir(path))
+			r = fs_mkdir_p(path, err);
 		*slash = '/';
 	}
 	if (!r)

@@ -6,6 +6,13 @@
 
 void transcript_to_text(const struct segment_list *l, bool with_speakers, struct sbuf *out)
 {
+	size_t need = 0;
+
+	/* one reservation instead of a reallocation (and copy) every 50% */
+	for (size_t i = 0; i < l->nr; i++)
+		need += strlen(l->items[i].text) + 1 +
+			(with_speakers && l->items[i].speaker ? strlen(l->items[i].speaker) + 2 : 0);
+	sbuf_grow(out, need);
 	for (size_t i = 0; i < l->nr; i++) {
 		const struct segment *s = &l->items[i];
 
