@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,19 @@ static const bool json_special[256] = {
 	[0x00 ... 0x1f] = true, ['"'] = true, ['\\'] = true, [0x80 ... 0xff] = true,
 };
 
+/* None of the 8 bytes at s is special: no control, '"', '\\' or non-ASCII
+ * byte (the usual bit tricks: a byte below n, or zero after an xor). */
+static bool plain8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t v, q, b;
+
+	memcpy(&v, s, sizeof(v));
+	q = v ^ (ones * '"');
+	b = v ^ (ones * '\\');
+	return !((v | ((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs);
+}
+
 static void add_json_escape(struct sbuf *out, unsigned char c)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -147,6 +161,10 @@ static void add_json_string(struct sbuf *out, const char *s)
 		unsigned char c = (unsigned char)s[i];
 		size_t len;
 
+		if (n - i >= 8 && plain8(s + i)) {
+			i += 8;
+			continue;
+		}
 		if (!json_special[c]) {
 			i++;
 			continue;
