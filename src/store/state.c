@@ -2,9 +2,11 @@
  * state.c - state.sqlite: what is done, failed or pending per episode, and
  * one row per run.
  *
- * Durability: WAL journal with synchronous=FULL, and every update is one
- * statement in autocommit mode, i.e. its own transaction; a kill -9 at any
- * point leaves either the update or nothing.  Rows are written with
+ * Durability: WAL journal, and every update is one statement in autocommit
+ * mode, i.e. its own transaction; a kill -9 at any point leaves either the
+ * update or nothing.  synchronous=NORMAL: a commit does not fsync the WAL
+ * (it reaches the disk at the next sync or checkpoint), so a power cut may
+ * forget the last rows; a forgotten "done" only means an episode is redone.  Rows are written with
  * INSERT ... ON CONFLICT DO UPDATE so an episode never has two rows.
  * Before a row becomes "done", store_sync() makes the files written for it
  * durable, so the row never outlives its files on a power cut.

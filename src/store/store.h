@@ -16,14 +16,15 @@
  *    file.  Every name is safe on every common file system.
  *  - Every file goes through an atomic write (temp + rename): a crash or a
  *    kill leaves the old file or the new one, never a torn one.  Each state
- *    update is its own SQLite transaction (WAL, synchronous=FULL), so it
- *    survives kill -9.
+ *    update is its own SQLite transaction (WAL), so it survives kill -9.
  *  - Durability (power loss), like a database commit: store_write_file()
  *    does not fsync; recording an episode as STORE_DONE first fsyncs every
  *    file written so far and their folders (store_sync()).  So a "done" row
  *    that survives a power cut implies its files did; files that did not
- *    survive belong to an episode that is not done and is redone.  Run
- *    artifacts (store_run_write()) are fsynced as they are written.
+ *    survive belong to an episode that is not done and is redone.  State
+ *    commits themselves are not fsynced (synchronous=NORMAL): a power cut
+ *    may forget the last rows, which again only means redoing episodes.
+ *    Run artifacts (store_run_write()) are fsynced as they are written.
  *  - Secrets never reach the disk: every config snapshot written by this
  *    module goes through store_config_redact() first, whatever the caller did.
  *  - Documents always carry every key of their schema; missing values are
