@@ -18,8 +18,9 @@
  *    kill leaves the old file or the new one, never a torn one.  Each state
  *    update is its own SQLite transaction (WAL), so it survives kill -9.
  *  - Durability (power loss), like a database commit: store_write_file()
- *    does not fsync; recording an episode as STORE_DONE first fsyncs every
- *    file written so far and their folders (store_sync()).  So a "done" row
+ *    does not fsync; recording an episode as STORE_DONE first makes every
+ *    file written so far durable, renames included (store_sync(): one
+ *    syncfs() per file system).  So a "done" row
  *    that survives a power cut implies its files did; files that did not
  *    survive belong to an episode that is not done and is redone.  State
  *    commits themselves are not fsynced (synchronous=NORMAL): a power cut
