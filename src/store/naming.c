@@ -382,21 +382,3 @@ char *store_relpath(enum store_file kind, const char *stem, const char *ext)
 	free(safe_ext);
 	return sbuf_detach(&sb, NULL);
 }
-
-int store_write_file(const char *feed_dir, const char *relpath,
-		     const void *data, size_t len, struct sbuf *err)
-{
-	char *path = fs_join(feed_dir, relpath);
-	char *slash = strrchr(path, '/');
-	int r = 0;
-
-	if (slash) {
-		*slash = '\0';
-		r = fs_mkdir_p(path, err);
-		*slash = '/';
-	}
-	if (!r)
-		r = fs_write_atomic(path, data, len, err);
-	free(path);
-	return r;
-}

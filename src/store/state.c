@@ -2,10 +2,14 @@
  * state.c - state.sqlite: what is done, failed or pending per episode, and
  * one row per run.
  *
- * Durability: WAL journal with synchronous=FULL, and every update is one
- * statement in autocommit mode, i.e. its own transaction; a kill -9 at any
- * point leaves either the update or nothing.  Rows are written with
+ * Durability: WAL journal, and every update is one statement in autocommit
+ * mode, i.e. its own transaction; a kill -9 at any point leaves either the
+ * update or nothing.  synchronous=NORMAL: a commit does not fsync the WAL
+ * (it reaches the disk at the next sync or checkpoint), so a power cut may
+ * forget the last rows; a forgotten "done" only means an episode is redone.  Rows are written with
  * INSERT ... ON CONFLICT DO UPDATE so an episode never has two rows.
+ * Before a row becomes "done", store_sync() makes the files written for it
+ * durable, so the row never outlives its files on a power cut.
  *
  * Schema versions (PRAGMA user_version):
  *   0  empty file, schema created on open
@@ -190,7 +194,7 @@ static int configure(struct store_state *st, struct sbuf *err)
 	sqlite3_extended_result_codes(st->db, 1);
 	r = set_wal(st, err);
 	if (!r)
-		r = exec(st, "PRAGMA synchronous = FULL", err);
+		r = exec(st, "PRAGMA synchronous = NORMAL", err);
 	if (!r)
 		r = migrate(st, err);
 	return r;
@@ -321,6 +325,8 @@ int store_state_set(struct store_state *st, const char *episode_id, const char *
 	sqlite3_stmt *stmt;
 	int r;
 
+	if (done && (r = store_sync(err)) < 0)
+		return r;
 	now_iso(now);
 	pthread_mutex_lock(&st->lock);
 	r = prepare(st, upsert_sql, &stmt, err);

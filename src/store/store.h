@@ -14,9 +14,18 @@
  *  - Names depend only on what they name: a stem is a function of the
  *    episode alone (date, title, id), so a feed that grows never renames a
  *    file.  Every name is safe on every common file system.
- *  - Every file goes through fs_write_atomic(): a kill leaves the old file or
- *    the new one, never a torn one.  Each state update is its own SQLite
- *    transaction (WAL, synchronous=FULL), so it survives kill -9.
+ *  - Every file goes through an atomic write (temp + rename): a crash or a
+ *    kill leaves the old file or the new one, never a torn one.  Each state
+ *    update is its own SQLite transaction (WAL), so it survives kill -9.
+ *  - Durability (power loss), like a database commit: store_write_file()
+ *    does not fsync; recording an episode as STORE_DONE first makes every
+ *    file written so far durable, renames included (store_sync(): one
+ *    syncfs() per file system).  So a "done" row
+ *    that survives a power cut implies its files did; files that did not
+ *    survive belong to an episode that is not done and is redone.  State
+ *    commits themselves are not fsynced (synchronous=NORMAL): a power cut
+ *    may forget the last rows, which again only means redoing episodes.
+ *    Run artifacts (store_run_write()) are fsynced as they are written.
  *  - Secrets never reach the disk: every config snapshot written by this
  *    module goes through store_config_redact() first, whatever the caller did.
  *  - Documents always carry every key of their schema; missing values are
@@ -117,10 +126,21 @@ char *store_relpath(enum store_file kind, const char *stem, const char *ext);
 
 /*
  * Writes len bytes to <feed_dir>/<relpath> atomically, creating the parent
- * folder when missing (media/ is made on demand this way).
+ * folder when missing (media/ is made on demand this way).  The file is
+ * safe from crashes and kills at once; from power loss after the next
+ * store_sync() (which recording the episode as done performs).
  */
 int store_write_file(const char *feed_dir, const char *relpath,
 		     const void *data, size_t len, struct sbuf *err);
+
+/*
+ * Makes every file written by store_write_file() so far, in any feed
+ * folder, durable: fsync of each file, then of their folders.  Thread-safe;
+ * a call returns only once files written before it are synced, even by a
+ * concurrent call.  On failure (err names the file) the files stay pending
+ * and the next call retries them.
+ */
+int store_sync(struct sbuf *err);
 
 /* ---- Output folder ----------------------------------------------------- */
 
@@ -190,7 +210,8 @@ int store_state_get(struct store_state *st, const char *episode_id,
 
 /*
  * Inserts or updates the episode's row in one transaction (UPSERT: never a
- * duplicate).  error_stage/error_message are cleared when status is
+ * duplicate).  With STORE_DONE it first calls store_sync(), and fails
+ * without touching the row when the files cannot be synced.  error_stage/error_message are cleared when status is
  * STORE_DONE; transcript_source NULL keeps the recorded one.  attempts grows
  * by one when status is STORE_DONE or STORE_FAILED.  A caller that finds an
  * episode already recorded should reuse its stem, so that an edited title

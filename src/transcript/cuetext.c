@@ -71,16 +71,23 @@ static size_t entity(const char *s, size_t n, struct sbuf *sb)
 /* Appends s with entities decoded and white space collapsed. */
 static void add_text(struct sbuf *sb, const char *s, size_t n)
 {
-	size_t i = 0;
+	const char *end = s + n;
 
-	while (i < n) {
-		size_t len = s[i] == '&' ? entity(s + i, n - i, sb) : 0;
+	while (s < end) {
+		const char *amp = memchr(s, '&', (size_t)(end - s));
+		size_t len;
 
+		if (!amp) {
+			tr_add_collapsed(sb, s, (size_t)(end - s));
+			return;
+		}
+		tr_add_collapsed(sb, s, (size_t)(amp - s));
+		len = entity(amp, (size_t)(end - amp), sb);
 		if (!len) {
-			tr_add_collapsed(sb, s + i, 1);
+			tr_add_collapsed(sb, amp, 1);
 			len = 1;
 		}
-		i += len;
+		s = amp + len;
 	}
 }
 
@@ -123,24 +130,36 @@ static void voice_tag(const char *tag, size_t n, struct sbuf *voice)
 	tr_rtrim(voice);
 }
 
+/* Index of the first c in s[i..n), or n. */
+static size_t find_from(const char *s, size_t n, size_t i, char c)
+{
+	const char *p = i < n ? memchr(s + i, c, n - i) : NULL;
+
+	return p ? (size_t)(p - s) : n;
+}
+
 void tr_clean_cue(const char *s, size_t n, struct sbuf *text, struct sbuf *voice)
 {
-	size_t i = 0, start = 0;
+	/* lt and brace: the next '<' and '{' (n: none), each searched once */
+	size_t lt = find_from(s, n, 0, '<'), brace = find_from(s, n, 0, '{');
+	size_t i, start = 0;
 
-	while (i < n) {
-		size_t len = s[i] == '<' || s[i] == '{' ? markup_len(s + i, n - i) : 0;
+	while ((i = lt < brace ? lt : brace) < n) {
+		size_t len = markup_len(s + i, n - i);
 
-		if (!len) {
-			i++;
-			continue;
+		if (len) {
+			add_text(text, s + start, i - start);
+			if (s[i] == '<')
+				voice_tag(s + i, len, voice);
+			if (len >= 4 && !strncasecmp(s + i, "<br", 3))
+				tr_add_collapsed(text, " ", 1);
+			start = i + len;
 		}
-		add_text(text, s + start, i - start);
-		if (s[i] == '<')
-			voice_tag(s + i, len, voice);
-		if (len >= 4 && !strncasecmp(s + i, "<br", 3))
-			tr_add_collapsed(text, " ", 1);
-		i += len;
-		start = i;
+		i += len ? len : 1;
+		if (lt < i)
+			lt = find_from(s, n, i, '<');
+		if (brace < i)
+			brace = find_from(s, n, i, '{');
 	}
 	add_text(text, s + start, n - start);
 	tr_rtrim(text);

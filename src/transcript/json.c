@@ -6,12 +6,15 @@
  * "end","speaker","text"}]}); a bare array of segments is accepted too.
  * jansson's parser is iterative up to a fixed depth, and reads only the
  * bytes it is given, so the caller's size cap holds.
- * Out: segments.json, times rounded to milliseconds.
+ * Out: segments.json, times rounded to milliseconds, written without
+ * jansson (see transcript_to_segments_json() below).
  */
 #include "transcript/tr_internal.h"
 
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,49 +104,179 @@ int tr_parse_json(const char *data, size_t len, struct segment_list *out, struct
 	return 0;
 }
 
-static int dump_cb(const char *buf, size_t size, void *data)
+/*
+ * segments.json is written by hand: building a jansson tree of a long
+ * transcript and dumping it cost more than parsing the transcript.  The
+ * output is byte for byte what json_dump_callback() gave with
+ * JSON_INDENT(2) | JSON_REAL_PRECISION(12) (the unit tests compare the
+ * two): the same layout, escapes and number format.
+ */
+
+#define ADD_LIT(out, lit) sbuf_add(out, lit, sizeof(lit) - 1)
+
+/* Characters of a JSON string that need care: escapes and non-ASCII.  A
+ * table, because the test runs once a byte of every transcript. */
+static const bool json_special[256] = {
+	[0x00 ... 0x1f] = true, ['"'] = true, ['\\'] = true, [0x80 ... 0xff] = true,
+};
+
+/* None of the 8 bytes at s is special: no control, '"', '\\' or non-ASCII
+ * byte (the usual bit tricks: a byte below n, or zero after an xor). */
+static bool plain8(const char *s)
 {
-	return sbuf_add(data, buf, size) < 0 ? -1 : 0;
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t v, q, b;
+
+	memcpy(&v, s, sizeof(v));
+	q = v ^ (ones * '"');
+	b = v ^ (ones * '\\');
+	return !((v | ((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs);
 }
 
-/* A JSON string of s, repaired if someone filled a segment by hand. */
-static json_t *json_text(const char *s)
+static void add_json_escape(struct sbuf *out, unsigned char c)
 {
-	json_t *j = json_string(s);
-	char *clean;
+	static const char hex[] = "0123456789ABCDEF";
+	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
-	if (j)
-		return j;
-	clean = tr_utf8_sanitize(s, strlen(s));
-	j = json_string(clean);
-	free(clean);
-	return j;
+	switch (c) {
+	case '"': ADD_LIT(out, "\\\""); break;
+	case '\\': ADD_LIT(out, "\\\\"); break;
+	case '\b': ADD_LIT(out, "\\b"); break;
+	case '\f': ADD_LIT(out, "\\f"); break;
+	case '\n': ADD_LIT(out, "\\n"); break;
+	case '\r': ADD_LIT(out, "\\r"); break;
+	case '\t': ADD_LIT(out, "\\t"); break;
+	default: sbuf_add(out, u, sizeof(u));
+	}
 }
 
-static json_t *json_time_value(double t)
+/* s as a JSON string: UTF-8 kept as is, invalid bytes as U+FFFD. */
+static void add_json_string(struct sbuf *out, const char *s)
 {
-	if (t < 0 || !isfinite(t))
-		return json_null();
-	return json_real(round(t * 1000) / 1000);
+	size_t n = strlen(s), i = 0, span = 0;
+
+	sbuf_grow(out, n + 2);
+	sbuf_addch(out, '"');
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len;
+
+		if (n - i >= 8 && plain8(s + i)) {
+			i += 8;
+			continue;
+		}
+		if (!json_special[c]) {
+			i++;
+			continue;
+		}
+		len = c >= 0x80 ? tr_utf8_char_len(s + i, n - i) : 0;
+		if (len) {
+			i += len;
+			continue;
+		}
+		sbuf_add(out, s + span, i - span);
+		if (c >= 0x80)
+			ADD_LIT(out, "\xEF\xBF\xBD");
+		else
+			add_json_escape(out, c);
+		span = ++i;
+	}
+	sbuf_add(out, s + span, n - span);
+	sbuf_addch(out, '"');
+}
+
+/* Appends the decimal digits of v. */
+static void add_uint(struct sbuf *out, unsigned long long v)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sbuf_add(out, digits + i, sizeof(digits) - i);
+}
+
+/* jansson's real format for the rare values the fast path does not cover:
+ * %.12g, ".0" added to integral values, no '+' or leading zeros in the
+ * exponent. */
+static void add_real_slow(struct sbuf *out, double v)
+{
+	char num[40];
+	int n = snprintf(num, sizeof(num), "%.12g", v);
+	const char *e = memchr(num, 'e', (size_t)n), *p;
+
+	if (!e) {
+		sbuf_add(out, num, (size_t)n);
+		if (!memchr(num, '.', (size_t)n))
+			ADD_LIT(out, ".0");
+		return;
+	}
+	sbuf_add(out, num, (size_t)(e - num) + 1);
+	p = e + 1;
+	if (*p == '-')
+		sbuf_addch(out, *p);
+	if (*p == '-' || *p == '+')
+		p++;
+	while (*p == '0' && p[1])
+		p++;
+	sbuf_adds(out, p);
+}
+
+/* t rounded to milliseconds, null when unknown. */
+static void add_json_time(struct sbuf *out, double t)
+{
+	double ms;
+	unsigned long long v;
+	char frac[4];
+	int nfrac = 3;
+
+	if (t < 0 || !isfinite(t)) {
+		ADD_LIT(out, "null");
+		return;
+	}
+	ms = round(t * 1000);
+	/* below 1e12 ms, %.12g prints every millisecond digit: print them exactly */
+	if (signbit(ms) || ms >= 1e12) {
+		add_real_slow(out, ms / 1000);
+		return;
+	}
+	v = (unsigned long long)ms;
+	add_uint(out, v / 1000);
+	frac[0] = (char)('0' + v / 100 % 10);
+	frac[1] = (char)('0' + v / 10 % 10);
+	frac[2] = (char)('0' + v % 10);
+	while (nfrac > 1 && frac[nfrac - 1] == '0')
+		nfrac--;
+	sbuf_addch(out, '.');
+	sbuf_add(out, frac, (size_t)nfrac);
+}
+
+static void add_json_segment(struct sbuf *out, const struct segment *s)
+{
+	ADD_LIT(out, "    {\n      \"start\": ");
+	add_json_time(out, s->start);
+	ADD_LIT(out, ",\n      \"end\": ");
+	add_json_time(out, s->end);
+	ADD_LIT(out, ",\n      \"speaker\": ");
+	if (s->speaker)
+		add_json_string(out, s->speaker);
+	else
+		ADD_LIT(out, "null");
+	ADD_LIT(out, ",\n      \"text\": ");
+	add_json_string(out, s->text);
+	ADD_LIT(out, "\n    }");
 }
 
 void transcript_to_segments_json(const struct segment_list *l, struct sbuf *out)
 {
-	json_t *root = json_object();
-	json_t *arr = json_array();
-
+	/* a rough size: the layout takes about 100 bytes a segment */
+	sbuf_grow(out, 32 + l->nr * 160);
+	sbuf_adds(out, "{\n  \"segments\": [");
 	for (size_t i = 0; i < l->nr; i++) {
-		const struct segment *s = &l->items[i];
-		json_t *o = json_object();
-
-		json_object_set_new(o, "start", json_time_value(s->start));
-		json_object_set_new(o, "end", json_time_value(s->end));
-		json_object_set_new(o, "speaker", s->speaker ? json_text(s->speaker) : json_null());
-		json_object_set_new(o, "text", json_text(s->text));
-		json_array_append_new(arr, o);
+		sbuf_adds(out, i ? ",\n" : "\n");
+		add_json_segment(out, &l->items[i]);
 	}
-	json_object_set_new(root, "segments", arr);
-	json_dump_callback(root, dump_cb, out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-	sbuf_addch(out, '\n');
-	json_decref(root);
+	sbuf_adds(out, l->nr ? "\n  ]\n}\n" : "]\n}\n");
 }

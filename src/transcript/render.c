@@ -6,25 +6,62 @@
 
 void transcript_to_text(const struct segment_list *l, bool with_speakers, struct sbuf *out)
 {
+	size_t need = 0;
+
+	/* one reservation instead of a reallocation (and copy) every 50% */
+	for (size_t i = 0; i < l->nr; i++)
+		need += strlen(l->items[i].text) + 1 +
+			(with_speakers && l->items[i].speaker ? strlen(l->items[i].speaker) + 2 : 0);
+	sbuf_grow(out, need);
 	for (size_t i = 0; i < l->nr; i++) {
 		const struct segment *s = &l->items[i];
 
 		if (!*s->text)
 			continue;
-		if (with_speakers && s->speaker)
-			sbuf_addf(out, "%s: ", s->speaker);
+		if (with_speakers && s->speaker) {
+			sbuf_adds(out, s->speaker);
+			sbuf_add(out, ": ", 2);
+		}
 		sbuf_adds(out, s->text);
 		sbuf_addch(out, '\n');
 	}
 }
 
-/* "hh:mm:ss.mmm" (sep '.') or "hh:mm:ss,mmm" (sep ','). */
+/* v in decimal with at least width digits (zero-padded) into buf; returns the length. */
+static size_t format_uint(char *buf, unsigned long long v, size_t width)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n < width)
+		tmp[n++] = '0';
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* Longest time written, in ms (about 31,000 years): later ones are clamped. */
+#define TIME_MAX_MS 1e15
+
+/* "hh:mm:ss.mmm" (sep '.') or "hh:mm:ss,mmm" (sep ','); hours may take more digits. */
 static void add_time(struct sbuf *out, double t, char sep)
 {
-	long long ms = isfinite(t) && t > 0 ? llround(t * 1000) : 0;
+	double ms = isfinite(t) && t > 0 ? round(t * 1000) : 0;
+	unsigned long long u = (unsigned long long)(ms < TIME_MAX_MS ? ms : TIME_MAX_MS);
+	char buf[48];
+	size_t n = format_uint(buf, u / 3600000, 2);
 
-	sbuf_addf(out, "%02lld:%02lld:%02lld%c%03lld", ms / 3600000, ms / 60000 % 60,
-		  ms / 1000 % 60, sep, ms % 1000);
+	buf[n++] = ':';
+	n += format_uint(buf + n, u / 60000 % 60, 2);
+	buf[n++] = ':';
+	n += format_uint(buf + n, u / 1000 % 60, 2);
+	buf[n++] = sep;
+	n += format_uint(buf + n, u % 1000, 3);
+	sbuf_add(out, buf, n);
 }
 
 static void add_timing(struct sbuf *out, const struct segment *s, char sep)
@@ -38,15 +75,23 @@ static void add_timing(struct sbuf *out, const struct segment *s, char sep)
 /* Cue text on one line: line breaks would end the cue. */
 static void add_vtt_text(struct sbuf *out, const char *s)
 {
+	const char *span = s;
+
 	for (; *s; s++) {
+		const char *esc;
+
 		switch (*s) {
-		case '&': sbuf_adds(out, "&amp;"); break;
-		case '<': sbuf_adds(out, "&lt;"); break;
-		case '>': sbuf_adds(out, "&gt;"); break;
-		case '\n': case '\r': sbuf_addch(out, ' '); break;
-		default: sbuf_addch(out, *s);
+		case '&': esc = "&amp;"; break;
+		case '<': esc = "&lt;"; break;
+		case '>': esc = "&gt;"; break;
+		case '\n': case '\r': esc = " "; break;
+		default: continue;
 		}
+		sbuf_add(out, span, (size_t)(s - span));
+		sbuf_adds(out, esc);
+		span = s + 1;
 	}
+	sbuf_add(out, span, (size_t)(s - span));
 }
 
 void transcript_to_vtt(const struct segment_list *l, struct sbuf *out)
@@ -72,14 +117,21 @@ void transcript_to_vtt(const struct segment_list *l, struct sbuf *out)
 /* SRT has no escapes: keep text on one line and without a timing arrow. */
 static void add_srt_text(struct sbuf *out, const char *s)
 {
+	const char *span = s;
+
 	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r')
+		if (*s == '\n' || *s == '\r') {
+			sbuf_add(out, span, (size_t)(s - span));
 			sbuf_addch(out, ' ');
-		else if (!strncmp(s, "-->", 3))
-			sbuf_adds(out, "->"), s += 2;
-		else
-			sbuf_addch(out, *s);
+			span = s + 1;
+		} else if (!strncmp(s, "-->", 3)) {
+			sbuf_add(out, span, (size_t)(s - span));
+			sbuf_adds(out, "->");
+			s += 2;
+			span = s + 1;
+		}
 	}
+	sbuf_add(out, span, (size_t)(s - span));
 }
 
 void transcript_to_srt(const struct segment_list *l, struct sbuf *out)

@@ -17,6 +17,8 @@ struct srt {
 	struct sbuf raw;        /* text lines of the current cue, '\n'-joined */
 	size_t last_off;        /* where the last text line starts in raw */
 	bool last_numeric;      /* the last text line is only digits */
+	struct sbuf text;       /* scratch for push_cue(), kept to reuse its memory */
+	struct sbuf voice;
 	struct segment_list *out;
 	size_t cues;
 };
@@ -37,20 +39,18 @@ static bool all_digits(const char *s, size_t n)
 
 static void push_cue(struct srt *s)
 {
-	struct sbuf text = SBUF_INIT(SBUF_NOLIMIT);
-	struct sbuf voice = SBUF_INIT(SBUF_NOLIMIT);
+	struct sbuf *text = &s->text, *voice = &s->voice;
 	const char *rest;
 	size_t nl;
 
-	tr_clean_cue(s->raw.buf, s->raw.len, &text, &voice);
-	if (!voice.len && tr_split_speaker(text.buf, text.len, &nl, &rest) && *rest) {
-		sbuf_add(&voice, text.buf, nl);
-		segment_list_push(s->out, s->start, s->end, voice.buf, rest);
-	} else if (text.len) {
-		segment_list_push(s->out, s->start, s->end, voice.buf, text.buf);
-	}
-	sbuf_release(&text);
-	sbuf_release(&voice);
+	sbuf_reset(text);
+	sbuf_reset(voice);
+	tr_clean_cue(s->raw.buf, s->raw.len, text, voice);
+	if (!voice->len && tr_split_speaker(text->buf, text->len, &nl, &rest) && *rest)
+		tr_push(s->out, s->start, s->end, text->buf, nl, rest,
+			(size_t)(text->buf + text->len - rest));
+	else if (text->len)
+		tr_push(s->out, s->start, s->end, voice->buf, voice->len, text->buf, text->len);
 }
 
 static int timing(struct srt *s, const char *line, size_t n, size_t lineno, struct sbuf *err)
@@ -94,7 +94,8 @@ static int srt_line(struct srt *s, const char *line, size_t n, size_t lineno, st
 
 int tr_parse_srt(const char *data, size_t len, struct segment_list *out, struct sbuf *err)
 {
-	struct srt s = { false, 0, 0, SBUF_INIT(SBUF_NOLIMIT), 0, false, out, 0 };
+	struct srt s = { false, 0, 0, SBUF_INIT(SBUF_NOLIMIT), 0, false, SBUF_INIT(SBUF_NOLIMIT),
+			 SBUF_INIT(SBUF_NOLIMIT), out, 0 };
 	struct tr_lines it;
 	const char *line;
 	size_t n;
@@ -110,5 +111,7 @@ int tr_parse_srt(const char *data, size_t len, struct segment_list *out, struct 
 		r = -PC_EPARSE;
 	}
 	sbuf_release(&s.raw);
+	sbuf_release(&s.text);
+	sbuf_release(&s.voice);
 	return r;
 }

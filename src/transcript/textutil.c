@@ -22,12 +22,16 @@ void tr_lines_init(struct tr_lines *it, const char *data, size_t len)
 
 bool tr_lines_next(struct tr_lines *it, const char **line, size_t *n)
 {
-	const char *q = it->p;
+	const char *lf, *cr, *q;
 
 	if (it->p >= it->end)
 		return false;
-	while (q < it->end && *q != '\n' && *q != '\r')
-		q++;
+	/* memchr twice beats a byte loop: most lines are long and end in LF */
+	lf = memchr(it->p, '\n', (size_t)(it->end - it->p));
+	q = lf ? lf : it->end;
+	cr = memchr(it->p, '\r', (size_t)(q - it->p));
+	if (cr)
+		q = cr;
 	*line = it->p;
 	*n = (size_t)(q - it->p);
 	if (q < it->end && *q++ == '\r' && q < it->end && *q == '\n')
@@ -81,11 +85,39 @@ static bool read_digits(const char *s, size_t n, size_t *i, size_t max_digits,
 	return *count > 0;
 }
 
+static bool dig(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+static long two_digits(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* The usual shape, "hh:mm:ss.ttt", read without the general loop. */
+static bool parse_time_fixed(const char *s, size_t n, long f[3], long *frac)
+{
+	if (n != 12 || !dig(s[0]) || !dig(s[1]) || s[2] != ':' || !dig(s[3]) || !dig(s[4]) ||
+	    s[5] != ':' || !dig(s[6]) || !dig(s[7]) || (s[8] != '.' && s[8] != ',') ||
+	    !dig(s[9]) || !dig(s[10]) || !dig(s[11]))
+		return false;
+	f[0] = two_digits(s);
+	f[1] = two_digits(s + 3);
+	f[2] = two_digits(s + 6);
+	*frac = (s[9] - '0') * 100 + two_digits(s + 10);
+	return true;
+}
+
 bool tr_parse_time(const char *s, size_t n, double *out)
 {
 	long f[3], frac;
-	size_t i = 0, nf = 0, cnt;
+	size_t i = 0, nf = 0, cnt = 3;
 
+	if (parse_time_fixed(s, n, f, &frac)) {
+		nf = 3;
+		goto check;
+	}
 	while (nf < 3) {
 		if (!read_digits(s, n, &i, nf ? 2 : 9, &f[nf], &cnt))
 			return false;
@@ -103,6 +135,7 @@ bool tr_parse_time(const char *s, size_t n, double *out)
 	i++;
 	if (!read_digits(s, n, &i, 3, &frac, &cnt) || i != n)
 		return false;
+check:
 	if (f[nf - 1] > 59 || (nf == 3 && f[1] > 59))
 		return false;
 	for (; cnt < 3; cnt++)
@@ -114,9 +147,23 @@ bool tr_parse_time(const char *s, size_t n, double *out)
 	return true;
 }
 
+/* The first "-->" in line, or NULL.  '-' is rare in cue text, so memchr
+ * finds the candidates faster than memmem(). */
+static const char *find_arrow(const char *line, size_t n)
+{
+	const char *end = line + n, *p = line;
+
+	while (end - p >= 3 && (p = memchr(p, '-', (size_t)(end - p - 2)))) {
+		if (p[1] == '-' && p[2] == '>')
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 bool tr_has_arrow(const char *line, size_t n)
 {
-	return memmem(line, n, "-->", 3) != NULL;
+	return find_arrow(line, n) != NULL;
 }
 
 /* The token (non-blank run) of s at *i, skipping leading blanks. */
@@ -133,7 +180,7 @@ static void next_token(const char *s, size_t n, size_t *i, const char **tok, siz
 bool tr_parse_timing(const char *line, size_t n, double *start, double *end,
 		     const char **bad, size_t *bad_len)
 {
-	const char *arrow = memmem(line, n, "-->", 3);
+	const char *arrow = find_arrow(line, n);
 	const char *tok;
 	size_t i = 0, len, left;
 
@@ -160,21 +207,34 @@ bool tr_parse_timing(const char *line, size_t n, double *start, double *end,
 	return true;
 }
 
+/* Bytes that collapse into a single space. */
+static bool collapses(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f;
+}
+
 void tr_add_collapsed(struct sbuf *sb, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	const unsigned char *u = (const unsigned char *)s;
+	char *out;
+	bool space;
 
-		if (c < 0x20 || c == 0x7f) {
-			if (sb->len && sb->buf[sb->len - 1] != ' ')
-				sbuf_addch(sb, ' ');
-		} else if (c == ' ') {
-			if (sb->len && sb->buf[sb->len - 1] != ' ')
-				sbuf_addch(sb, ' ');
-		} else {
-			sbuf_addch(sb, c);
-		}
+	/* the result is never longer than s: reserve once, then write in place */
+	if (!n || sbuf_grow(sb, n) < 0)
+		return;
+	out = sb->buf + sb->len;
+	space = !sb->len || sb->buf[sb->len - 1] == ' ';
+	for (size_t i = 0; i < n; i++) {
+		bool c = collapses(u[i]);
+
+		/* branch-free: a collapsing byte is written as ' ' and kept only
+		 * when the previous byte was not one */
+		*out = c ? ' ' : (char)u[i];
+		out += !(c && space);
+		space = c;
 	}
+	sb->len = (size_t)(out - sb->buf);
+	sb->buf[sb->len] = '\0';
 }
 
 void tr_rtrim(struct sbuf *sb)

@@ -55,7 +55,9 @@ bool tr_has_arrow(const char *line, size_t n);
 void tr_clean_cue(const char *s, size_t n, struct sbuf *text, struct sbuf *voice);
 
 /* Appends s, collapsing runs of white space and control bytes into one space
- * and never starting the buffer with a space. */
+ * and never starting the buffer with a space.  Reserves n bytes up front
+ * (the result is never longer), so a bounded sb without that much room
+ * gets nothing; the parsers' buffers are all SBUF_NOLIMIT. */
 void tr_add_collapsed(struct sbuf *sb, const char *s, size_t n);
 /* Removes a trailing space left by tr_add_collapsed(). */
 void tr_rtrim(struct sbuf *sb);
@@ -72,12 +74,23 @@ void tr_add_printable(struct sbuf *sb, const char *s, size_t n);
 /* Appends 'token' to err, quoted, cut to a readable length, controls as '?'. */
 void tr_quote(struct sbuf *err, const char *s, size_t n);
 
-/* Copies s into a new string of valid UTF-8: invalid bytes become U+FFFD. */
+/* Length (1-4) of the valid UTF-8 character at s (of n > 0 bytes); 0 when
+ * the bytes there are invalid or a NUL. */
+size_t tr_utf8_char_len(const char *s, size_t n);
+/* Length of the longest prefix of s that is valid UTF-8 without NUL bytes. */
+size_t tr_utf8_valid_len(const char *s, size_t n);
+/* Copies s into a new string of valid UTF-8: invalid bytes become U+FFFD.
+ * Valid input (the usual case) costs one allocation of exactly n + 1 bytes. */
 char *tr_utf8_sanitize(const char *s, size_t n);
 /* True when s is entirely valid UTF-8. */
 bool tr_utf8_valid(const char *s, size_t n);
 /* Appends code point cp as UTF-8 (U+FFFD when it is not a scalar value). */
 void tr_add_utf8(struct sbuf *sb, unsigned long cp);
+
+/* segment_list_push() with the lengths known: speaker of speaker_len bytes
+ * (0: none), text of text_len bytes; neither needs a NUL in that range. */
+void tr_push(struct segment_list *l, double start, double end, const char *speaker,
+	     size_t speaker_len, const char *text, size_t text_len);
 
 int tr_parse_vtt(const char *data, size_t len, struct segment_list *out, struct sbuf *err);
 int tr_parse_srt(const char *data, size_t len, struct segment_list *out, struct sbuf *err);

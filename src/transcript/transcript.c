@@ -6,8 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-void segment_list_push(struct segment_list *l, double start, double end,
-		       const char *speaker, const char *text)
+void tr_push(struct segment_list *l, double start, double end, const char *speaker,
+	     size_t speaker_len, const char *text, size_t text_len)
 {
 	struct segment *s;
 
@@ -15,8 +15,15 @@ void segment_list_push(struct segment_list *l, double start, double end,
 	s = &l->items[l->nr++];
 	s->start = start;
 	s->end = end;
-	s->speaker = speaker && *speaker ? tr_utf8_sanitize(speaker, strlen(speaker)) : NULL;
-	s->text = tr_utf8_sanitize(text ? text : "", text ? strlen(text) : 0);
+	s->speaker = speaker && speaker_len ? tr_utf8_sanitize(speaker, speaker_len) : NULL;
+	s->text = tr_utf8_sanitize(text ? text : "", text ? text_len : 0);
+}
+
+void segment_list_push(struct segment_list *l, double start, double end,
+		       const char *speaker, const char *text)
+{
+	tr_push(l, start, end, speaker, speaker ? strlen(speaker) : 0, text,
+		text ? strlen(text) : 0);
 }
 
 /* Frees the segments from index keep on. */

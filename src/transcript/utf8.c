@@ -8,11 +8,13 @@
  */
 #include "transcript/tr_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* Length of the valid sequence at s (of n bytes), or 0 when it is invalid. */
-static size_t seq_len(const unsigned char *s, size_t n)
+size_t tr_utf8_char_len(const char *str, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	unsigned char c = s[0];
 	size_t len;
 	unsigned long cp;
@@ -40,35 +42,67 @@ static size_t seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-bool tr_utf8_valid(const char *s, size_t n)
+/* The 8 bytes at s are ASCII and none is NUL. */
+static bool ascii8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t v;
+
+	memcpy(&v, s, sizeof(v));
+	return !(v & highs) && !((v - ones) & ~v & highs);
+}
+
+size_t tr_utf8_valid_len(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 
 	while (i < n) {
-		size_t l = seq_len(u + i, n - i);
+		size_t l;
 
+		/* plain ASCII is the common case: 8 bytes a step, no call per byte */
+		if (n - i >= 8 && ascii8(s + i)) {
+			i += 8;
+			continue;
+		}
+		if (u[i] - 1u < 0x7fu) {
+			i++;
+			continue;
+		}
+		l = tr_utf8_char_len(s + i, n - i);
 		if (!l)
-			return false;
+			break;
 		i += l;
 	}
-	return true;
+	return i;
+}
+
+bool tr_utf8_valid(const char *s, size_t n)
+{
+	return tr_utf8_valid_len(s, n) == n;
 }
 
 char *tr_utf8_sanitize(const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
-	size_t i = 0;
+	size_t i = tr_utf8_valid_len(s, n);
+	char *copy;
 
-	sbuf_grow(&sb, n);
+	if (i == n) {
+		/* the usual case: one allocation of the final size */
+		copy = pc_malloc(n + 1);
+		memcpy(copy, s, n);
+		copy[n] = '\0';
+		return copy;
+	}
+	sbuf_grow(&sb, n + 16);
+	sbuf_add(&sb, s, i);
 	while (i < n) {
-		size_t l = seq_len(u + i, n - i);
+		size_t l = tr_utf8_valid_len(s + i, n - i);
 
-		if (l) {
-			sbuf_add(&sb, s + i, l);
-			i += l;
-		} else {
+		sbuf_add(&sb, s + i, l);
+		i += l;
+		if (i < n) {
 			sbuf_adds(&sb, "\xEF\xBF\xBD");
 			i++;
 		}

@@ -19,20 +19,20 @@ struct vtt {
 	enum vtt_state state;
 	double start, end;
 	struct sbuf raw;       /* text lines of the current cue, '\n'-joined */
+	struct sbuf text;      /* scratch for flush_cue(), kept to reuse its memory */
+	struct sbuf voice;
 	struct segment_list *out;
 	size_t cues;
 };
 
 static void flush_cue(struct vtt *v)
 {
-	struct sbuf text = SBUF_INIT(SBUF_NOLIMIT);
-	struct sbuf voice = SBUF_INIT(SBUF_NOLIMIT);
-
-	tr_clean_cue(v->raw.buf, v->raw.len, &text, &voice);
-	if (text.len)
-		segment_list_push(v->out, v->start, v->end, voice.buf, text.buf);
-	sbuf_release(&text);
-	sbuf_release(&voice);
+	sbuf_reset(&v->text);
+	sbuf_reset(&v->voice);
+	tr_clean_cue(v->raw.buf, v->raw.len, &v->text, &v->voice);
+	if (v->text.len)
+		tr_push(v->out, v->start, v->end, v->voice.buf, v->voice.len, v->text.buf,
+			v->text.len);
 	sbuf_reset(&v->raw);
 }
 
@@ -118,7 +118,8 @@ static bool has_header(const char *line, size_t n)
 
 int tr_parse_vtt(const char *data, size_t len, struct segment_list *out, struct sbuf *err)
 {
-	struct vtt v = { V_HEADER, 0, 0, SBUF_INIT(SBUF_NOLIMIT), out, 0 };
+	struct vtt v = { V_HEADER, 0, 0, SBUF_INIT(SBUF_NOLIMIT), SBUF_INIT(SBUF_NOLIMIT),
+			 SBUF_INIT(SBUF_NOLIMIT), out, 0 };
 	struct tr_lines it;
 	const char *line;
 	size_t n;
@@ -140,5 +141,7 @@ int tr_parse_vtt(const char *data, size_t len, struct segment_list *out, struct 
 		r = -PC_EPARSE;
 	}
 	sbuf_release(&v.raw);
+	sbuf_release(&v.text);
+	sbuf_release(&v.voice);
 	return r;
 }

@@ -69,7 +69,18 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len, struct sbuf *err)
+/* Starts writeback of what fd holds without waiting for it. */
+static void start_writeback(int fd)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)fd;
+#endif
+}
+
+static int write_atomic(const char *path, const void *data, size_t len, bool sync,
+			struct sbuf *err)
 {
 	char *tmp = fs_temp_name(path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -82,8 +93,10 @@ int fs_write_atomic(const char *path, const void *data, size_t len, struct sbuf 
 		return r;
 	}
 	r = write_all(fd, data, len);
-	if (!r && fsync(fd) < 0)
+	if (!r && sync && fsync(fd) < 0)
 		r = -errno;
+	if (!r && !sync)
+		start_writeback(fd);
 	if (close(fd) < 0 && !r)
 		r = -errno;
 	if (!r && rename(tmp, path) < 0)
@@ -93,6 +106,54 @@ int fs_write_atomic(const char *path, const void *data, size_t len, struct sbuf 
 		unlink(tmp);
 	}
 	free(tmp);
+	return r;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, struct sbuf *err)
+{
+	return write_atomic(path, data, len, true, err);
+}
+
+int fs_write_atomic_nosync(const char *path, const void *data, size_t len, struct sbuf *err)
+{
+	return write_atomic(path, data, len, false, err);
+}
+
+int fs_sync_path(const char *path, struct sbuf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r = 0;
+
+	if (fd < 0) {
+		r = -errno;
+		sbuf_setf(err, "cannot open '%s' to sync it: %s", path, strerror(errno));
+		return r;
+	}
+	if (fsync(fd) < 0) {
+		r = -errno;
+		sbuf_setf(err, "cannot sync '%s' to disk: %s", path, strerror(errno));
+	}
+	close(fd);
+	return r;
+}
+
+int fs_sync_fs(const char *path, struct sbuf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r = 0;
+
+	if (fd < 0) {
+		r = -errno;
+		sbuf_setf(err, "cannot open '%s' to sync it: %s", path, strerror(errno));
+		return r;
+	}
+	if (syncfs(fd) < 0) {
+		r = -errno;
+		if (r != -ENOSYS)
+			sbuf_setf(err, "cannot sync the file system of '%s' to disk: %s", path,
+				  strerror(errno));
+	}
+	close(fd);
 	return r;
 }
 

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "store/store.h"
 #include "util/fs.h"
@@ -321,6 +324,77 @@ static void status_names_round_trip(void **state)
 	assert_int_equal(store_status_from_name("finished"), -1);
 }
 
+/* Puts a UNIX socket at path: it can be stat()ed but not opened, so
+ * syncing it fails (whatever our privileges). */
+static int socket_at(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	assert_true(strlen(path) < sizeof(addr.sun_path));
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	return fd;
+}
+
+/* "done" is recorded only once the episode's files are synced: a file that
+ * cannot be synced keeps the row as it was, and is retried by the next
+ * attempt. */
+static void done_waits_for_files_to_sync(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	struct store_episode_state es;
+	char *path = fs_join(f->dir, "transcripts/e.txt");
+	int sock;
+
+	/* only this test's file pending: one on the same disk would let syncfs pass */
+	assert_int_equal(store_sync(&f->err), 0);
+	assert_int_equal(store_state_set(st, "e", "stem", STORE_PENDING, NULL, NULL, NULL,
+					 &f->err), 0);
+	assert_int_equal(store_write_file(f->dir, "transcripts/e.txt", "text", 4, &f->err), 0);
+	sock = socket_at(path);
+	assert_true(store_state_set(st, "e", "stem", STORE_DONE, NULL, NULL, "direct_download",
+				    &f->err) < 0);
+	assert_non_null(strstr(f->err.buf, "transcripts/e.txt"));
+	assert_int_equal(store_state_get(st, "e", &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_PENDING);
+	store_episode_state_release(&es);
+	assert_true(store_sync(&f->err) < 0);
+
+	/* once the obstacle is gone (a removed file needs no sync) done goes through */
+	close(sock);
+	unlink(path);
+	sbuf_reset(&f->err);
+	assert_int_equal(store_state_set(st, "e", "stem", STORE_DONE, NULL, NULL,
+					 "direct_download", &f->err), 0);
+	assert_int_equal(store_state_get(st, "e", &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_DONE);
+	store_episode_state_release(&es);
+	store_state_close(st);
+	free(path);
+}
+
+static void written_files_sync_and_stay_whole(void **state)
+{
+	struct fixture *f = *state;
+	struct sbuf data = SBUF_INIT(1024);
+	char *path = fs_join(f->dir, "metadata/m.json");
+
+	assert_int_equal(store_write_file(f->dir, "metadata/m.json", "{}\n", 3, &f->err), 0);
+	assert_int_equal(store_write_file(f->dir, "metadata/m.json", "{\"a\": 1}\n", 9, &f->err),
+			 0);
+	assert_int_equal(store_sync(&f->err), 0);
+	/* nothing pending any more: a second call has nothing to do */
+	assert_int_equal(store_sync(&f->err), 0);
+	assert_int_equal(fs_read_file(path, &data, &f->err), 0);
+	assert_string_equal(data.buf, "{\"a\": 1}\n");
+	sbuf_release(&data);
+	free(path);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -335,6 +409,8 @@ int main(void)
 		T(garbage_file_is_refused),
 		T(corruption_is_reported),
 		T(run_rows_are_recorded),
+		T(done_waits_for_files_to_sync),
+		T(written_files_sync_and_stay_whole),
 		cmocka_unit_test(status_names_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

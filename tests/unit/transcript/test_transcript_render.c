@@ -1,6 +1,8 @@
 /* Unit tests for the transcript renderers and their round trips. */
 #include "tr_check.h"
 
+#include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +51,93 @@ static void segments_json_round_trip(void **state)
 	sbuf_release(&out);
 	segment_list_release(&l);
 	segment_list_release(&back);
+}
+
+/* What segments.json was when jansson wrote it: the reference layout. */
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+	return sbuf_add(data, buf, size) < 0 ? -1 : 0;
+}
+
+static json_t *jansson_time(double t)
+{
+	return t < 0 || !isfinite(t) ? json_null() : json_real(round(t * 1000) / 1000);
+}
+
+static void jansson_segments(const struct segment_list *l, struct sbuf *out)
+{
+	json_t *root = json_object(), *arr = json_array();
+
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct segment *s = &l->items[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "start", jansson_time(s->start));
+		json_object_set_new(o, "end", jansson_time(s->end));
+		json_object_set_new(o, "speaker", s->speaker ? json_string(s->speaker) : json_null());
+		json_object_set_new(o, "text", json_string(s->text));
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(root, "segments", arr);
+	json_dump_callback(root, dump_cb, out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+	sbuf_addch(out, '\n');
+	json_decref(root);
+}
+
+static void expect_jansson_layout(const struct segment_list *l)
+{
+	struct sbuf ours = SBUF_INIT(SBUF_NOLIMIT), ref = SBUF_INIT(SBUF_NOLIMIT);
+
+	transcript_to_segments_json(l, &ours);
+	jansson_segments(l, &ref);
+	assert_string_equal(ours.buf, ref.buf);
+	sbuf_release(&ours);
+	sbuf_release(&ref);
+}
+
+static void segments_json_as_jansson(void **state)
+{
+	static const double times[] = {
+		0, -0.0, 0.0004, 0.0005, 0.001, 0.1, 1.5, 61.2504, 3600.001, 86399.999,
+		999999999.999, 1e9, 123456789012.345, 1e12, 1.5e15, 1e21, 1e300,
+		-1, -0.5, NAN, INFINITY,
+	};
+	struct segment_list l = SEGMENT_LIST_INIT;
+
+	(void)state;
+	expect_jansson_layout(&l);
+	for (size_t i = 0; i < ARRAY_SIZE(times); i++)
+		segment_list_push(&l, times[i], times[ARRAY_SIZE(times) - 1 - i],
+				  i % 3 ? "Ann \"A\" \\ Lee" : NULL, "t");
+	segment_list_push(&l, 1, 2, "caf\xC3\xA9 \xF0\x9F\x8E\x99", "");
+	segment_list_push(&l, 1, 2, NULL, "ctl \x01\x08\x09\x0A\x0C\x0D\x1F\x7F / \xE2\x80\xA8 end");
+	expect_jansson_layout(&l);
+	segment_list_release(&l);
+}
+
+/* A segment filled by hand with invalid UTF-8 is repaired like
+ * segment_list_push() would have: each bad byte becomes U+FFFD. */
+static void segments_json_repairs_utf8(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT, fixed = SEGMENT_LIST_INIT;
+	struct sbuf a = SBUF_INIT(SBUF_NOLIMIT), b = SBUF_INIT(SBUF_NOLIMIT);
+	static const char bad[] = "a\xC3\x28 b\xED\xA0\x80 \xFF\\\"";
+
+	(void)state;
+	segment_list_push(&l, 1, 2, "x", "placeholder");
+	free(l.items[0].text);
+	l.items[0].text = pc_strdup(bad);
+	segment_list_push(&fixed, 1, 2, "x", bad);
+	assert_string_not_equal(l.items[0].text, fixed.items[0].text);
+	transcript_to_segments_json(&l, &a);
+	transcript_to_segments_json(&fixed, &b);
+	assert_string_equal(a.buf, b.buf);
+	assert_non_null(strstr(a.buf, "\"a\xEF\xBF\xBD( b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD "
+				   "\xEF\xBF\xBD\\\\\\\"\""));
+	sbuf_release(&a);
+	sbuf_release(&b);
+	segment_list_release(&l);
+	segment_list_release(&fixed);
 }
 
 static void vtt_round_trip(void **state)
@@ -155,6 +244,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_rendering),
 		cmocka_unit_test(segments_json_round_trip),
+		cmocka_unit_test(segments_json_as_jansson),
+		cmocka_unit_test(segments_json_repairs_utf8),
 		cmocka_unit_test(vtt_round_trip),
 		cmocka_unit_test(srt_rendering),
 		cmocka_unit_test(screenplay_with_speakers),
