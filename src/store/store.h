@@ -211,8 +211,9 @@ int store_state_get(struct store_state *st, const char *episode_id,
 /*
  * Inserts or updates the episode's row in one transaction (UPSERT: never a
  * duplicate).  With STORE_DONE it first calls store_sync(), and fails
- * without touching the row when the files cannot be synced.  error_stage/error_message are cleared when status is
- * STORE_DONE; transcript_source NULL keeps the recorded one.  attempts grows
+ * without touching the row when the files cannot be synced.
+ * error_stage/error_message are cleared when status is STORE_DONE;
+ * transcript_source NULL keeps the recorded one.  attempts grows
  * by one when status is STORE_DONE or STORE_FAILED.  A caller that finds an
  * episode already recorded should reuse its stem, so that an edited title
  * never renames files.
