@@ -50,7 +50,7 @@ demo: build
 	./demo/run.sh $(BUILD)
 
 bench: build
-	./bench/run.sh $(BUILD)
+	for s in bench/*/run.sh; do echo "== $$s"; $$s $(BUILD) || exit 1; done
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD)

@@ -2,13 +2,20 @@
  * install.c - options, dump paths, signal names and crash_install(); see
  * crash.h.  Everything a crash report needs is resolved here, outside any
  * signal handler: the absolute dump directory, the preformatted path, the
- * libbacktrace state with the executable's debug info already read, and
- * glibc's backtrace() with libgcc already loaded.
+ * libbacktrace state with the debug info already read, and glibc's
+ * backtrace() with libgcc already loaded.
+ *
+ * Reading the debug info of the program and its ~170 shared libraries takes
+ * a fifth of a second, so a loader thread does it while the program starts;
+ * a crash in that window waits for it (crash_bt_wait), and fork() waits for
+ * it too, so a child never inherits a half-read state.
  */
 #include "crash/internal.h"
 #include "log/log.h"
 
 #include <backtrace.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <pthread.h>
@@ -136,21 +143,52 @@ static int bt_pcinfo_seen(void *data, uintptr_t pc, const char *file, int line,
  * handler, and its state can never be freed: it is made once per process
  * image (a forked child inherits it, with the atfork hook).
  */
-static void init_once(void)
+static _Atomic int bt_phase;   /* enum bt_phase */
+enum { BT_NONE, BT_LOADING, BT_READY, BT_UNAVAILABLE };
+
+static void *load_debug_info(void *arg)
 {
+	struct backtrace_state *bt = backtrace_create_state(NULL, 1, bt_quiet_error, NULL);
 	bool found = false;
 
-	pthread_atfork(NULL, NULL, crash_after_fork);
-	crash_cfg.bt = backtrace_create_state(NULL, 1, bt_quiet_error, NULL);
-	if (!crash_cfg.bt)
-		return;
-	backtrace_pcinfo(crash_cfg.bt, (uintptr_t)&crash_install, bt_pcinfo_seen,
-			 bt_quiet_error, NULL);
-	if (!backtrace_syminfo(crash_cfg.bt, (uintptr_t)&crash_install,
-			       bt_syminfo_seen, bt_quiet_error, &found) || !found) {
-		log_debug("crash", "no symbol table: crash reports use glibc backtraces");
-		crash_cfg.bt = NULL;
+	(void)arg;
+	if (bt) {
+		backtrace_pcinfo(bt, (uintptr_t)&crash_install, bt_pcinfo_seen,
+				 bt_quiet_error, NULL);
+		if (!backtrace_syminfo(bt, (uintptr_t)&crash_install, bt_syminfo_seen,
+				       bt_quiet_error, &found) || !found)
+			bt = NULL;
 	}
+	crash_cfg.bt = bt;
+	atomic_store(&bt_phase, bt ? BT_READY : BT_UNAVAILABLE);
+	return NULL;
+}
+
+/* Async-signal-safe: waits (bounded) for the loader; true when bt is usable. */
+bool crash_bt_wait(void)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	for (int i = 0; i < 300 && atomic_load(&bt_phase) == BT_LOADING; i++)
+		nanosleep(&tick, NULL);
+	return atomic_load(&bt_phase) == BT_READY;
+}
+
+static void wait_before_fork(void)
+{
+	crash_bt_wait();
+}
+
+static void start_loader(void)
+{
+	pthread_t t;
+
+	pthread_atfork(wait_before_fork, NULL, crash_after_fork);
+	atomic_store(&bt_phase, BT_LOADING);
+	if (pthread_create(&t, NULL, load_debug_info, NULL) != 0)
+		load_debug_info(NULL);
+	else
+		pthread_detach(t);
 }
 
 /* glibc's backtrace() loads libgcc_s on first use: do it now, not in a handler. */
@@ -161,7 +199,7 @@ static void prewarm_backtraces(void)
 
 	if (backtrace(frames, (int)ARRAY_SIZE(frames)) <= 0)
 		log_debug("crash", "glibc backtrace() is not available");
-	pthread_once(&once, init_once);
+	pthread_once(&once, start_loader);
 }
 
 int crash_install(const struct crash_options *o, struct sbuf *err)

@@ -317,7 +317,7 @@ static void write_backtrace(const void *uc)
 {
 	struct walk w = { .start_pc = context_pc(uc) };
 
-	if (!crash_cfg.bt) {
+	if (!crash_bt_wait() || !crash_cfg.bt) {
 		glibc_backtrace(w.start_pc);
 		return;
 	}
