@@ -22,12 +22,22 @@
 #include <string.h>
 #include <unistd.h>
 
+static const char *const device_names[] = { "auto", "cpu", "cuda", "mps" };
+
 static void warn_device_once(const char *stage, int asked, const char *engine, bool downgraded)
 {
-	static const char *const names[] = { "auto", "cpu", "cuda", "mps" };
-
 	if (downgraded)
-		log_warn(stage, "%s cannot use %s; %s runs on cpu", engine, names[asked], stage);
+		log_warn(stage, "%s cannot use %s; %s runs on cpu", engine, device_names[asked],
+			 stage);
+}
+
+/* The run manifest names each stage's engine, model and devices once it has run. */
+static void record_engine(struct episode_job *ej, const char *stage, const char *engine,
+			  const char *model, int asked, const char *used)
+{
+	struct store_engine e = { engine, model, { device_names[asked], used } };
+
+	store_run_set_engine(ej->fj->artifacts, stage, &e);
 }
 
 static struct stage_pool *make_pool(struct run *r, const char *handler, int workers,
@@ -171,6 +181,8 @@ static void on_transcribed(struct stage_pool *pool, struct stage_result *res, vo
 		goto out;
 	}
 	copy_engine(ej, res->response);
+	record_engine(ej, "transcription", ej->asr_engine, ej->asr_model,
+		      ej->fj->run->cfg->whisper_device, ej->device_transcribe);
 	if (load_segments(ej, segs, &err) < 0 || output_generated_transcript(ej) < 0) {
 		episode_fail(ej, "transcribe", "transcript could not be written: %s", err.buf);
 		goto out;
@@ -234,6 +246,12 @@ static void on_summarized(struct stage_pool *pool, struct stage_result *res, voi
 	} else if (stages_summary_from_response(res->response, &ej->summary, &err) < 0) {
 		episode_fail(ej, "summarize", "%s", err.buf);
 	} else {
+		const struct config *c = ej->fj->run->cfg;
+
+		record_engine(ej, "summarization", ej->summary.provider,
+			      c->summary_provider == SUMMARY_PROVIDER_OPENAI ?
+			      c->openai_summary_model : NULL,
+			      c->summary_device, ej->device_summarize);
 		ej->has_summary = true;
 		ej->fj->run->totals->summaries++;
 		store_run_count(ej->fj->artifacts, STORE_SUMMARIES, 1);
