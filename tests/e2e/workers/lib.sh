@@ -8,6 +8,7 @@
 #	say "$SITE/a.wav" "Hello there." # speech made with flite
 #	wcheck episode OUT GUID processing.attempts=2 ...   # see check.py
 #	worker_of PID STAGE              # pid of a worker child of PID, or nothing
+#	wait_worker PID STAGE            # the same, waiting for it to start
 
 . "$TEST_SRCDIR/e2e/feeds/lib.sh"
 WORKERS_LIB=$TEST_SRCDIR/e2e/workers
@@ -49,9 +50,10 @@ wcheck() {
 	python3 "$WORKERS_LIB/check.py" "$@" || t_fail "check.py $*"
 }
 
-# worker_of PID STAGE: the pid of PID's worker process for STAGE, if any.
+# worker_of PID STAGE: the pid of PID's worker process for STAGE, if any
+# (workers show as "podcast_scraper worker STAGE --config ...").
 worker_of() {
-	pgrep -P "$1" -f " worker $2 " | head -n 1
+	pgrep -P "$1" -f "podcast_scraper worker $2 " | head -n 1
 }
 
 # wait_worker PID STAGE: waits (up to ~30 s) for that worker; prints its pid.

@@ -52,6 +52,12 @@ unset OMP_NUM_THREADS MKL_NUM_THREADS
 pid=$!
 w=$(wait_worker "$pid" summarize) || true
 check "a summarization worker started" test -n "$w"
+# once it serves its first job it has named itself
+for ((i = 0; i < 1000; i++)); do
+	grep -q "summarize: model loaded" "$T_WORK/err" && break
+	sleep 0.01
+done
+comm=$(cat "/proc/$w/comm")
 omp=$(env_of "$w" OMP_NUM_THREADS)
 mkl=$(env_of "$w" MKL_NUM_THREADS)
 kill -STOP "$w"
@@ -61,6 +67,7 @@ T_STATUS=$?
 set -e
 expect_no_signal
 expect_status 0
+check "the worker is called podcast_scraper in ps (got '$comm')" test "$comm" = podcast_scraper
 check "the worker got OMP_NUM_THREADS=3 (got '$omp')" test "$omp" = 3
 check "the worker got MKL_NUM_THREADS=3 (got '$mkl')" test "$mkl" = 3
 check "the frozen worker was killed and reaped" test ! -e "/proc/$w"
