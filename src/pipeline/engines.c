@@ -282,10 +282,44 @@ out:
 	free(cleaned);
 }
 
+static void free_pools(struct run *r);
+
+/*
+ * The run is stopping (Ctrl-C, fail_fast, max_failures): queued stage jobs
+ * must not keep it going for as long as they take.  Results already in are
+ * used; then the pools stop (running workers are killed) and the episodes
+ * whose jobs were dropped fail as "interrupted", to be redone next run.
+ */
+static void abandon_jobs(struct run *r)
+{
+	if (r->transcribe_pool)
+		stage_pool_poll(r->transcribe_pool, 0);
+	if (r->summarize_pool)
+		stage_pool_poll(r->summarize_pool, 0);
+	free_pools(r);
+	for (size_t i = 0; i < r->nr_feeds; i++) {
+		for (size_t j = 0; j < r->feeds[i].nr_episodes; j++) {
+			struct episode_job *ej = &r->feeds[i].episodes[j];
+			char *segs;
+
+			if (ej->state == EP_SUMMARIZE) {
+				episode_fail(ej, "summarize", "interrupted");
+			} else if (ej->state == EP_TRANSCRIBE) {
+				segs = work_path(ej, ".asr.json");
+				unlink(segs);
+				free(segs);
+				episode_fail(ej, "transcribe", "interrupted");
+			}
+		}
+	}
+}
+
 int engines_poll(struct run *r, int timeout_ms)
 {
 	int pending = 0;
 
+	if (r->stopping && (r->transcribe_pool || r->summarize_pool))
+		abandon_jobs(r);
 	if (r->transcribe_pool)
 		pending += stage_pool_poll(r->transcribe_pool, timeout_ms);
 	if (r->summarize_pool)
@@ -336,7 +370,7 @@ static void add_pool_stats(struct run *r, struct stage_pool *p)
 	(void)r;
 }
 
-void engines_free(struct run *r)
+static void free_pools(struct run *r)
 {
 	if (r->transcribe_pool) {
 		add_pool_stats(r, r->transcribe_pool);
@@ -346,8 +380,13 @@ void engines_free(struct run *r)
 		add_pool_stats(r, r->summarize_pool);
 		stage_pool_free(r->summarize_pool);
 	}
+	r->transcribe_pool = r->summarize_pool = NULL;
+}
+
+void engines_free(struct run *r)
+{
+	free_pools(r);
 	if (r->gate)
 		device_gate_free(r->gate);
-	r->transcribe_pool = r->summarize_pool = NULL;
 	r->gate = NULL;
 }
