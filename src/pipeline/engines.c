@@ -226,7 +226,6 @@ void transcribe_submit(struct episode_job *ej)
 	names_to_know(ej, &words);
 	req = stages_transcribe_request(ej->id, media, segs, &words);
 	stage_pool_submit(pool, req, on_transcribed, ej);
-	json_decref(req);
 out:
 	strlist_release(&words);
 	free(media);
@@ -276,7 +275,6 @@ void summarize_submit(struct episode_job *ej)
 	speakers_names_for_screenplay(&ej->speakers, &names);
 	req = stages_summarize_request(ej->id, cleaned, &names);
 	stage_pool_submit(pool, req, on_summarized, ej);
-	json_decref(req);
 out:
 	strlist_release(&names);
 	free(cleaned);
