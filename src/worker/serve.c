@@ -240,7 +240,7 @@ static int run_worker(const struct stage_handler *h, const char *path)
 	int code = 1, proto;
 
 	config_init(&c);
-	/* started as /proc/self/exe, the kernel named us "exe": ps and top should say what we are */
+	/* started as /proc/self/exe, the kernel named us "exe": let ps and top say "podcast_scraper" */
 	prctl(PR_SET_NAME, program_invocation_short_name);
 	sbuf_addf(&role, "worker:%s", h->name);
 	crash_context_set(STAGE_CONFIG, NULL);
