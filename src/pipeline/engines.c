@@ -22,12 +22,22 @@
 #include <string.h>
 #include <unistd.h>
 
+static const char *const device_names[] = { "auto", "cpu", "cuda", "mps" };
+
 static void warn_device_once(const char *stage, int asked, const char *engine, bool downgraded)
 {
-	static const char *const names[] = { "auto", "cpu", "cuda", "mps" };
-
 	if (downgraded)
-		log_warn(stage, "%s cannot use %s; %s runs on cpu", engine, names[asked], stage);
+		log_warn(stage, "%s cannot use %s; %s runs on cpu", engine, device_names[asked],
+			 stage);
+}
+
+/* The run manifest names each stage's engine, model and devices once it has run. */
+static void record_engine(struct episode_job *ej, const char *stage, const char *engine,
+			  const char *model, int asked, const char *used)
+{
+	struct store_engine e = { engine, model, { device_names[asked], used } };
+
+	store_run_set_engine(ej->fj->artifacts, stage, &e);
 }
 
 static struct stage_pool *make_pool(struct run *r, const char *handler, int workers,
@@ -171,6 +181,8 @@ static void on_transcribed(struct stage_pool *pool, struct stage_result *res, vo
 		goto out;
 	}
 	copy_engine(ej, res->response);
+	record_engine(ej, "transcription", ej->asr_engine, ej->asr_model,
+		      ej->fj->run->cfg->whisper_device, ej->device_transcribe);
 	if (load_segments(ej, segs, &err) < 0 || output_generated_transcript(ej) < 0) {
 		episode_fail(ej, "transcribe", "transcript could not be written: %s", err.buf);
 		goto out;
@@ -233,6 +245,12 @@ static void on_summarized(struct stage_pool *pool, struct stage_result *res, voi
 	} else if (stages_summary_from_response(res->response, &ej->summary, &err) < 0) {
 		episode_fail(ej, "summarize", "%s", err.buf);
 	} else {
+		const struct config *c = ej->fj->run->cfg;
+
+		record_engine(ej, "summarization", ej->summary.provider,
+			      c->summary_provider == SUMMARY_PROVIDER_OPENAI ?
+			      c->openai_summary_model : NULL,
+			      c->summary_device, ej->device_summarize);
 		ej->has_summary = true;
 		ej->fj->run->totals->summaries++;
 		store_run_count(ej->fj->artifacts, STORE_SUMMARIES, 1);
@@ -262,10 +280,44 @@ out:
 	free(cleaned);
 }
 
+static void free_pools(struct run *r);
+
+/*
+ * The run is stopping (Ctrl-C, fail_fast, max_failures): queued stage jobs
+ * must not keep it going for as long as they take.  Results already in are
+ * used; then the pools stop (running workers are killed) and the episodes
+ * whose jobs were dropped fail as "interrupted", to be redone next run.
+ */
+static void abandon_jobs(struct run *r)
+{
+	if (r->transcribe_pool)
+		stage_pool_poll(r->transcribe_pool, 0);
+	if (r->summarize_pool)
+		stage_pool_poll(r->summarize_pool, 0);
+	free_pools(r);
+	for (size_t i = 0; i < r->nr_feeds; i++) {
+		for (size_t j = 0; j < r->feeds[i].nr_episodes; j++) {
+			struct episode_job *ej = &r->feeds[i].episodes[j];
+			char *segs;
+
+			if (ej->state == EP_SUMMARIZE) {
+				episode_fail(ej, "summarize", "interrupted");
+			} else if (ej->state == EP_TRANSCRIBE) {
+				segs = work_path(ej, ".asr.json");
+				unlink(segs);
+				free(segs);
+				episode_fail(ej, "transcribe", "interrupted");
+			}
+		}
+	}
+}
+
 int engines_poll(struct run *r, int timeout_ms)
 {
 	int pending = 0;
 
+	if (r->stopping && (r->transcribe_pool || r->summarize_pool))
+		abandon_jobs(r);
 	if (r->transcribe_pool)
 		pending += stage_pool_poll(r->transcribe_pool, timeout_ms);
 	if (r->summarize_pool)
@@ -316,7 +368,7 @@ static void add_pool_stats(struct run *r, struct stage_pool *p)
 	(void)r;
 }
 
-void engines_free(struct run *r)
+static void free_pools(struct run *r)
 {
 	if (r->transcribe_pool) {
 		add_pool_stats(r, r->transcribe_pool);
@@ -326,8 +378,13 @@ void engines_free(struct run *r)
 		add_pool_stats(r, r->summarize_pool);
 		stage_pool_free(r->summarize_pool);
 	}
+	r->transcribe_pool = r->summarize_pool = NULL;
+}
+
+void engines_free(struct run *r)
+{
+	free_pools(r);
 	if (r->gate)
 		device_gate_free(r->gate);
-	r->transcribe_pool = r->summarize_pool = NULL;
 	r->gate = NULL;
 }

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 int worker_engine_open(const struct stage_handler *h, const struct config *c,
@@ -239,6 +240,8 @@ static int run_worker(const struct stage_handler *h, const char *path)
 	int code = 1, proto;
 
 	config_init(&c);
+	/* started as /proc/self/exe, the kernel named us "exe": let ps and top say "podcast_scraper" */
+	prctl(PR_SET_NAME, program_invocation_short_name);
 	sbuf_addf(&role, "worker:%s", h->name);
 	crash_context_set(STAGE_CONFIG, NULL);
 	if (config_load_file(&c, path, &err) < 0 || load_secrets(&c, &err) < 0 ||

@@ -100,8 +100,8 @@ static PC_NORETURN void child_fail(int err_fd)
 	_exit(127);
 }
 
-static PC_NORETURN void child(char *const argv[], char *const envp[], int in_fd,
-			      int out_fd, int err_fd, pid_t parent)
+static PC_NORETURN void child(const char *path, char *const argv[], char *const envp[],
+			      int in_fd, int out_fd, int err_fd, pid_t parent)
 {
 	/* The worker must not outlive a coordinator killed with SIGKILL. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -111,8 +111,29 @@ static PC_NORETURN void child(char *const argv[], char *const envp[], int in_fd,
 		child_fail(err_fd);
 	reset_signals();
 	close_fds_except(err_fd);
-	execve(argv[0], argv, envp);
+	execve(path, argv, envp);
 	child_fail(err_fd);
+}
+
+/*
+ * The argv the child gets: argv itself, or for /proc/self/exe (the same
+ * binary, even if the file was replaced meanwhile) a copy whose argv[0] is
+ * our own name, so ps and pgrep show "podcast_scraper worker ..." rather
+ * than "/proc/self/exe worker ...".  Free the result if it is not argv.
+ */
+static char **child_argv(char *const argv[])
+{
+	size_t n = 0;
+	char **copy;
+
+	if (strcmp(argv[0], "/proc/self/exe"))
+		return (char **)argv;
+	while (argv[n])
+		n++;
+	copy = pc_calloc(n + 1, sizeof(*copy));
+	memcpy(copy, argv, n * sizeof(*copy));
+	copy[0] = program_invocation_name;
+	return copy;
 }
 
 /* Parent side: reads the child's exec errno; 0 when exec succeeded. */
@@ -140,6 +161,7 @@ int worker_proc_start(struct worker_proc *p, char *const argv[], char *const env
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, ex[2] = { -1, -1 };
 	pid_t parent = getpid(), pid;
+	char **args;
 	int r, e;
 
 	r = pipe_high(in);
@@ -153,10 +175,13 @@ int worker_proc_start(struct worker_proc *p, char *const argv[], char *const env
 		sbuf_addf(err, "cannot make pipes for worker '%s': %s", argv[0], strerror(-r));
 		return r;
 	}
+	args = child_argv(argv);
 	pid = fork();
 	if (pid == 0)
-		child(argv, envp, in[0], out[1], ex[1], parent);
+		child(argv[0], args, envp, in[0], out[1], ex[1], parent);
 	e = errno;
+	if (args != argv)
+		free(args);
 	close(in[0]);
 	close(out[1]);
 	close(ex[1]);
