@@ -286,7 +286,7 @@ static void free_pools(struct run *r);
  * The run is stopping (Ctrl-C, fail_fast, max_failures): queued stage jobs
  * must not keep it going for as long as they take.  Results already in are
  * used; then the pools stop (running workers are killed) and the episodes
- * whose jobs were dropped fail as "interrupted", to be redone next run.
+ * whose jobs were dropped are "interrupted": pending in state, redone next run.
  */
 static void abandon_jobs(struct run *r)
 {
@@ -301,12 +301,12 @@ static void abandon_jobs(struct run *r)
 			char *segs;
 
 			if (ej->state == EP_SUMMARIZE) {
-				episode_fail(ej, "summarize", "interrupted");
+				episode_interrupted(ej, "summarize");
 			} else if (ej->state == EP_TRANSCRIBE) {
 				segs = work_path(ej, ".asr.json");
 				unlink(segs);
 				free(segs);
-				episode_fail(ej, "transcribe", "interrupted");
+				episode_interrupted(ej, "transcribe");
 			}
 		}
 	}

@@ -146,7 +146,7 @@ void episode_interrupted(struct episode_job *ej, const char *stage)
 	ej->interrupted = true;
 	ej->error_stage = stage;
 	free(ej->error_message);
-	ej->error_message = pc_strdup("interrupted; the next run retries it");
+	ej->error_message = pc_strdup("interrupted");
 	ej->fj->run->totals->pending++;
 	output_index_row(ej);
 }

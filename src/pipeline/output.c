@@ -296,6 +296,18 @@ void output_finish_episode(struct episode_job *ej)
 	output_write_episode(ej);
 }
 
+/* metrics.json: seconds per stage, summed over the finished episodes. */
+static void add_stage_times(const struct episode_job *ej)
+{
+	struct store_run *run = ej->fj->artifacts;
+
+	store_run_add_stage_time(run, STAGE_DOWNLOAD, ej->t_download);
+	store_run_add_stage_time(run, STAGE_DECODE, ej->t_decode);
+	store_run_add_stage_time(run, STAGE_TRANSCRIBE, ej->t_transcribe);
+	store_run_add_stage_time(run, STAGE_SPEAKERS, ej->t_speakers);
+	store_run_add_stage_time(run, STAGE_SUMMARIZE, ej->t_summarize);
+}
+
 void output_write_episode(struct episode_job *ej)
 {
 	const struct config *c = ej->fj->run->cfg;
@@ -309,6 +321,7 @@ void output_write_episode(struct episode_job *ej)
 		return;
 	}
 	ep_set_state(ej, EP_DONE);
+	add_stage_times(ej);
 	ej->fj->run->totals->transcripts++;
 	log_info("write", "episode '%s': done (%s)", ej->stem, ej->transcript_source);
 	output_index_row(ej);

@@ -89,8 +89,10 @@ static void loop(struct run *r)
 				 "terminated");
 		show_progress(r);
 		/* stopping: transfers end at once; stage jobs are dropped with their pools */
-		if (r->stopping && !transfers)
+		if (r->stopping && !transfers) {
+			engines_poll(r, 0);	/* abandons queued jobs, see engines.c */
 			break;
+		}
 		if (!transfers && !jobs && !engines_poll(r, 0) && !net_step(r->net, 0))
 			break;
 	}

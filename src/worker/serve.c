@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -274,5 +275,10 @@ int worker_main(int argc, char **argv)
 		log_error("worker", "no engine for stage '%s' in this build", stage);
 		return PC_EXIT_USAGE;
 	}
+	/*
+	 * Ctrl-C at the terminal reaches the whole process group; the coordinator
+	 * decides what stops, and closes our stdin (or kills us) when it does.
+	 */
+	signal(SIGINT, SIG_IGN);
 	return run_worker(h, path);
 }
