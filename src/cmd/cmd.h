@@ -36,7 +36,13 @@ struct cmd_usage {
  */
 int cmd_setup(int argc, char **argv, struct config *c, const struct cmd_usage *u);
 
-/* Reports a fatal error the way every command does: "error: <msg>". */
+/* Reports a fatal error the way every command does (one log line). */
 void cmd_error(const char *fmt, ...) PC_PRINTF(1, 2);
+
+/*
+ * A command's result: written atomically to out_path, or to stdout when
+ * out_path is NULL.  Returns PC_EXIT_OK, or PC_EXIT_FATAL after reporting.
+ */
+int cmd_emit(const char *out_path, const struct sbuf *data);
 
 #endif

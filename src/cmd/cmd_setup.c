@@ -5,6 +5,7 @@
 #include "cmd/cmd.h"
 #include "crash/crash.h"
 #include "log/log.h"
+#include "util/fs.h"
 #include "util/stage.h"
 
 #include <stdio.h>
@@ -18,6 +19,19 @@ void cmd_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vmsg(LOG_ERROR, "main", fmt, ap);
 	va_end(ap);
+}
+
+int cmd_emit(const char *out_path, const struct sbuf *data)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	int r = 0;
+
+	if (!out_path)
+		fwrite(data->buf, 1, data->len, stdout);
+	else if ((r = fs_write_atomic(out_path, data->buf, data->len, &err)) < 0)
+		cmd_error("%s", err.buf);
+	sbuf_release(&err);
+	return r < 0 ? PC_EXIT_FATAL : PC_EXIT_OK;
 }
 
 static int apply_logging(const struct config *c, const char *role)

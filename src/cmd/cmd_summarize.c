@@ -129,13 +129,8 @@ int cmd_summarize(int argc, char **argv)
 	code = PC_EXIT_FATAL;
 	if (summarize_file(&c, c.positional.items[0], json, &out, &err) < 0)
 		cmd_error("%s", err.buf);
-	else if (opt_out && fs_write_atomic(opt_out, out.buf, out.len, &err) < 0)
-		cmd_error("%s", err.buf);
-	else {
-		if (!opt_out)
-			fwrite(out.buf, 1, out.len, stdout);
-		code = PC_EXIT_OK;
-	}
+	else
+		code = cmd_emit(opt_out, &out);
 done:
 	config_release(&c);
 	sbuf_release(&err);

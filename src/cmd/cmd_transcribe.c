@@ -120,13 +120,7 @@ int cmd_transcribe(int argc, char **argv)
 		goto done;
 	}
 	render(opt_format, &segs, &out);
-	if (opt_out && fs_write_atomic(opt_out, out.buf, out.len, &err) < 0) {
-		cmd_error("%s", err.buf);
-		goto done;
-	}
-	if (!opt_out)
-		fwrite(out.buf, 1, out.len, stdout);
-	code = PC_EXIT_OK;
+	code = cmd_emit(opt_out, &out);
 done:
 	segment_list_release(&segs);
 	config_release(&c);

@@ -176,6 +176,7 @@ static void on_transcribed(struct stage_pool *pool, struct stage_result *res, vo
 	(void)pool;
 	ej->t_transcribe += res->seconds;
 	note_stage_result(ej, res, &ej->device_transcribe);
+	remove_work_media(ej);
 	if (res->code < 0) {
 		episode_fail(ej, "transcribe", "%s", res->error ? res->error : "failed");
 		goto out;
@@ -190,7 +191,6 @@ static void on_transcribed(struct stage_pool *pool, struct stage_result *res, vo
 	ej->transcript_source = remote ? "remote_transcription" : "local_transcription";
 	ej->fj->run->totals->transcribed++;
 	store_run_count(ej->fj->artifacts, STORE_TRANSCRIPTS_TRANSCRIBED, 1);
-	remove_work_media(ej);
 	output_finish_episode(ej);
 out:
 	unlink(segs);
