@@ -28,7 +28,7 @@ static int run_feeds(const struct config *c)
 	struct strlist feeds = STRLIST_INIT;
 	struct sbuf err = SBUF_INIT(8192), line = SBUF_INIT(1024);
 	struct pipeline_totals totals;
-	int code;
+	int code, sig;
 
 	if (pipeline_sources(c, &feeds, &err) < 0) {
 		cmd_error("%s", err.buf);
@@ -44,6 +44,9 @@ static int run_feeds(const struct config *c)
 	code = pipeline_run(c, &feeds, &totals);
 	pipeline_summary_line(&totals, &line);
 	fprintf(stderr, "%s\n", line.buf);
+	sig = pipeline_end_interrupts();
+	if (sig)
+		code = 128 + sig;	/* a stop after the work was done still says so */
 out:
 	strlist_release(&feeds);
 	sbuf_release(&err);

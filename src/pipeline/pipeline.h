@@ -25,9 +25,15 @@ int pipeline_sources(const struct config *c, struct strlist *out, struct sbuf *e
 /* A FEED argument as a URL: local paths become absolute file:// URLs (caller frees). */
 char *pipeline_feed_url(const char *arg);
 
-/* Runs the whole job; returns PC_EXIT_* (or 128+signal after an interrupt). */
+/*
+ * Runs the whole job; returns PC_EXIT_* (or 128+signal after an interrupt).
+ * SIGINT and SIGTERM stay caught after it returns, so the caller can still
+ * report; pipeline_end_interrupts() restores them and returns the signal
+ * that came meanwhile (0 if none).
+ */
 int pipeline_run(const struct config *c, const struct strlist *feeds,
 		 struct pipeline_totals *totals);
+int pipeline_end_interrupts(void);
 
 /* "Done. feeds=1 episodes=12 ... in 41.2s" (caller releases sb). */
 void pipeline_summary_line(const struct pipeline_totals *t, struct sbuf *sb);

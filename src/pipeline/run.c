@@ -148,7 +148,6 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 	engines_free(&r);
 	for (size_t i = 0; i < r.nr_feeds; i++)
 		feedjob_finish(&r.feeds[i]);
-	catch_interrupts(false);
 	totals->seconds = time_mono() - started;
 	code = exit_code(&r);
 	for (size_t i = 0; i < r.nr_feeds; i++)
@@ -158,6 +157,12 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 	json_decref(r.config_snapshot);
 	free(r.run_id);
 	return code;
+}
+
+int pipeline_end_interrupts(void)
+{
+	catch_interrupts(false);
+	return interrupted_by;
 }
 
 void pipeline_summary_line(const struct pipeline_totals *t, struct sbuf *sb)
