@@ -15,6 +15,7 @@
 
 #include <backtrace.h>
 #include <stdatomic.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <errno.h>
 #include <execinfo.h>
@@ -152,6 +153,12 @@ static void *load_debug_info(void *arg)
 	bool found = false;
 
 	(void)arg;
+	/*
+	 * Idle priority: the engines this process runs matter more; a crash
+	 * before the loader is done waits for it (crash_bt_wait).
+	 */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), 19) < 0)
+		log_debug("crash", "cannot lower the debug-info loader's priority");
 	if (bt) {
 		backtrace_pcinfo(bt, (uintptr_t)&crash_install, bt_pcinfo_seen,
 				 bt_quiet_error, NULL);
