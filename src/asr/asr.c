@@ -167,7 +167,12 @@ int asr_add_words(struct asr_engine *e, const char *const *words, size_t n,
 	struct strlist list = STRLIST_INIT;
 	int rc = 0;
 
-	if (!e->be->add_words || !n)
+	if (!e->be->add_words)
+		return 0;
+	/* whole-file (remote) engines take the names as they are, per episode */
+	if (e->be->transcribe_file)
+		return e->be->add_words(e->inst[0], words, n, err);
+	if (!n)
 		return 0;
 	asr_name_words(words, n, &list);
 	for (int i = 0; i < e->n && !rc && list.nr; i++)

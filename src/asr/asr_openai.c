@@ -53,6 +53,7 @@ struct remote {
 	char *auth;             /* the Authorization header line, or NULL */
 	char *model;
 	char *language;         /* NULL: the server detects it */
+	char *prompt;           /* names of the episode's people, or NULL */
 	size_t max_bytes;
 	struct net_options net;
 };
@@ -113,6 +114,7 @@ static void openai_close(void *inst)
 	free(r->auth);
 	free(r->model);
 	free(r->language);
+	free(r->prompt);
 	free(r);
 }
 
@@ -195,6 +197,8 @@ static size_t form_fields(const struct remote *r, const struct upload *up,
 	f[n++] = (struct net_form_part){ .name = "model", .value = r->model };
 	if (r->language)
 		f[n++] = (struct net_form_part){ .name = "language", .value = r->language };
+	if (r->prompt)
+		f[n++] = (struct net_form_part){ .name = "prompt", .value = r->prompt };
 	f[n++] = (struct net_form_part){ .name = "response_format", .value = "verbose_json" };
 	f[n++] = (struct net_form_part){ .name = "timestamp_granularities[]",
 					 .value = "segment" };
@@ -205,7 +209,7 @@ static size_t form_fields(const struct remote *r, const struct upload *up,
 static int send_audio(const struct remote *r, const struct upload *up,
 		      struct segment_list *out, struct sbuf *err)
 {
-	struct net_form_part fields[5];
+	struct net_form_part fields[6];
 	const char *headers[] = { r->auth, NULL };
 	struct net_post post = { .url = r->url, .headers = r->auth ? headers : NULL,
 				 .parts = fields, .max_bytes = MAX_REPLY };
@@ -487,12 +491,35 @@ static int openai_transcribe_file(void *inst, const char *path, const struct asr
 	return rc;
 }
 
+/*
+ * Whisper-style servers take a "prompt" that primes spelling: the names of
+ * the episode's people, replaced for every episode (not accumulated, as a
+ * dictionary would be).
+ */
+static int openai_add_words(void *inst, const char *const *words, size_t n,
+			    struct sbuf *err)
+{
+	struct remote *r = inst;
+	struct sbuf sb = SBUF_INIT(4096);
+
+	(void)err;
+	sbuf_adds(&sb, "Names:");
+	for (size_t i = 0; i < n; i++)
+		if (sbuf_addf(&sb, "%s %s", i ? "," : "", words[i]) < 0)
+			break;
+	sbuf_addch(&sb, '.');
+	free(r->prompt);
+	r->prompt = sbuf_detach(&sb, NULL);
+	return 0;
+}
+
 const struct asr_backend asr_openai = {
 	.name = "openai",
 	.devices = ASR_DEVICE_REMOTE,
 	.max_utterance = MAX_VAD_UTTERANCE,
 	.open = openai_open,
 	.close = openai_close,
+	.add_words = openai_add_words,
 	.transcribe_file = openai_transcribe_file,
 	.model_name = openai_model_name,
 };

@@ -166,6 +166,17 @@ static void copy_engine(struct episode_job *ej, json_t *response)
 	ej->asr_model = model ? pc_strdup(model) : NULL;
 }
 
+/* Decoding runs inside the transcription job; its share becomes the decode stage. */
+static void split_decode_time(struct episode_job *ej, const struct stage_result *res)
+{
+	double decode = json_number_value(json_object_get(res->response, "decode_seconds"));
+
+	if (decode > 0 && decode <= ej->t_transcribe) {
+		ej->t_decode += decode;
+		ej->t_transcribe -= decode;
+	}
+}
+
 static void on_transcribed(struct stage_pool *pool, struct stage_result *res, void *udata)
 {
 	struct episode_job *ej = udata;
@@ -182,6 +193,7 @@ static void on_transcribed(struct stage_pool *pool, struct stage_result *res, vo
 		goto out;
 	}
 	copy_engine(ej, res->response);
+	split_decode_time(ej, res);
 	record_engine(ej, "transcription", ej->asr_engine, ej->asr_model,
 		      ej->fj->run->cfg->whisper_device, ej->device_transcribe);
 	if (load_segments(ej, segs, &err) < 0 || output_generated_transcript(ej) < 0) {

@@ -285,7 +285,7 @@ static void reply_401(struct route_ctx *c, struct reply *r)
 struct form {
 	struct sbuf file;
 	char *filename;
-	struct sbuf model, language, format;
+	struct sbuf model, language, format, prompt;
 };
 
 static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -296,7 +296,8 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 	struct form *f = cls;
 	struct sbuf *dst = !strcmp(key, "file") ? &f->file : !strcmp(key, "model") ? &f->model
 		: !strcmp(key, "language") ? &f->language
-		: !strcmp(key, "response_format") ? &f->format : NULL;
+		: !strcmp(key, "response_format") ? &f->format
+		: !strcmp(key, "prompt") ? &f->prompt : NULL;
 
 	(void)kind;
 	(void)content_type;
@@ -361,8 +362,8 @@ static void transcription_reply(struct route_ctx *c, struct form *f, struct repl
 	pthread_mutex_unlock(&lock);
 	snprintf(text, sizeof(text), "part %ld bytes=%zu model=%s language=%s", n,
 		 f->file.len, f->model.buf, f->language.len ? f->language.buf : "-");
-	snprintf(r->note, sizeof(r->note), "auth=%s part=%ld bytes=%zu format=%s",
-		 auth_state(c), n, f->file.len, f->format.buf);
+	snprintf(r->note, sizeof(r->note), "auth=%s part=%ld bytes=%zu format=%s prompt=[%s]",
+		 auth_state(c), n, f->file.len, f->format.buf, f->prompt.buf);
 	if (secs < 0)
 		secs = 1;
 	if (query(c->con, "mode") && !strcmp(query(c->con, "mode"), "text"))
@@ -380,7 +381,7 @@ static void route_transcriptions(struct route_ctx *c, struct reply *r)
 {
 	const char *mode = query(c->con, "mode");
 	struct form f = { SBUF_INIT(MAX_UPLOAD), NULL, SBUF_INIT(256), SBUF_INIT(256),
-			  SBUF_INIT(256) };
+			  SBUF_INIT(256), SBUF_INIT(4096) };
 
 	if (mode && !strcmp(mode, "error401")) {
 		reply_401(c, r);
@@ -396,6 +397,7 @@ static void route_transcriptions(struct route_ctx *c, struct reply *r)
 	sbuf_release(&f.model);
 	sbuf_release(&f.language);
 	sbuf_release(&f.format);
+	sbuf_release(&f.prompt);
 	free(f.filename);
 }
 

@@ -10,7 +10,7 @@ mkdir -p site
 flite -voice slt -t "remote engines run where their server runs." -o site/a.wav
 cat > site/feed.xml <<'XML'
 <rss version="2.0"><channel><title>Remote Show</title>
-<item><title>Audio only</title><guid>r1</guid><pubDate>Mon, 05 Jan 2026 10:00:00 GMT</pubDate>
+<item><title>Audio only with Jane Doe</title><guid>r1</guid><pubDate>Mon, 05 Jan 2026 10:00:00 GMT</pubDate>
 <enclosure url="a.wav" type="audio/wav"/></item>
 </channel></rss>
 XML
@@ -22,6 +22,8 @@ run_ps "$SERVER_URL/feed.xml" -o result --transcription-provider openai \
 	--whisper-device cuda --summary-device cuda --log-file run.log --log-level debug
 expect_status 0
 check "the server got the key" grep -q 'POST /v1/audio/transcriptions.*auth=present' "$SERVER_LOG"
+check "the episode's names primed the speech server" \
+	grep -q 'POST /v1/audio/transcriptions.*prompt=\[Names: Jane Doe.\]' "$SERVER_LOG"
 check "chat completions called with the key" grep -q 'POST /v1/chat/completions.*auth=present' "$SERVER_LOG"
 check "key in no output file" test -z "$(grep -rl "$KEY" result run.log "$T_WORK/err" 2>/dev/null)"
 python3 - result <<'PY'
