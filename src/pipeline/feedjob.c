@@ -14,11 +14,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void feed_failed(struct feed_job *fj, const char *what)
+static char *feed_dir_for(const struct run *r, const char *url);
+
+/*
+ * index.json says which feed failed and why (SPEC section 7): the feed's
+ * folder gets this run's artifacts with one row for the feed itself.
+ */
+static void record_feed_failure(struct feed_job *fj, const char *stage, const char *what)
+{
+	struct store_index_row row = {
+		.title = fj->url, .status = STORE_ROW_FAILED, .position = -1,
+		.error_stage = stage, .error_message = what,
+	};
+	struct sbuf err = SBUF_INIT(4096);
+
+	fj->dir = feed_dir_for(fj->run, fj->url);
+	if (fs_mkdir_p(fj->dir, &err) < 0 ||
+	    store_run_new(fj->run->run_id, fj->run->config_snapshot, &fj->artifacts, &err) < 0)
+		log_warn("write", "feed '%s': cannot record the failure: %s", fj->url, err.buf);
+	else
+		store_run_add_row(fj->artifacts, &row);
+	sbuf_release(&err);
+}
+
+static void feed_failed(struct feed_job *fj, const char *stage, const char *what)
 {
 	fj->failed = true;
 	fj->run->totals->feeds_failed++;
 	log_error("feed", "feed '%s': %s", fj->url, what);
+	if (!fj->run->cfg->dry_run && !fj->dir)
+		record_feed_failure(fj, stage, what);
 }
 
 static char *feed_dir_for(const struct run *r, const char *url)
@@ -87,18 +112,18 @@ static void on_feed_fetched(struct net *net, struct net_result *res, void *udata
 
 	(void)net;
 	if (res->code < 0) {
-		feed_failed(fj, res->err.buf);
+		feed_failed(fj, "fetch", res->err.buf);
 		goto out;
 	}
 	crash_stage_enter(STAGE_PARSE, NULL);
 	if (feed_parse(res->body.buf, res->body.len, res->final_url, &fj->feed, &err) < 0) {
-		feed_failed(fj, err.buf);
+		feed_failed(fj, "parse", err.buf);
 		goto out;
 	}
 	fj->parsed = true;
 	fj->dir = feed_dir_for(fj->run, fj->url);
 	if (!fj->run->cfg->dry_run && open_outputs(fj, &err) < 0) {
-		feed_failed(fj, err.buf);
+		feed_failed(fj, "write", err.buf);
 		goto out;
 	}
 	if (fj->artifacts) {
@@ -151,7 +176,7 @@ void feedjob_finish(struct feed_job *fj)
 	crash_stage_enter(STAGE_WRITE, NULL);
 	store_run_finish(fj->artifacts);
 	if (store_run_write(fj->artifacts, fj->dir, &err) < 0 ||
-	    store_state_record_run(fj->state, fj->artifacts, &err) < 0)
+	    (fj->state && store_state_record_run(fj->state, fj->artifacts, &err) < 0))
 		log_error("write", "feed '%s': %s", fj->url, err.buf);
 out:
 	sbuf_release(&err);

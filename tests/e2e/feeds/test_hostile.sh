@@ -96,10 +96,18 @@ expect_done_last
 expect_summary feeds=2 episodes=1 transcripts=1 failed=1
 expect_in "$T_WORK/err" "$SERVER_URL/laughs.xml"
 gooddir=$(ls -d two/rss_127.0.0.1_*/ | while read -r d; do
-	[ -d "$d/transcripts" ] && [ -n "$(ls "$d/transcripts")" ] && echo "$d"; done)
+	if [ -d "$d/transcripts" ] && [ -n "$(ls "$d/transcripts")" ]; then echo "$d"; fi
+	done)
 check "one feed folder with transcripts" test "$(echo "$gooddir" | wc -l)" = 1
 verify outputs "$gooddir" "$SITE" "$SERVER_URL" 1
 check "good transcript saved" cmp "$SITE/t/good.vtt" "$gooddir"/transcripts/*_Good_episode_*.vtt
+check "index.json of the bad feed says which and why" python3 - two "$SERVER_URL/laughs.xml" <<'PY'
+import glob, json, sys
+rows = [r for f in glob.glob(sys.argv[1] + "/*/runs/*/index.json") for r in json.load(open(f))]
+bad = [r for r in rows if r["title"] == sys.argv[2]]
+assert len(bad) == 1 and bad[0]["status"] == "failed", rows
+assert bad[0]["error_stage"] == "parse" and "entit" in bad[0]["error_message"], bad
+PY
 
 # The same with a missing feed first.
 run_ps "$SERVER_URL/missing.xml" "$SERVER_URL/good.xml" --output-dir two404 --http-retries 0
