@@ -369,25 +369,24 @@ void engines_drain_hints(struct run *r)
 	}
 }
 
-static void add_pool_stats(struct run *r, struct stage_pool *p)
+static void log_pool_stats(const char *stage, struct stage_pool *p)
 {
 	struct stage_pool_stats st;
 
 	stage_pool_stats(p, &st);
-	log_info("main", "stage pool: %ld jobs, %ld failed, %ld worker crashes, %ld timeouts, "
+	log_info(stage, "%ld jobs, %ld failed, %ld worker crashes, %ld timeouts, "
 		 "%ld workers started", st.jobs, st.failed, st.crashes, st.timeouts,
 		 st.workers_spawned);
-	(void)r;
 }
 
 static void free_pools(struct run *r)
 {
 	if (r->transcribe_pool) {
-		add_pool_stats(r, r->transcribe_pool);
+		log_pool_stats("transcribe", r->transcribe_pool);
 		stage_pool_free(r->transcribe_pool);
 	}
 	if (r->summarize_pool) {
-		add_pool_stats(r, r->summarize_pool);
+		log_pool_stats("summarize", r->summarize_pool);
 		stage_pool_free(r->summarize_pool);
 	}
 	r->transcribe_pool = r->summarize_pool = NULL;

@@ -16,10 +16,10 @@ URL=$SERVER_URL/feed.xml
 run_ps "$URL" -o inline --run-id r1 --generate-summaries --isolation inline
 expect_status 0
 wcheck episodes inline w1 w2 w3
-expect_in "$T_WORK/err" "stage pool: 3 jobs, 0 failed, 0 worker crashes, 0 timeouts, 0 workers started"
+expect_in "$T_WORK/err" "summarize: 3 jobs, 0 failed, 0 worker crashes, 0 timeouts, 0 workers started"
 run_ps "$URL" -o process --run-id r1 --generate-summaries
 expect_status 0
-expect_in "$T_WORK/err" "stage pool: 3 jobs, 0 failed, 0 worker crashes, 0 timeouts, 1 workers started"
+expect_in "$T_WORK/err" "summarize: 3 jobs, 0 failed, 0 worker crashes, 0 timeouts, 1 workers started"
 for e in w1 w2 w3; do
 	check "$e: the same summary inline and in a worker" python3 - inline process "$e" <<'PY'
 import glob, json, os, sys
