@@ -33,7 +33,7 @@ verify outputs clean "$SITE" "$SERVER_URL" $N
 # (transcripts/ counts files of episodes still being written).
 kill_after() {
 	local pid i
-	"$PODCAST_SCRAPER" "$URL" --output-dir killed --workers 2 2>"$T_WORK/err.bg" &
+	"$PODCAST_SCRAPER" "$URL" --output-dir killed --workers 2 --delay-ms 20 2>"$T_WORK/err.bg" &
 	pid=$!
 	for ((i = 0; i < 3000; i++)); do
 		[ "$(ls "killed/$1" 2>/dev/null | wc -l)" -ge "$2" ] && break
@@ -52,7 +52,8 @@ kill_after() {
 }
 
 # SIGTERM stops the run cleanly: exit 128+15, the summary still printed last.
-"$PODCAST_SCRAPER" "$URL" --output-dir killed --workers 2 2>"$T_WORK/err" &
+# (--delay-ms keeps the run going long enough for the signal to find it busy)
+"$PODCAST_SCRAPER" "$URL" --output-dir killed --workers 2 --delay-ms 40 2>"$T_WORK/err" &
 pid=$!
 for ((i = 0; i < 3000; i++)); do
 	grep -q "done (direct_download)" "$T_WORK/err" && break

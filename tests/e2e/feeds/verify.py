@@ -199,7 +199,7 @@ def normalize(doc):
         if k in proc:
             proc[k] = "<run-specific>"
     snap = proc.get("config_snapshot") or {}
-    for k in ("output_dir", "run_id"):
+    for k in ("output_dir", "run_id", "delay_ms"):  # run settings, not results
         if k in snap:
             snap[k] = "<run-specific>"
     return doc
