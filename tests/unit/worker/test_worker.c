@@ -547,19 +547,26 @@ static void test_closed_pipe(void **state)
 }
 
 /* Dead but not reaped yet (state Z in /proc/PID/stat). */
+/*
+ * Dead and waitable: a zombie whose other threads are gone too (the leader
+ * shows 'Z' while its threads still exit, and only then can it be reaped).
+ */
 static bool is_zombie(pid_t pid)
 {
 	struct sbuf path = SBUF_INIT(SBUF_NOLIMIT);
 	char *stat, *paren;
-	bool z;
+	char state = 0;
+	long threads = 0;
 
 	sbuf_addf(&path, "/proc/%d/stat", (int)pid);
 	stat = read_text(path.buf);
 	paren = strrchr(stat, ')');
-	z = paren && paren[1] == ' ' && paren[2] == 'Z';
+	if (paren && sscanf(paren + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+			    "%*d %*d %*d %*d %ld", &state, &threads) != 2)
+		state = 0;
 	free(stat);
 	sbuf_release(&path);
-	return z;
+	return state == 'Z' && threads <= 1;
 }
 
 /* An idle worker killed from outside is replaced without costing the next job. */
