@@ -227,8 +227,10 @@ void transcribe_submit(struct episode_job *ej)
 {
 	struct stage_pool *pool = transcribe_pool(ej->fj->run);
 	struct strlist words = STRLIST_INIT;
+	struct sbuf err = SBUF_INIT(4096);
 	char *media = fs_join(ej->fj->dir, ej->media_rel);
 	char *segs = work_path(ej, ".asr.json");
+	char *work = fs_join(ej->fj->dir, ".work");
 	json_t *req;
 
 	if (!pool) {
@@ -236,12 +238,19 @@ void transcribe_submit(struct episode_job *ej)
 		goto out;
 	}
 	names_to_know(ej, &words);
+	/* the result goes to .work/ even when the audio is kept under media/ */
+	if (fs_mkdir_p(work, &err) < 0) {
+		episode_fail(ej, "transcribe", "%s", err.buf);
+		goto out;
+	}
 	req = stages_transcribe_request(ej->id, media, segs, &words);
 	stage_pool_submit(pool, req, on_transcribed, ej);	/* takes req */
 out:
 	strlist_release(&words);
+	sbuf_release(&err);
 	free(media);
 	free(segs);
+	free(work);
 }
 
 static void on_summarized(struct stage_pool *pool, struct stage_result *res, void *udata)

@@ -90,4 +90,10 @@ assert bad[0]["error_stage"] == "transcribe" and "Text_served_as_audio" in bad[0
 print("pipeline metadata ok")
 PY
 check "no media left behind without --keep-media" test -z "$(find result -name '*.mp3' -o -name '*.m4a' -o -name '*.ogg')"
+
+# --keep-media: the audio stays under media/ and is still transcribed.
+run_ps "$SERVER_URL/feed.xml" -o kept --keep-media --max-episodes 1
+expect_status 0
+check "media kept" cmp site/fox.mp3 kept/media/*_MP3_episode_*.mp3
+check "and transcribed" test -s "$(ls kept/transcripts/*_MP3_episode_*.txt)"
 finish
