@@ -366,6 +366,15 @@ int config_validate(const struct config *c, struct sbuf *err)
 	return 0;
 }
 
+const char *config_device_name(int device)
+{
+	static const struct opt_def *d;
+
+	if (!d)
+		d = options_find("whisper_device");
+	return d->choices[device];
+}
+
 char *config_value_text(const struct config *c, const char *key)
 {
 	const struct opt_def *d = options_find(key);

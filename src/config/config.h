@@ -111,6 +111,9 @@ int config_set(struct config *c, const char *key, const char *value,
 /* Cross-key checks after all layers (e.g. since <= until). */
 int config_validate(const struct config *c, struct sbuf *err);
 
+/* "auto", "cpu", "cuda", "mps" for an enum device_kind (the options table's names). */
+const char *config_device_name(int device);
+
 /* Text form of one key's current value (caller frees), as shown in --help. */
 char *config_value_text(const struct config *c, const char *key);
 /* The whole config as JSON (jansson json_t *, caller decrefs); secrets omitted. */

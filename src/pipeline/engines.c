@@ -22,12 +22,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const device_names[] = { "auto", "cpu", "cuda", "mps" };
-
 static void warn_device_once(const char *stage, int asked, const char *engine, bool downgraded)
 {
 	if (downgraded)
-		log_warn(stage, "%s cannot use %s; %s runs on cpu", engine, device_names[asked],
+		log_warn(stage, "%s cannot use %s; %s runs on cpu", engine, config_device_name(asked),
 			 stage);
 }
 
@@ -35,7 +33,7 @@ static void warn_device_once(const char *stage, int asked, const char *engine, b
 static void record_engine(struct episode_job *ej, const char *stage, const char *engine,
 			  const char *model, int asked, const char *used)
 {
-	struct store_engine e = { engine, model, { device_names[asked], used } };
+	struct store_engine e = { engine, model, { config_device_name(asked), used } };
 
 	store_run_set_engine(ej->fj->artifacts, stage, &e);
 }

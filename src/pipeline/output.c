@@ -107,13 +107,6 @@ int output_generated_transcript(struct episode_job *ej)
 	return r;
 }
 
-static const char *device_name(int d)
-{
-	static const char *const names[] = { "auto", "cpu", "cuda", "mps" };
-
-	return names[d];
-}
-
 /* Speakers and summary in the borrowed-pointer shapes the store wants. */
 struct metadata_extras {
 	struct store_speaker *speakers;
@@ -169,8 +162,8 @@ static int write_metadata(struct episode_job *ej)
 			     ej->t_summarize, time_mono() - ej->started },
 		.asr_engine = ej->asr_engine,
 		.asr_model = ej->asr_model,
-		.transcription_device = { device_name(c->whisper_device), ej->device_transcribe },
-		.summarization_device = { device_name(c->summary_device), ej->device_summarize },
+		.transcription_device = { config_device_name(c->whisper_device), ej->device_transcribe },
+		.summarization_device = { config_device_name(c->summary_device), ej->device_summarize },
 		.attempts = ej->attempts + 1,
 		.worker_crashes = ej->worker_crashes,
 	};

@@ -69,12 +69,11 @@ int stages_summary_from_response(json_t *response, struct summary *out, struct s
 
 const char *stages_device(int asked, bool remote, bool *downgraded)
 {
-	static const char *const names[] = { "auto", "cpu", "cuda", "mps" };
 	bool accelerator = asked == DEVICE_CUDA || asked == DEVICE_MPS;
 
 	*downgraded = false;
 	if (remote)
-		return accelerator ? names[asked] : "remote";
+		return accelerator ? config_device_name(asked) : "remote";
 	*downgraded = accelerator;
 	return "cpu";
 }
