@@ -4,6 +4,7 @@
  */
 #include "cmd/cmd.h"
 #include "log/log.h"
+#include "stages/stages.h"
 #include "summarize/summarize.h"
 #include "transcript/transcript.h"
 #include "util/fs.h"
@@ -78,9 +79,7 @@ static void render(const struct summary *s, bool json, struct sbuf *out)
 static int summarize_file(const struct config *c, const char *path, bool json,
 			  struct sbuf *out, struct sbuf *err)
 {
-	struct summarize_config sc = { c->openai_api_base, c->openai_api_key,
-				       c->openai_summary_model, c->openai_temperature,
-				       c->summarization_timeout };
+	struct summarize_config sc;
 	struct summarize_options so = { (int)c->summary_sentences };
 	struct segment_list segs = SEGMENT_LIST_INIT;
 	struct sbuf cleaned = SBUF_INIT(SBUF_NOLIMIT);
@@ -88,11 +87,11 @@ static int summarize_file(const struct config *c, const char *path, bool json,
 	struct summary sum = { 0 };
 	int r = load_transcript(path, &segs, err);
 
+	stages_summarize_config(c, &sc);
 	if (!r)
 		r = summarize_clean_segments(&segs, &cleaned);
 	if (r >= 0)
-		r = summarize_open(&s, c->summary_provider == SUMMARY_PROVIDER_OPENAI ? "openai" :
-				   "textrank", &sc, err);
+		r = summarize_open(&s, stages_summarize_engine(c), &sc, err);
 	if (r >= 0) {
 		r = summarize_run(&s, cleaned.buf, &so, &sum, err);
 		summarize_close(&s);

@@ -67,6 +67,13 @@ int stages_summary_from_response(json_t *response, struct summary *out, struct s
 	return 0;
 }
 
+void stages_summarize_config(const struct config *c, struct summarize_config *out)
+{
+	*out = (struct summarize_config){ c->openai_api_base, c->openai_api_key,
+					  c->openai_summary_model, c->openai_temperature,
+					  c->summarization_timeout };
+}
+
 const char *stages_device(int asked, bool remote, bool *downgraded)
 {
 	bool accelerator = asked == DEVICE_CUDA || asked == DEVICE_MPS;

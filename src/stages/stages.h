@@ -33,6 +33,8 @@ json_t *stages_transcribe_request(const char *episode_id, const char *audio_path
 				  const char *segments_path, const struct strlist *words);
 json_t *stages_summarize_request(const char *episode_id, const char *cleaned_path,
 				 const struct strlist *speakers);
+/* The summarizer's settings from the config (pointers into c). */
+void stages_summarize_config(const struct config *c, struct summarize_config *out);
 /* Fills out (summary_release() it) from a summarize response. */
 int stages_summary_from_response(json_t *response, struct summary *out, struct sbuf *err);
 

@@ -19,11 +19,12 @@ struct summarizer_stage {
 static int summarizer_open(const struct config *c, void **engine, struct sbuf *err)
 {
 	struct summarizer_stage *st = pc_calloc(1, sizeof(*st));
-	struct summarize_config sc = { c->openai_api_base, c->openai_api_key,
-				       c->openai_summary_model, c->openai_temperature,
-				       c->summarization_timeout };
+	struct summarize_config sc;
 	bool downgraded;
-	int r = summarize_open(&st->s, stages_summarize_engine(c), &sc, err);
+	int r;
+
+	stages_summarize_config(c, &sc);
+	r = summarize_open(&st->s, stages_summarize_engine(c), &sc, err);
 
 	if (r < 0) {
 		free(st);
