@@ -36,15 +36,12 @@ int cmd_emit(const char *out_path, const struct sbuf *data)
 
 static int apply_logging(const struct config *c, const char *role)
 {
-	struct log_options lo = {
-		.level = (enum log_level)c->log_level,
-		.file = c->log_file,
-		.json = c->json_logs,
-		.quiet = c->quiet,
-		.role = role,
-	};
+	struct log_options lo;
 	struct sbuf err = SBUF_INIT(4096);
-	int r = log_setup(&lo, &err);
+	int r;
+
+	config_log_options(c, role, &lo);
+	r = log_setup(&lo, &err);
 
 	if (r < 0)
 		cmd_error("%s", err.buf);

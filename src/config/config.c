@@ -7,6 +7,7 @@
  */
 #include "config/config.h"
 #include "cli/options.h"
+#include "log/log.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -364,6 +365,17 @@ int config_validate(const struct config *c, struct sbuf *err)
 		return -PC_EUSAGE;
 	}
 	return 0;
+}
+
+void config_log_options(const struct config *c, const char *role, struct log_options *out)
+{
+	*out = (struct log_options){
+		.level = (enum log_level)c->log_level,
+		.file = c->log_file,
+		.json = c->json_logs,
+		.quiet = c->quiet,
+		.role = role,
+	};
 }
 
 const char *config_device_name(int device)

@@ -111,6 +111,10 @@ int config_set(struct config *c, const char *key, const char *value,
 /* Cross-key checks after all layers (e.g. since <= until). */
 int config_validate(const struct config *c, struct sbuf *err);
 
+/* The logging settings of c for a process of the given role (pointers into c). */
+struct log_options;
+void config_log_options(const struct config *c, const char *role, struct log_options *out);
+
 /* "auto", "cpu", "cuda", "mps" for an enum device_kind (the options table's names). */
 const char *config_device_name(int device);
 

@@ -191,15 +191,12 @@ static int load_secrets(struct config *c, struct sbuf *err)
 
 static int setup_process(const struct config *c, const char *role, struct sbuf *err)
 {
-	struct log_options lo = {
-		.level = (enum log_level)c->log_level,
-		.file = c->log_file,
-		.json = c->json_logs,
-		.quiet = c->quiet,
-		.role = role,
-	};
 	struct crash_options co = { c->crash_handler, c->crash_dir, role, PC_VERSION };
-	int r = log_setup(&lo, err);
+	struct log_options lo;
+	int r;
+
+	config_log_options(c, role, &lo);
+	r = log_setup(&lo, err);
 
 	log_progress_enable(false);
 	return r < 0 ? r : crash_install(&co, err);
