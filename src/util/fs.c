@@ -119,7 +119,8 @@ int fs_write_atomic_nosync(const char *path, const void *data, size_t len, struc
 	return write_atomic(path, data, len, false, err);
 }
 
-int fs_sync_path(const char *path, struct sbuf *err)
+/* Opens path and applies sync (fsync or syncfs) to it; what names the failure. */
+static int sync_with(const char *path, int (*sync)(int), const char *what, struct sbuf *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int r = 0;
@@ -129,32 +130,24 @@ int fs_sync_path(const char *path, struct sbuf *err)
 		sbuf_setf(err, "cannot open '%s' to sync it: %s", path, strerror(errno));
 		return r;
 	}
-	if (fsync(fd) < 0) {
+	if (sync(fd) < 0) {
 		r = -errno;
-		sbuf_setf(err, "cannot sync '%s' to disk: %s", path, strerror(errno));
+		if (r != -ENOSYS)
+			sbuf_setf(err, "cannot sync %s'%s' to disk: %s", what, path,
+				  strerror(errno));
 	}
 	close(fd);
 	return r;
 }
 
+int fs_sync_path(const char *path, struct sbuf *err)
+{
+	return sync_with(path, fsync, "", err);
+}
+
 int fs_sync_fs(const char *path, struct sbuf *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int r = 0;
-
-	if (fd < 0) {
-		r = -errno;
-		sbuf_setf(err, "cannot open '%s' to sync it: %s", path, strerror(errno));
-		return r;
-	}
-	if (syncfs(fd) < 0) {
-		r = -errno;
-		if (r != -ENOSYS)
-			sbuf_setf(err, "cannot sync the file system of '%s' to disk: %s", path,
-				  strerror(errno));
-	}
-	close(fd);
-	return r;
+	return sync_with(path, syncfs, "the file system of ", err);
 }
 
 int fs_mkdir_p(const char *path, struct sbuf *err)
