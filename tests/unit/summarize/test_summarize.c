@@ -90,9 +90,10 @@ static void clean_removes_intros_and_outros(void **state)
 static void clean_segments_breaks_on_pauses(void **state)
 {
 	struct segment segs[] = {
-		{ 0.0, 3.0, NULL, "we started the project last spring" },
-		{ 3.1, 4.0, NULL, "with um two people" },
-		{ 5.5, 8.0, "Jane", "the funding came later in the fall" },
+		{ .start = 0.0, .end = 3.0, .text = "we started the project last spring" },
+		{ .start = 3.1, .end = 4.0, .text = "with um two people" },
+		{ .start = 5.5, .end = 8.0, .speaker = "Jane",
+		  .text = "the funding came later in the fall" },
 	};
 	struct segment_list l = { segs, ARRAY_SIZE(segs), ARRAY_SIZE(segs) };
 	struct sbuf out = SBUF_INIT(4096);

@@ -12,6 +12,8 @@ static void sample(struct segment_list *l)
 	segment_list_push(l, 61.2504, 62, NULL, "Second line");
 	segment_list_push(l, 3600.001, 3700, "A>B", "caf\xC3\xA9");
 	segment_list_push(l, 3701, 3702, "Bob", "Plain words");
+	segment_add_word(&l->items[3], "Plain", 3701, 3701.4004);
+	segment_add_word(&l->items[3], "w\"ords", 3701.5, 3702);
 }
 
 static void text_rendering(void **state)
@@ -64,6 +66,21 @@ static json_t *jansson_time(double t)
 	return t < 0 || !isfinite(t) ? json_null() : json_real(round(t * 1000) / 1000);
 }
 
+static json_t *jansson_words(const struct segment *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < s->nr_words; i++) {
+		json_t *w = json_object();
+
+		json_object_set_new(w, "w", json_string(s->words[i].text));
+		json_object_set_new(w, "start", jansson_time(s->words[i].start));
+		json_object_set_new(w, "end", jansson_time(s->words[i].end));
+		json_array_append_new(a, w);
+	}
+	return a;
+}
+
 static void jansson_segments(const struct segment_list *l, struct sbuf *out)
 {
 	json_t *root = json_object(), *arr = json_array();
@@ -76,6 +93,8 @@ static void jansson_segments(const struct segment_list *l, struct sbuf *out)
 		json_object_set_new(o, "end", jansson_time(s->end));
 		json_object_set_new(o, "speaker", s->speaker ? json_string(s->speaker) : json_null());
 		json_object_set_new(o, "text", json_string(s->text));
+		if (s->nr_words)
+			json_object_set_new(o, "words", jansson_words(s));
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "segments", arr);
@@ -111,6 +130,10 @@ static void segments_json_as_jansson(void **state)
 				  i % 3 ? "Ann \"A\" \\ Lee" : NULL, "t");
 	segment_list_push(&l, 1, 2, "caf\xC3\xA9 \xF0\x9F\x8E\x99", "");
 	segment_list_push(&l, 1, 2, NULL, "ctl \x01\x08\x09\x0A\x0C\x0D\x1F\x7F / \xE2\x80\xA8 end");
+	expect_jansson_layout(&l);
+	segment_add_word(&l.items[1], "caf\xC3\xA9", 0.0004, 1.5);
+	segment_add_word(&l.items[1], "\"q\"", -1, 61.2504);
+	segment_add_word(&l.items[2], "one", 1, 2);
 	expect_jansson_layout(&l);
 	segment_list_release(&l);
 }
