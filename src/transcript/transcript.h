@@ -46,8 +46,9 @@ struct word {
 /*
  * words: the segment's words in order, when the engine timed them (the
  * embedded recognizer always does, a remote one when its server does);
- * nr_words 0 otherwise.  Published transcripts carry none.  The words are
- * what was heard; text may differ in case and punctuation.
+ * nr_words 0 otherwise.  Published transcripts carry none.  A word's
+ * text is what was heard, written as the segment's text writes it (which
+ * adds punctuation).
  */
 struct segment {
 	double start;      /* seconds; -1 when unknown */

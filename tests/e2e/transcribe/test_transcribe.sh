@@ -43,7 +43,8 @@ segs = json.load(open(sys.argv[1]))["segments"]
 words = [w for s in segs for w in s["words"]]
 assert len(words) >= len(sys.argv[2].split()) * 0.7, words
 for s in segs:
-    assert [w["w"].lower() for w in s["words"]] == s["text"].lower().split(), s
+    assert " ".join(w["w"] for w in s["words"]) + s["text"][-1] == s["text"], s
+    assert s["text"][0].isupper() and s["text"][-1] in ".?", s
     for w in s["words"]:
         assert s["start"] - 1e-3 <= w["start"] <= w["end"] <= s["end"] + 1e-3, (s, w)
 assert all(a["end"] <= b["start"] + 1e-3 for a, b in zip(words, words[1:])), words
