@@ -27,6 +27,53 @@ void transcript_to_text(const struct segment_list *l, bool with_speakers, struct
 	}
 }
 
+static size_t count_words(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s != ' ' && (s[1] == ' ' || !s[1]);
+	return n;
+}
+
+/* Segment i opens a new paragraph after the one before it. */
+static bool new_paragraph(const struct segment_list *l, size_t i, double pause,
+			  size_t words)
+{
+	const struct segment *prev = &l->items[i - 1], *cur = &l->items[i];
+
+	if (!(prev->speaker == cur->speaker ||
+	      (prev->speaker && cur->speaker && !strcmp(prev->speaker, cur->speaker))))
+		return true;
+	if (prev->end >= 0 && cur->start >= 0 && cur->start - prev->end >= pause)
+		return true;
+	return words >= TRANSCRIPT_PARAGRAPH_WORDS;
+}
+
+void transcript_to_paragraphs(const struct segment_list *l, double pause, struct sbuf *out)
+{
+	size_t words = 0;
+	bool open = false;
+
+	for (size_t i = 0; i < l->nr; i++) {
+		const char *text = l->items[i].text;
+
+		if (!*text)
+			continue;
+		if (open && new_paragraph(l, i, pause, words)) {
+			sbuf_adds(out, "\n\n");
+			words = 0;
+		} else if (open) {
+			sbuf_addch(out, ' ');
+		}
+		sbuf_adds(out, text);
+		words += count_words(text);
+		open = true;
+	}
+	if (open)
+		sbuf_addch(out, '\n');
+}
+
 /* v in decimal with at least width digits (zero-padded) into buf; returns the length. */
 static size_t format_uint(char *buf, unsigned long long v, size_t width)
 {

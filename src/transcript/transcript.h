@@ -122,6 +122,16 @@ int transcript_parse(enum transcript_format f, const char *data, size_t len,
 /* Plain text: one line a segment ("Name: text" when with_speakers); segments
  * with empty text are left out. */
 void transcript_to_text(const struct segment_list *l, bool with_speakers, struct sbuf *out);
+/*
+ * Plain text in paragraphs, for transcripts of sentences (one segment
+ * each): sentences joined by spaces, a blank line between paragraphs.  A
+ * paragraph ends at a speaker change, at a pause of at least pause seconds
+ * between two segments, or after the sentence that brings it to
+ * TRANSCRIPT_PARAGRAPH_WORDS words.  Empty segments are left out.
+ */
+#define TRANSCRIPT_PARAGRAPH_PAUSE 1.5
+#define TRANSCRIPT_PARAGRAPH_WORDS 120
+void transcript_to_paragraphs(const struct segment_list *l, double pause, struct sbuf *out);
 /* {"segments":[{"start":..,"end":..,"speaker":..,"text":..}]} as JSON:
  * times in seconds rounded to milliseconds, null when unknown; speaker null
  * when unknown.  A segment with words adds "words":[{"w":..,"start":..,

@@ -34,6 +34,37 @@ static void text_rendering(void **state)
 	segment_list_release(&l);
 }
 
+static void paragraphs(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT), want = SBUF_INIT(SBUF_NOLIMIT);
+
+	(void)state;
+	segment_list_push(&l, 0, 2, NULL, "One two three.");
+	segment_list_push(&l, 2.3, 4, NULL, "Four five?");
+	segment_list_push(&l, 6, 7, NULL, "After a pause.");
+	segment_list_push(&l, 7.1, 8, "Ann", "Ann speaks.");
+	segment_list_push(&l, 8.1, 9, "Ann", "");
+	segment_list_push(&l, 8.2, 9, "Ann", "Still Ann.");
+	transcript_to_paragraphs(&l, 1.5, &out);
+	assert_string_equal(out.buf, "One two three. Four five?\n\nAfter a pause.\n\n"
+				     "Ann speaks. Still Ann.\n");
+	segment_list_release(&l);
+	/* a long run without pauses is cut after the sentence that fills it */
+	sbuf_reset(&out);
+	for (int i = 0; i < 30; i++) {
+		segment_list_push(&l, i, i + 0.9, NULL, "Five words in a sentence.");
+		sbuf_addf(&want, "%s%s", i == 0 ? "" : i % 24 ? " " : "\n\n",
+			  "Five words in a sentence.");
+	}
+	sbuf_addch(&want, '\n');
+	transcript_to_paragraphs(&l, 1.5, &out);
+	assert_string_equal(out.buf, want.buf);
+	sbuf_release(&out);
+	sbuf_release(&want);
+	segment_list_release(&l);
+}
+
 static void segments_json_round_trip(void **state)
 {
 	struct segment_list l = SEGMENT_LIST_INIT, back = SEGMENT_LIST_INIT;
@@ -266,6 +297,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_rendering),
+		cmocka_unit_test(paragraphs),
 		cmocka_unit_test(segments_json_round_trip),
 		cmocka_unit_test(segments_json_as_jansson),
 		cmocka_unit_test(segments_json_repairs_utf8),
