@@ -139,8 +139,11 @@ void transcript_to_paragraphs(const struct segment_list *l, double pause, struct
  * words included. */
 void transcript_to_segments_json(const struct segment_list *l, struct sbuf *out);
 /* WebVTT / SRT renderings of the timed segments (untimed ones are left out).
- * VTT carries speakers as <v Name> voices, SRT as a "Name: " prefix; text is
- * escaped so that it cannot end a cue. */
+ * A segment becomes cues of subtitle size: at most 7 s and two lines of 42
+ * characters, cut between words at the word timings (spread over the
+ * segment when it has none).  VTT carries speakers as <v Name> voices on
+ * every cue, SRT as a "Name: " prefix; text is escaped so that it cannot
+ * end a cue. */
 void transcript_to_vtt(const struct segment_list *l, struct sbuf *out);
 void transcript_to_srt(const struct segment_list *l, struct sbuf *out);
 

@@ -216,6 +216,97 @@ static void vtt_round_trip(void **state)
 	segment_list_release(&back);
 }
 
+/* Every cue of a VTT rendering: within 7 s and two lines of 42 characters;
+ * the cues' words, in order, are the segments' words. */
+static void check_cues(const char *vtt, const char *voice, const char *want_words)
+{
+	struct sbuf words = SBUF_INIT(SBUF_NOLIMIT);
+	char *copy = pc_strdup(vtt), *save = NULL;
+	int lines = -1;
+	double a = 0, b = 0;
+
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		int h1, m1, h2, m2;
+		double s1, s2;
+
+		if (sscanf(l, "%d:%d:%lf --> %d:%d:%lf", &h1, &m1, &s1, &h2, &m2, &s2) == 6) {
+			a = h1 * 3600 + m1 * 60 + s1;
+			b = h2 * 3600 + m2 * 60 + s2;
+			assert_true(b - a <= 7.0 + 1e-9);
+			lines = 0;
+			continue;
+		}
+		if (lines < 0)
+			continue;
+		assert_true(++lines <= 2);
+		if (lines == 1 && voice) {
+			assert_true(!strncmp(l, voice, strlen(voice)));
+			l += strlen(voice);
+		}
+		assert_true(strlen(l) <= 42 || !strchr(l, ' '));
+		sbuf_addf(&words, "%s%s", words.len ? " " : "", l);
+	}
+	if (want_words)
+		assert_string_equal(words.buf, want_words);
+	free(copy);
+	sbuf_release(&words);
+}
+
+static const char long_text[] = "So this is a rather long sentence that goes on and on for "
+				"far longer than any one subtitle could hold on the screen at "
+				"once without a break.";
+
+/* Renders segment s alone as VTT and checks its cues; returns their number. */
+static size_t vtt_cues_of(const struct segment *s, const char *voice, const char *words)
+{
+	struct segment_list one = SEGMENT_LIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+	size_t cues = 0;
+
+	segment_list_push_copy(&one, s);
+	transcript_to_vtt(&one, &out);
+	for (const char *p = out.buf; (p = strstr(p, " --> ")); p++)
+		cues++;
+	check_cues(out.buf, voice, words);
+	sbuf_release(&out);
+	segment_list_release(&one);
+	return cues;
+}
+
+static void cues_keep_subtitle_limits(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct sbuf srt = SBUF_INIT(SBUF_NOLIMIT);
+	char *copy = pc_strdup(long_text), *save = NULL;
+	static const char huge[] = "Pneumonoultramicroscopicsilicovolcanoconiosis_and_more is long.";
+	double t = 10;
+
+	(void)state;
+	/* timed words, with a slow word in the middle */
+	segment_list_push(&l, 10, 10, "Ann Lee", long_text);
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		double len = l.items[0].nr_words == 12 ? 3.0 : 0.3;
+
+		segment_add_word(&l.items[0], w, t, t + len);
+		t += len + 0.05;
+	}
+	l.items[0].end = t;
+	assert_true(vtt_cues_of(&l.items[0], "<v Ann Lee>", long_text) >= 3);
+	/* without words: times spread over the segment */
+	segment_list_push(&l, 100, 130, NULL, long_text);
+	assert_true(vtt_cues_of(&l.items[1], NULL, long_text) >= 5);
+	/* a word longer than a line stands alone, whole */
+	segment_list_push(&l, 200, 202, NULL, huge);
+	assert_int_equal(vtt_cues_of(&l.items[2], NULL, NULL), 2);
+	/* SRT: the "Name: " prefix counts on the first line */
+	transcript_to_srt(&l, &srt);
+	for (const char *p = srt.buf; (p = strstr(p, "Ann Lee: ")); p++)
+		assert_true(strcspn(p, "\n") <= 42);
+	segment_list_release(&l);
+	sbuf_release(&srt);
+	free(copy);
+}
+
 static void srt_rendering(void **state)
 {
 	struct segment_list l = SEGMENT_LIST_INIT, back = SEGMENT_LIST_INIT;
@@ -303,6 +394,7 @@ int main(void)
 		cmocka_unit_test(segments_json_repairs_utf8),
 		cmocka_unit_test(vtt_round_trip),
 		cmocka_unit_test(srt_rendering),
+		cmocka_unit_test(cues_keep_subtitle_limits),
 		cmocka_unit_test(screenplay_with_speakers),
 		cmocka_unit_test(screenplay_rotation),
 	};
