@@ -71,6 +71,7 @@ enum speaker_source {
 	SPEAKER_SRC_DESCRIPTION,
 	SPEAKER_SRC_CONFIG,
 	SPEAKER_SRC_MANUAL,
+	SPEAKER_SRC_TRANSCRIPT,
 };
 
 struct speaker {
@@ -105,6 +106,19 @@ struct speakers_options {
 int speakers_detect(const struct feed *f, const struct episode *ep,
 		    const struct speakers_options *o, const struct strlist *vtt_voices,
 		    struct speaker_list *out);
+
+/*
+ * speakers_detect with what the transcript says (see speakers_transcript.c):
+ * its header lines, its turn labels and the introductions in its opening.
+ * Then rewrites segs for the screenplay and the summary: the header block's
+ * metadata lines are removed and every turn label that names a detected
+ * person becomes that person's full name ("Priya:" -> "Priya Nair").
+ * segs may be NULL.  Returns 0, or -PC_EUSAGE when out is not empty.
+ */
+struct segment_list;
+int speakers_detect_transcript(const struct feed *f, const struct episode *ep,
+			       const struct speakers_options *o, struct segment_list *segs,
+			       struct speaker_list *out);
 void speaker_list_release(struct speaker_list *l);
 
 /* Names of the hosts / the guests, in list order (appended to out). */
