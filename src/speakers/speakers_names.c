@@ -304,9 +304,18 @@ static const char *const role_words[] = {
 	"trainer", "veteran", "writer",
 };
 
+static bool ends_with(const struct tok *t, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return t->len > n + 2 && !strncasecmp(t->s + t->len - n, suffix, n);
+}
+
 bool sp_is_role(const struct tok *t)
 {
-	return tok_in(t, role_words, ARRAY_SIZE(role_words));
+	/* glaciologist, cartographer, statistician */
+	return tok_in(t, role_words, ARRAY_SIZE(role_words)) || ends_with(t, "logist") ||
+	       ends_with(t, "ographer") || ends_with(t, "ician");
 }
 
 bool sp_is_honorific(const struct tok *t)
@@ -514,6 +523,20 @@ size_t sp_take_names(struct scan *sc, size_t i, struct strlist *out)
 	return i;
 }
 
+/* "talks to X", "speaking with X" (with is a trigger of its own), "interviews X". */
+static bool is_talk_trigger(const struct toks *t, size_t i)
+{
+	static const char *const talk[] = {
+		"chats", "speaks", "speaking", "talks", "talking", "chatting",
+	};
+	const struct tok *k = &t->v[i];
+
+	if (sp_tok_is(k, "interviews") || sp_tok_is(k, "interviewing"))
+		return !k->after;
+	return sp_tok_is(k, "to") && !k->after && i > 0 && !t->v[i - 1].after &&
+	       tok_in(&t->v[i - 1], talk, ARRAY_SIZE(talk));
+}
+
 static bool is_forward_trigger(const struct toks *t, size_t i)
 {
 	static const char *const with[] = { "with", "featuring", "feat.", "feat", "ft.", "ft" };
@@ -524,7 +547,7 @@ static bool is_forward_trigger(const struct toks *t, size_t i)
 		return !k->after || k->after == ':';
 	if (tok_in(k, guest, ARRAY_SIZE(guest)))
 		return !k->after || k->after == ':';
-	if (sp_is_role(k) && !k->after)
+	if ((sp_is_role(k) && !k->after) || is_talk_trigger(t, i))
 		return true;
 	return sp_tok_is(k, "by") && !k->after && i > 0 && sp_tok_is(&t->v[i - 1], "joined");
 }

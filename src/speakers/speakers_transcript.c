@@ -347,6 +347,33 @@ static void add_new_labels(struct gather *g, struct reading *r)
 	}
 }
 
+/*
+ * "Speaker 1" and "Speaker 2" as the only labels of an episode with one
+ * host and one guest: the first to speak opens the show, so hosts.
+ */
+static void map_numbered_pair(const struct gather *g, struct reading *r)
+{
+	struct label *pair[2];
+	size_t n = 0;
+
+	if (g->hosts.nr != 1 || g->guests.nr != 1)
+		return;
+	for (size_t i = 0; i < r->nr; i++) {
+		struct label *l = &r->labels[i];
+
+		if (!is_speaker(l))
+			continue;
+		if (!sp_is_generic_label(l->name) || l->index >= 0 || n == 2)
+			return;
+		pair[n++] = l;
+	}
+	if (n != 2)
+		return;
+	pair[0]->role = SPEAKER_HOST;
+	pair[1]->role = SPEAKER_GUEST;
+	pair[0]->index = pair[1]->index = 0;
+}
+
 static void add_said_hosts(struct gather *g, const struct reading *r)
 {
 	for (size_t i = 0; i < r->hosts.nr; i++)
@@ -429,6 +456,7 @@ int speakers_detect_transcript(const struct feed *f, const struct episode *ep,
 		add_said_guests(&g, &r);
 		map_labels(&g, &r);
 		add_new_labels(&g, &r);
+		map_numbered_pair(&g, &r);
 	} else {
 		map_labels(&g, &r);
 	}
