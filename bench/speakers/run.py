@@ -13,7 +13,7 @@ import json, os, subprocess, sys, tempfile
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cases import CASES
+from cases import CASES, HELDOUT
 
 TYPES = {"txt": "text/plain", "vtt": "text/vtt", "srt": "application/x-subrip"}
 
@@ -26,13 +26,19 @@ def feed_xml(c):
      xmlns:podcast="https://podcastindex.org/namespace/1.0">
 <channel><title>{escape(c["show"])}</title>
 <description>{escape(c.get("feed_description", "A podcast."))}</description>
-<itunes:author>{escape(c["author"])}</itunes:author>
+<itunes:author>{escape(c["author"])}</itunes:author>{owner(c)}
 <item><title>{escape(c["title"])}</title><guid>ep1</guid>
 <description>{escape(c.get("description", ""))}</description>
 <pubDate>Mon, 05 Jan 2026 10:00:00 GMT</pubDate>{persons}
 <podcast:transcript url="t.{c["ext"]}" type="{TYPES[c["ext"]]}"/></item>
 </channel></rss>
 """
+
+
+def owner(c):
+    if "owner" not in c:
+        return ""
+    return "<itunes:owner><itunes:name>%s</itunes:name></itunes:owner>" % escape(c["owner"])
 
 
 def screenplay_labels(out):
@@ -71,15 +77,22 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     for binary in sys.argv[1:]:
-        right = 0
-        with tempfile.TemporaryDirectory(prefix="pc_bench_speakers.") as work:
-            for c in CASES:
-                ok, h, g, labels = run_case(os.path.abspath(binary), c, work)
-                right += ok
-                if not ok:
-                    print(f"  miss {c['name']}: hosts={h} guests={g} "
-                          f"screenplay={sorted(labels)}")
-        print(f"{binary}: {right} of {len(CASES)} episodes with hosts and guests exactly right")
+        for label, cases in (("tuned set", CASES), ("held-out set", HELDOUT)):
+            right = score(binary, cases)
+            print(f"{binary}: {label}: {right} of {len(cases)} episodes "
+                  "with hosts and guests exactly right")
+
+
+def score(binary, cases):
+    right = 0
+    with tempfile.TemporaryDirectory(prefix="pc_bench_speakers.") as work:
+        for c in cases:
+            ok, h, g, labels = run_case(os.path.abspath(binary), c, work)
+            right += ok
+            if not ok:
+                print(f"  miss {c['name']}: hosts={h} guests={g} "
+                      f"screenplay={sorted(labels)}")
+    return right
 
 
 if __name__ == "__main__":

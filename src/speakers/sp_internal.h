@@ -54,6 +54,8 @@ size_t sp_take_names(struct scan *sc, size_t i, struct strlist *out);
 
 /* Case-folded words of a name, honorifics, particles and suffixes left out. */
 void sp_name_key_words(const char *name, struct strlist *out);
+/* The same with particles kept ("van", "de"). */
+void sp_name_all_words(const char *name, struct strlist *out);
 /* "Speaker 1", "SPEAKER_00", "Host", "Narrator": labels, not people. */
 bool sp_is_generic_label(const char *v);
 

@@ -710,7 +710,7 @@ void speakers_split_authors(const char *s, struct strlist *out)
 }
 
 /* Case-folded words of a name, honorifics, particles and suffixes left out. */
-void sp_name_key_words(const char *name, struct strlist *out)
+static void name_words(const char *name, bool particles, struct strlist *out)
 {
 	struct scan sc;
 
@@ -718,12 +718,22 @@ void sp_name_key_words(const char *name, struct strlist *out)
 	for (size_t i = 0; i < sc.t.n; i++) {
 		const struct tok *t = &sc.t.v[i];
 
-		if (sp_is_honorific(t) || sp_is_particle(t) || is_suffix(t))
+		if (sp_is_honorific(t) || (!particles && sp_is_particle(t)) || is_suffix(t))
 			continue;
 		sp_casefold(t->s, t->len, &sc.tmp);
 		strlist_push(out, sc.tmp.buf);
 	}
 	sp_scan_release(&sc);
+}
+
+void sp_name_key_words(const char *name, struct strlist *out)
+{
+	name_words(name, false, out);
+}
+
+void sp_name_all_words(const char *name, struct strlist *out)
+{
+	name_words(name, true, out);
 }
 
 static bool words_subset(const struct strlist *a, const struct strlist *b)

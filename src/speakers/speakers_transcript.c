@@ -101,6 +101,14 @@ static size_t count_words(const char *s)
 	return n;
 }
 
+/* "Tuesday 3 March 2026": a value, not a sentence someone says. */
+static bool is_short_value(const char *text)
+{
+	size_t n = strlen(text);
+
+	return count_words(text) <= HEADER_VALUE_WORDS && !(n && strchr(".?!", text[n - 1]));
+}
+
 static struct label *find_label(struct reading *r, const char *name)
 {
 	for (size_t i = 0; name && i < r->nr; i++)
@@ -147,7 +155,7 @@ static bool header_line(struct reading *r, const struct segment *s)
 		split_header_names(s->text, is_host_key(s->speaker) ? &r->hosts : &r->guests);
 		return true;
 	}
-	return l && l->turns == 1 && count_words(s->text) <= HEADER_VALUE_WORDS;
+	return l && l->turns == 1 && is_short_value(s->text);
 }
 
 /* The block of metadata lines at the top, up to the first turn. */
@@ -253,19 +261,33 @@ static void reading_release(struct reading *r)
 
 /* ---- who each label is --------------------------------------------------- */
 
-/* "Priya", "Nair", "Dr. Nair", "Pri" for "Priya Nair". */
+static bool all_in(const struct strlist *a, const struct strlist *b)
+{
+	for (size_t i = 0; i < a->nr; i++)
+		if (!strlist_has(b, a->items[i]))
+			return false;
+	return a->nr > 0;
+}
+
+static bool starts_word(const struct strlist *words, size_t i, const char *w)
+{
+	return i < words->nr && !strncmp(words->items[i], w, strlen(w));
+}
+
+/*
+ * "Priya", "Nair", "Dr. Nair", "Van Dalen" for "Priya Nair" / "Sophie van
+ * Dalen"; "Pri" or "Chris" begins the first or the last name.
+ */
 static bool label_names(const char *label, const char *name)
 {
 	struct strlist lw = STRLIST_INIT, nw = STRLIST_INIT;
-	bool yes = speakers_same_person(label, name);
+	bool yes;
 
-	sp_name_key_words(label, &lw);
-	sp_name_key_words(name, &nw);
-	if (!yes && lw.nr == 1 && nw.nr && strlen(lw.items[0]) >= 2) {
-		const char *w = lw.items[0];
-		yes = !strncmp(nw.items[0], w, strlen(w)) ||
-		      !strncmp(nw.items[nw.nr - 1], w, strlen(w));
-	}
+	sp_name_all_words(label, &lw);
+	sp_name_all_words(name, &nw);
+	yes = all_in(&lw, &nw) || speakers_same_person(label, name);
+	if (!yes && lw.nr == 1 && nw.nr && strlen(lw.items[0]) >= 2)
+		yes = starts_word(&nw, 0, lw.items[0]) || starts_word(&nw, nw.nr - 1, lw.items[0]);
 	strlist_release(&lw);
 	strlist_release(&nw);
 	return yes;
