@@ -39,7 +39,7 @@ static void record_engine(struct episode_job *ej, const char *stage, const char 
 }
 
 static struct stage_pool *make_pool(struct run *r, const char *handler, int workers,
-				    long timeout, const char *device)
+				    long timeout, const char *device, struct sbuf *err)
 {
 	const struct config *c = r->cfg;
 	struct stage_pool_options o = {
@@ -53,14 +53,10 @@ static struct stage_pool *make_pool(struct run *r, const char *handler, int work
 		.config = c,
 		.device = device,
 	};
-	struct sbuf err = SBUF_INIT(4096);
-	struct stage_pool *p = stage_pool_new(&o, &err);
+	struct stage_pool *p = stage_pool_new(&o, err);
 
-	if (!p)
-		log_error(handler, "cannot start the %s stage: %s", handler, err.buf);
-	else if (r->gate && strcmp(device, "cpu") && strcmp(device, "remote"))
+	if (p && r->gate && strcmp(device, "cpu") && strcmp(device, "remote"))
 		stage_pool_set_gate(p, r->gate);
-	sbuf_release(&err);
 	return p;
 }
 
@@ -78,7 +74,7 @@ static void setup_gate(struct run *r)
 	log_info("main", "stages on %s run one at a time (mps_exclusive)", t);
 }
 
-static struct stage_pool *transcribe_pool(struct run *r)
+static struct stage_pool *transcribe_pool(struct run *r, struct sbuf *err)
 {
 	const struct config *c = r->cfg;
 	bool downgraded;
@@ -89,12 +85,13 @@ static struct stage_pool *transcribe_pool(struct run *r)
 		warn_device_once("transcribe", c->whisper_device, stages_transcribe_engine(c),
 				 downgraded);
 		/* one worker process; it decodes utterances on transcription_workers threads */
-		r->transcribe_pool = make_pool(r, "transcribe", 1, c->transcription_timeout, device);
+		r->transcribe_pool = make_pool(r, "transcribe", 1, c->transcription_timeout, device,
+					       err);
 	}
 	return r->transcribe_pool;
 }
 
-static struct stage_pool *summarize_pool(struct run *r)
+static struct stage_pool *summarize_pool(struct run *r, struct sbuf *err)
 {
 	const struct config *c = r->cfg;
 	bool downgraded;
@@ -105,7 +102,7 @@ static struct stage_pool *summarize_pool(struct run *r)
 		warn_device_once("summarize", c->summary_device, stages_summarize_engine(c),
 				 downgraded);
 		r->summarize_pool = make_pool(r, "summarize", (int)c->summarization_workers,
-					      c->summarization_timeout, device);
+					      c->summarization_timeout, device, err);
 	}
 	return r->summarize_pool;
 }
@@ -252,15 +249,16 @@ static void names_to_know(const struct episode_job *ej, struct strlist *out)
 
 void transcribe_enter(struct episode_job *ej)
 {
-	struct stage_pool *pool = transcribe_pool(ej->fj->run);
-	struct strlist words = STRLIST_INIT;
 	struct sbuf err = SBUF_INIT(4096);
+	struct stage_pool *pool = transcribe_pool(ej->fj->run, &err);
+	struct strlist words = STRLIST_INIT;
 	char *media = fs_join(ej->fj->dir, ej->media_rel);
 	char *segs = work_path(ej, ".asr.json");
 	char *work = fs_join(ej->fj->dir, ".work");
 
 	if (!pool) {
-		episode_record_failure(ej, "transcribe", "the transcription stage could not start");
+		episode_record_failure(ej, "transcribe", "the transcription stage could not start: "
+				       "%s", err.buf);
 	} else if (fs_mkdir_p(work, &err) < 0) {
 		/* the result goes to .work/ even when the audio is kept under media/ */
 		episode_record_failure(ej, "transcribe", "%s", err.buf);
@@ -308,18 +306,21 @@ void summarize_settle(struct episode_job *ej)
 
 void summarize_enter(struct episode_job *ej)
 {
-	struct stage_pool *pool = summarize_pool(ej->fj->run);
+	struct sbuf err = SBUF_INIT(4096);
+	struct stage_pool *pool = summarize_pool(ej->fj->run, &err);
 	struct strlist names = STRLIST_INIT;
 	char *cleaned = fs_join(ej->fj->dir, ej->cleaned_rel);
 
 	if (!pool) {
-		episode_record_failure(ej, "summarize", "the summarization stage could not start");
+		episode_record_failure(ej, "summarize", "the summarization stage could not start: "
+				       "%s", err.buf);
 	} else {
 		speakers_names_for_screenplay(&ej->speakers, &names);
 		stage_pool_submit(pool, stages_summarize_request(ej->id, cleaned, &names),
 				  on_stage_done, ej);	/* takes the request */
 	}
 	strlist_release(&names);
+	sbuf_release(&err);
 	free(cleaned);
 }
 

@@ -194,8 +194,12 @@ static bool already_done(struct episode_job *ej)
 	struct store_episode_state st = { 0 };
 	struct sbuf err = SBUF_INIT(4096);
 	bool done = false;
+	int r = store_state_get(ej->fj->state, ej->id, &st, &err);
 
-	if (store_state_get(ej->fj->state, ej->id, &st, &err) == 0) {
+	/* a row that cannot be read is redone, but the reason is not hidden */
+	if (r < 0 && r != -PC_ENOTFOUND)
+		log_warn("state", "episode '%s': %s; it is done again", ej->stem, err.buf);
+	if (r == 0) {
 		done = st.status == STORE_DONE;
 		/* the recorded stem wins: an edited title never renames files */
 		if (st.stem && *st.stem && strcmp(st.stem, ej->stem)) {
