@@ -9,6 +9,15 @@
  * episode_advance(); next_state() alone decides where an episode goes, and
  * every move is checked against allowed[].  Whether an episode may still
  * submit work to a stage is read from may_enter[], never from enum order.
+ *
+ * Adding a step (diarization after TRANSCRIBE, say): a state in enum
+ * ep_state and in the diagram (internal.h); its name in state_names[]; its
+ * arrows in allowed[] (TRANSCRIBE -> DIARIZE -> WRITE); if it runs in a stage
+ * pool, a column in may_enter[] for every state that may still reach it, so
+ * its pool is told when it drains; in in_flight_states if it waits for a
+ * transfer or a job; its enter()/settle() next to its subject, in steps[];
+ * and the case in next_state() that leads to it.  Nothing else decides
+ * where an episode goes.
  */
 #include "pipeline/internal.h"
 #include "log/log.h"
