@@ -8,6 +8,11 @@
  *     hostile, so neither an entity bomb nor an external entity is ever
  *     expanded or read (defusedxml's rule: a DOCTYPE may not declare any);
  *   - the external subset is never loaded;
+ *   - an entity the document uses without declaring it is looked up in
+ *     HTML's named-character table (hand-made and CMS feeds write &nbsp;
+ *     and &eacute; without any DTD) and read as that character; any other
+ *     undeclared name is kept as the text "&name;" with one warning.  Such
+ *     entities go into the document's own table, so they die with it;
  *   - errors go to a handler that keeps the first one for err, so libxml2
  *     prints nothing.
  * The tree is then handed to feed_rss.c or feed_atom.c by its root element.
@@ -24,6 +29,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
+#include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
@@ -37,6 +45,8 @@ struct parse_state {
 	bool have_error;
 	int line;
 	struct sbuf msg;      /* the first error libxml2 reported */
+	char *unknown_entity; /* the first undeclared non-HTML entity name */
+	long nr_unknown;      /* how many such names in all */
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -101,6 +111,44 @@ static xmlParserInput *on_resolve_entity(void *ctx PC_UNUSED,
 	return NULL;
 }
 
+/*
+ * The replacement text is a character reference, so it holds no markup
+ * whatever the name: "&#160;" for nbsp, "&#38;name;" (the literal text)
+ * for a name HTML does not know.
+ */
+static xmlEntity *add_undeclared(xmlParserCtxt *ctxt, const xmlChar *name)
+{
+	const htmlEntityDesc *html = htmlEntityLookup(name);
+	struct parse_state *st = ctxt->_private;
+	xmlDoc *doc = ctxt->myDoc;
+	char content[64];
+
+	if (html) {
+		snprintf(content, sizeof(content), "&#%u;", html->value);
+	} else {
+		if (strlen((const char *)name) > sizeof(content) - 8)
+			return NULL;
+		snprintf(content, sizeof(content), "&#38;%s;", name);
+		if (!st->unknown_entity)
+			st->unknown_entity = pc_strdup((const char *)name);
+		st->nr_unknown++;
+	}
+	if (!doc->intSubset && !xmlCreateIntSubset(doc, NULL, NULL, NULL))
+		return NULL;
+	return xmlAddDocEntity(doc, name, XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
+			       (const xmlChar *)content);
+}
+
+static xmlEntity *on_get_entity(void *ctx, const xmlChar *name)
+{
+	xmlParserCtxt *ctxt = ctx;
+	xmlEntity *ent = xmlSAX2GetEntity(ctx, name);
+
+	if (ent || ctxt->inSubset || !ctxt->myDoc || !name)
+		return ent;
+	return add_undeclared(ctxt, name);
+}
+
 static void install_hooks(xmlParserCtxt *ctxt, struct parse_state *st)
 {
 	ctxt->_private = st;
@@ -109,6 +157,7 @@ static void install_hooks(xmlParserCtxt *ctxt, struct parse_state *st)
 	ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
 	ctxt->sax->externalSubset = on_external_subset;
 	ctxt->sax->resolveEntity = on_resolve_entity;
+	ctxt->sax->getEntity = on_get_entity;
 }
 
 /*
@@ -241,6 +290,17 @@ static int judge(xmlDoc *doc, bool well_formed, const struct parse_state *st,
 	return 0;
 }
 
+static char *unknown_entity_warning(const struct parse_state *st)
+{
+	struct sbuf sb = SBUF_INIT(XML_MSG_MAX);
+
+	sbuf_addf(&sb, "undefined entity '&%s;' kept as text", st->unknown_entity);
+	if (st->nr_unknown > 1)
+		sbuf_addf(&sb, " (%ld undefined names in all)",
+			  st->nr_unknown);
+	return sbuf_detach(&sb, NULL);
+}
+
 int feed_parse(const char *xml, size_t len, const char *base_url,
 	       struct feed *f, struct sbuf *err)
 {
@@ -260,6 +320,9 @@ int feed_parse(const char *xml, size_t len, const char *base_url,
 	else if (!ret)
 		ret = feed_rss_fill(xmlDocGetRootElement(doc), base_url, &tmp, err);
 	xmlFreeDoc(doc);
+	if (!ret && st.unknown_entity)
+		tmp.warning = unknown_entity_warning(&st);
+	free(st.unknown_entity);
 	sbuf_release(&st.msg);
 	if (ret < 0)
 		feed_release(&tmp);
@@ -310,6 +373,7 @@ void feed_release(struct feed *f)
 	free(f->image_url);
 	free(f->author);
 	free(f->owner_name);
+	free(f->warning);
 	strlist_release(&f->authors);
 	memset(f, 0, sizeof(*f));
 }

@@ -14,7 +14,9 @@
 
 #include <libxml/tree.h>
 
+/* Atom 1.0; feed_is() matches Atom 0.3's namespace with it, as one language. */
 #define FEED_NS_ATOM "http://www.w3.org/2005/Atom"
+#define FEED_NS_ATOM03 "http://purl.org/atom/ns#"
 #define FEED_NS_ITUNES "http://www.itunes.com/dtds/podcast-1.0.dtd"
 #define FEED_NS_PODCAST "https://podcastindex.org/namespace/1.0"
 #define FEED_NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
