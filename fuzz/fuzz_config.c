@@ -1,7 +1,8 @@
 /*
  * fuzz_config.c - config_load_file() on a YAML or JSON file (FUZZ_SUFFIX,
  * set by the build).  The loader reads paths, so each input is written to
- * one private temporary file first.
+ * one private temporary file first, in memory (/dev/shm) when there is one:
+ * rewriting a file on disk costs more than the parse.
  */
 #include "fuzz.h"
 #include "config/config.h"
@@ -26,7 +27,8 @@ static int write_input(const uint8_t *data, size_t size)
 	FILE *fp;
 
 	if (!path[0]) {
-		snprintf(path, sizeof(path), "/tmp/pc_fuzz_config_%d%s", (int)getpid(),
+		snprintf(path, sizeof(path), "%s/pc_fuzz_config_%d%s",
+			 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp", (int)getpid(),
 			 FUZZ_SUFFIX);
 		atexit(remove_file);
 	}
