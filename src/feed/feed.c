@@ -16,6 +16,7 @@
  *   - errors go to a handler that keeps the first one for err, so libxml2
  *     prints nothing.
  * The tree is then handed to feed_rss.c or feed_atom.c by its root element.
+ * OPML subscription lists (feed_opml.c) go through the same front door.
  * We drive xmlParseDocument() ourselves rather than xmlReadMemory() so that
  * the partial tree of a broken document survives: a web page that is not
  * well-formed XML is still reported by its root element (<html>), not by
@@ -38,17 +39,6 @@
 
 #define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
 		     XML_PARSE_NOCDATA)
-#define XML_MSG_MAX 512
-
-struct parse_state {
-	bool hostile;
-	bool have_error;
-	int line;
-	struct sbuf msg;      /* the first error libxml2 reported */
-	char *unknown_entity; /* the first undeclared non-HTML entity name */
-	long nr_unknown;      /* how many such names in all */
-};
-
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init_libxml(void)
@@ -64,7 +54,7 @@ void feed_global_init(void)
 static void on_xml_error(void *data, xmlError *e)
 {
 	xmlParserCtxt *ctxt = data;
-	struct parse_state *st = ctxt ? ctxt->_private : NULL;
+	struct feed_xml_state *st = ctxt ? ctxt->_private : NULL;
 
 	if (!st || !e || e->level < XML_ERR_ERROR || st->have_error)
 		return;
@@ -76,7 +66,7 @@ static void on_xml_error(void *data, xmlError *e)
 
 static void refuse_entity(xmlParserCtxt *ctxt)
 {
-	struct parse_state *st = ctxt->_private;
+	struct feed_xml_state *st = ctxt->_private;
 
 	st->hostile = true;
 	xmlStopParser(ctxt);
@@ -119,7 +109,7 @@ static xmlParserInput *on_resolve_entity(void *ctx PC_UNUSED,
 static xmlEntity *add_undeclared(xmlParserCtxt *ctxt, const xmlChar *name)
 {
 	const htmlEntityDesc *html = htmlEntityLookup(name);
-	struct parse_state *st = ctxt->_private;
+	struct feed_xml_state *st = ctxt->_private;
 	xmlDoc *doc = ctxt->myDoc;
 	char content[64];
 
@@ -149,7 +139,7 @@ static xmlEntity *on_get_entity(void *ctx, const xmlChar *name)
 	return add_undeclared(ctxt, name);
 }
 
-static void install_hooks(xmlParserCtxt *ctxt, struct parse_state *st)
+static void install_hooks(xmlParserCtxt *ctxt, struct feed_xml_state *st)
 {
 	ctxt->_private = st;
 	ctxt->sax->serror = on_xml_error;
@@ -160,20 +150,25 @@ static void install_hooks(xmlParserCtxt *ctxt, struct parse_state *st)
 	ctxt->sax->getEntity = on_get_entity;
 }
 
+void feed_xml_state_release(struct feed_xml_state *st)
+{
+	sbuf_release(&st->msg);
+	pc_freep(&st->unknown_entity);
+}
+
 /*
- * Returns the tree, possibly partial when the document is not well-formed
- * (*well_formed tells), or NULL when not even a root element was read.
  * Errors raised outside the context (encoding conversion) reach libxml2's
  * per-thread structured handler, so it is pointed at us for the duration.
  */
-static xmlDoc *parse_xml(const char *xml, size_t len, struct parse_state *st,
-			 bool *well_formed)
+xmlDoc *feed_xml_read(const char *xml, size_t len, struct feed_xml_state *st,
+		      bool *well_formed)
 {
 	xmlStructuredErrorFunc old_fn = xmlStructuredError;
 	void *old_ctx = xmlStructuredErrorContext;
 	xmlParserCtxt *ctxt = xmlCreateMemoryParserCtxt(xml, (int)len);
 	xmlDoc *doc;
 
+	feed_global_init();
 	*well_formed = false;
 	if (!ctxt)
 		return NULL;
@@ -243,7 +238,7 @@ static bool only_whitespace(const char *s, size_t len)
 	return true;
 }
 
-static int check_input(const char *xml, size_t len, struct sbuf *err)
+int feed_xml_check_input(const char *xml, size_t len, struct sbuf *err)
 {
 	if (!xml || !len) {
 		sbuf_addf(err, "empty document (0 bytes)");
@@ -260,25 +255,20 @@ static int check_input(const char *xml, size_t len, struct sbuf *err)
 	return 0;
 }
 
-/* Decides what a parse that produced doc (maybe NULL) amounts to. */
-static int judge(xmlDoc *doc, bool well_formed, const struct parse_state *st,
-		 const char *xml, size_t len, struct sbuf *err)
+int feed_xml_refuse_hostile(const struct feed_xml_state *st, struct sbuf *err)
+{
+	if (!st->hostile)
+		return 0;
+	sbuf_addf(err, "hostile XML: the DOCTYPE declares entities "
+		  "(external entities and entity expansion are refused)");
+	return -PC_EHOSTILE;
+}
+
+int feed_xml_refuse_broken(xmlDoc *doc, bool well_formed, const struct feed_xml_state *st,
+			   struct sbuf *err)
 {
 	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
 
-	if (st->hostile) {
-		sbuf_addf(err, "hostile XML: the DOCTYPE declares entities "
-			  "(external entities and entity expansion are refused)");
-		return -PC_EHOSTILE;
-	}
-	if (root && feed_kind(root) == KIND_NONE) {
-		not_a_feed(root, err);
-		return -PC_EPARSE;
-	}
-	if (!root && looks_like_html(xml, len)) {
-		sbuf_addf(err, "not an RSS or Atom document (root element <html>)");
-		return -PC_EPARSE;
-	}
 	if (st->have_error && (!well_formed || !root)) {
 		sbuf_addf(err, "XML error at line %d: %s", st->line, st->msg.buf);
 		return -PC_EPARSE;
@@ -290,30 +280,47 @@ static int judge(xmlDoc *doc, bool well_formed, const struct parse_state *st,
 	return 0;
 }
 
-static char *unknown_entity_warning(const struct parse_state *st)
+/* Decides what a parse that produced doc (maybe NULL) amounts to. */
+static int judge(xmlDoc *doc, bool well_formed, const struct feed_xml_state *st,
+		 const char *xml, size_t len, struct sbuf *err)
 {
-	struct sbuf sb = SBUF_INIT(XML_MSG_MAX);
+	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+	if (feed_xml_refuse_hostile(st, err) < 0)
+		return -PC_EHOSTILE;
+	if (root && feed_kind(root) == KIND_NONE) {
+		not_a_feed(root, err);
+		return -PC_EPARSE;
+	}
+	if (!root && looks_like_html(xml, len)) {
+		sbuf_addf(err, "not an RSS or Atom document (root element <html>)");
+		return -PC_EPARSE;
+	}
+	return feed_xml_refuse_broken(doc, well_formed, st, err);
+}
+
+static char *unknown_entity_warning(const struct feed_xml_state *st)
+{
+	struct sbuf sb = SBUF_INIT(FEED_XML_MSG_MAX);
 
 	sbuf_addf(&sb, "undefined entity '&%s;' kept as text", st->unknown_entity);
 	if (st->nr_unknown > 1)
-		sbuf_addf(&sb, " (%ld undefined names in all)",
-			  st->nr_unknown);
+		sbuf_addf(&sb, " (%ld undefined names in all)", st->nr_unknown);
 	return sbuf_detach(&sb, NULL);
 }
 
 int feed_parse(const char *xml, size_t len, const char *base_url,
 	       struct feed *f, struct sbuf *err)
 {
-	struct parse_state st = { .msg = SBUF_INIT(XML_MSG_MAX) };
+	struct feed_xml_state st = FEED_XML_STATE_INIT;
 	struct feed tmp = FEED_INIT;
 	bool well_formed;
 	xmlDoc *doc;
-	int ret = check_input(xml, len, err);
+	int ret = feed_xml_check_input(xml, len, err);
 
 	if (ret < 0)
 		return ret;
-	feed_global_init();
-	doc = parse_xml(xml, len, &st, &well_formed);
+	doc = feed_xml_read(xml, len, &st, &well_formed);
 	ret = judge(doc, well_formed, &st, xml, len, err);
 	if (!ret && feed_kind(xmlDocGetRootElement(doc)) == KIND_ATOM)
 		ret = feed_atom_fill(xmlDocGetRootElement(doc), base_url, &tmp);
@@ -322,8 +329,7 @@ int feed_parse(const char *xml, size_t len, const char *base_url,
 	xmlFreeDoc(doc);
 	if (!ret && st.unknown_entity)
 		tmp.warning = unknown_entity_warning(&st);
-	free(st.unknown_entity);
-	sbuf_release(&st.msg);
+	feed_xml_state_release(&st);
 	if (ret < 0)
 		feed_release(&tmp);
 	else
