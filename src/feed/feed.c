@@ -110,23 +110,23 @@ static xmlEntity *add_undeclared(xmlParserCtxt *ctxt, const xmlChar *name)
 {
 	const htmlEntityDesc *html = htmlEntityLookup(name);
 	struct feed_xml_state *st = ctxt->_private;
+	struct sbuf content = SBUF_INIT(XML_MAX_NAME_LENGTH + 16);
 	xmlDoc *doc = ctxt->myDoc;
-	char content[64];
+	xmlEntity *ent = NULL;
 
 	if (html) {
-		snprintf(content, sizeof(content), "&#%u;", html->value);
+		sbuf_addf(&content, "&#%u;", html->value);
 	} else {
-		if (strlen((const char *)name) > sizeof(content) - 8)
-			return NULL;
-		snprintf(content, sizeof(content), "&#38;%s;", name);
+		sbuf_addf(&content, "&#38;%s;", (const char *)name);
 		if (!st->unknown_entity)
 			st->unknown_entity = pc_strdup((const char *)name);
 		st->nr_unknown++;
 	}
-	if (!doc->intSubset && !xmlCreateIntSubset(doc, NULL, NULL, NULL))
-		return NULL;
-	return xmlAddDocEntity(doc, name, XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
-			       (const xmlChar *)content);
+	if (doc->intSubset || xmlCreateIntSubset(doc, NULL, NULL, NULL))
+		ent = xmlAddDocEntity(doc, name, XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
+				      (const xmlChar *)content.buf);
+	sbuf_release(&content);
+	return ent;
 }
 
 static xmlEntity *on_get_entity(void *ctx, const xmlChar *name)

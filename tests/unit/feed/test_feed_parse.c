@@ -473,6 +473,27 @@ static void unknown_entities_kept_as_text(void **state)
 	sbuf_release(&err);
 }
 
+/* However long the unknown name, it comes back as written. */
+static void long_unknown_entity_kept(void **state)
+{
+	struct sbuf xml = SBUF_INIT(1 << 16), want = SBUF_INIT(1 << 16);
+	struct feed f = FEED_INIT;
+	struct sbuf err = SBUF_INIT(1024);
+
+	(void)state;
+	sbuf_adds(&want, "a &");
+	for (int i = 0; i < 3000; i++)
+		sbuf_addch(&want, 'n');
+	sbuf_adds(&want, "; b");
+	sbuf_addf(&xml, "<rss><channel><title>%s</title></channel></rss>", want.buf);
+	assert_int_equal(parse(xml.buf, BASE, &f, &err), 0);
+	assert_string_equal(f.title, want.buf);
+	feed_release(&f);
+	sbuf_release(&err);
+	sbuf_release(&xml);
+	sbuf_release(&want);
+}
+
 /* Declaring even an HTML name is still a declaration, and refused. */
 static void declared_html_entity_still_refused(void **state)
 {
@@ -768,6 +789,7 @@ int main(void)
 		cmocka_unit_test(billion_laughs_refused),
 		cmocka_unit_test(html_entities_read_as_characters),
 		cmocka_unit_test(unknown_entities_kept_as_text),
+		cmocka_unit_test(long_unknown_entity_kept),
 		cmocka_unit_test(declared_html_entity_still_refused),
 		cmocka_unit_test(plain_doctype_accepted),
 		cmocka_unit_test(non_feeds_rejected),
