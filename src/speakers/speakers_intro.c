@@ -164,6 +164,7 @@ static size_t take_said_names(struct scan *sc, size_t j, bool lower, struct strl
 		return j;
 	if (lower)
 		return take_lower_name(sc, j, out);
+	j = sp_skip_descriptor(sc, j);
 	e = sp_take_names(sc, j, out);
 	return e > j ? e : take_first_name(sc, j, out);
 }

@@ -241,6 +241,16 @@ static void introductions_name_people(void **state)
 	HOSTS(&r, "Oliver Grant");
 	GUESTS(&r, "Dr. Lena Vogel");
 	run_release(&r);
+
+	run_init(&r, "After Hours", "Unknown", "Jazz on the radio", NULL);
+	run_detect(&r, TRANSCRIPT_TEXT,
+		   "Host: Leo Marsh\n\n"
+		   "Leo: Tonight my guest is saxophonist Ruth Okonkwo.\n"
+		   "Ruth: Evening, Leo.\nLeo: What did you play first?\n", NULL);
+	HOSTS(&r, "Leo Marsh");
+	GUESTS(&r, "Ruth Okonkwo");
+	expect_turn_labels(&r);
+	run_release(&r);
 }
 
 /* Recognizer output: lower case, no punctuation, timed, no labels. */
@@ -313,6 +323,11 @@ static void roles_before_names_in_descriptions(void **state)
 			       &got);
 	assert_int_equal(got.nr, 1);
 	assert_string_equal(got.items[0], "Prof. Helen Marsh");
+	strlist_release(&got);
+	/* any one lower-case word between an introduction and a name */
+	speakers_names_in_text("Visible mending, with tailor Sam de Jong.", false, NULL, &got);
+	assert_int_equal(got.nr, 1);
+	assert_string_equal(got.items[0], "Sam de Jong");
 	strlist_release(&got);
 	/* a role word with no name after it names nobody */
 	speakers_names_in_text("The author of the book talks to us.", false, NULL, &got);
