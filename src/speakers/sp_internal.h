@@ -62,6 +62,9 @@ void sp_name_all_words(const char *name, struct strlist *out);
 /* "Speaker 1", "SPEAKER_00", "Host", "Narrator": labels, not people. */
 bool sp_is_generic_label(const char *v);
 
+/* Words separated by spaces in s. */
+size_t sp_count_words(const char *s);
+
 /* The hosts and guests found so far; see speakers.c. */
 struct gather {
 	struct speaker_list hosts;
