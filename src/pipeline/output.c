@@ -83,7 +83,7 @@ int output_generated_transcript(struct episode_job *ej)
 	int r;
 
 	crash_stage_enter(STAGE_WRITE, ej->id);
-	transcript_to_text(&ej->segments, false, &text);
+	transcript_to_paragraphs(&ej->segments, TRANSCRIPT_PARAGRAPH_PAUSE, &text);
 	transcript_to_segments_json(&ej->segments, &json);
 	transcript_to_vtt(&ej->segments, &vtt);
 	transcript_to_srt(&ej->segments, &srt);

@@ -81,6 +81,28 @@ void tr_quote(struct sbuf *err, const char *s, size_t n);
 void tr_push(struct segment_list *l, double start, double end, const char *speaker,
 	     size_t speaker_len, const char *text, size_t text_len);
 
+/* Subtitle limits a cue keeps (see cues.c). */
+#define TR_CUE_MAX_SECONDS 7.0
+#define TR_CUE_MAX_LINE 42
+
+/* One cue: one or two lines, each a span of the segment's text. */
+struct tr_cue {
+	double start, end;
+	const char *line1;
+	size_t len1;
+	const char *line2;    /* NULL: one line */
+	size_t len2;
+};
+
+typedef void (*tr_cue_fn)(const struct tr_cue *c, void *udata);
+
+/*
+ * Cuts timed segment s into cues within the limits, between words, calling
+ * fn for each in order.  prefix: characters the first line carries before
+ * the text (an SRT "Name: ").
+ */
+void tr_cues(const struct segment *s, size_t prefix, tr_cue_fn fn, void *udata);
+
 int tr_parse_vtt(const char *data, size_t len, struct segment_list *out, struct sbuf *err);
 int tr_parse_srt(const char *data, size_t len, struct segment_list *out, struct sbuf *err);
 int tr_parse_json(const char *data, size_t len, struct segment_list *out, struct sbuf *err);
