@@ -271,6 +271,18 @@ static void introductions_in_local_transcripts(void **state)
 	HOSTS(&r, "Cam");
 	GUESTS(&r, "Jordan Park");
 	run_release(&r);
+
+	/* sentences and capitals put back, but only on words known as names */
+	run_init(&r, "Tinker", "Admin", "Repairing old radios", NULL);
+	segment_list_push(&r.segs, 0.0, 9.0, NULL,
+			  "Hello and welcome to the radio hour I'm your host David brown today "
+			  "I'm joined by maria Lopez who repairs old radios.");
+	assert_int_equal(speakers_detect_transcript(&r.f, &r.ep, NULL, &r.segs, &r.sl), 0);
+	speakers_hosts(&r.sl, &r.hosts);
+	speakers_guests(&r.sl, &r.guests);
+	HOSTS(&r, "David Brown");
+	GUESTS(&r, "Maria Lopez");
+	run_release(&r);
 }
 
 static void placeholder_authors_are_not_hosts(void **state)
