@@ -17,6 +17,7 @@
 #include "util/strlist.h"
 #include "util/timeutil.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,63 @@ int asr_add_words(struct asr_engine *e, const char *const *words, size_t n,
 		rc = e->be->add_words(e->inst[i], (const char *const *)list.items,
 				      list.nr, err);
 	strlist_release(&list);
+	return rc;
+}
+
+/* The ARPA text in a private temporary file; its path, or NULL. */
+static char *write_temp(const struct sbuf *arpa, struct sbuf *err)
+{
+	const char *dir = getenv("TMPDIR");
+	struct sbuf path = SBUF_INIT(SBUF_NOLIMIT);
+	int fd;
+
+	sbuf_addf(&path, "%s/podcast_scraper-lm-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path.buf);
+	if (fd < 0 || write(fd, arpa->buf, arpa->len) != (ssize_t)arpa->len) {
+		sbuf_addf(err, "show language model: cannot write '%s': %s", path.buf,
+			  strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path.buf);
+		}
+		sbuf_release(&path);
+		return NULL;
+	}
+	close(fd);
+	return sbuf_detach(&path, NULL);
+}
+
+static int set_context_all(struct asr_engine *e, const char *path,
+			   const struct strlist *words, struct sbuf *err)
+{
+	int rc = 0;
+
+	for (int i = 0; i < e->n && !rc; i++)
+		rc = e->be->set_context(e->inst[i], path, words, err);
+	return rc;
+}
+
+int asr_set_context(struct asr_engine *e, const char *text, struct sbuf *err)
+{
+	struct sbuf arpa = SBUF_INIT(SBUF_NOLIMIT);
+	struct strlist words = STRLIST_INIT;
+	size_t len = text ? strlen(text) : 0;
+	char *path = NULL;
+	int rc;
+
+	if (!e->be->set_context)
+		return 0;
+	if (len > ASR_CONTEXT_MAX)
+		len = ASR_CONTEXT_MAX;
+	if (!len || asr_lm_arpa(text, len, &arpa, &words) < 0)
+		return set_context_all(e, NULL, NULL, err);
+	path = write_temp(&arpa, err);
+	rc = path ? set_context_all(e, path, &words, err) : -PC_EFAIL;
+	if (path)
+		unlink(path);
+	free(path);
+	sbuf_release(&arpa);
+	strlist_release(&words);
 	return rc;
 }
 

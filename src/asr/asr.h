@@ -80,9 +80,20 @@ struct asr_options {
 	                              is split; 0: ASR_DEFAULT_MAX_REQUEST */
 	long timeout;              /* connect and stall timeout per request (s);
 	                              0: ASR_DEFAULT_REMOTE_TIMEOUT */
+	/* Local engine (pocketsphinx) only: */
+	const char *const *decoder_args; /* extra "-flag", "value" pairs for the
+	                              decoder, after ours (tuning, benchmarks) */
+	size_t ndecoder_args;
+	double context_weight;     /* share of the show's language model (see
+	                              asr_set_context); 0: ASR_DEFAULT_CONTEXT_WEIGHT */
 };
 
-#define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0 }
+#define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, \
+			   NULL, 0, 0 }
+
+/* Most show text asr_set_context() reads; the rest is ignored. */
+#define ASR_CONTEXT_MAX ((size_t)64 << 10)
+#define ASR_DEFAULT_CONTEXT_WEIGHT 0.3
 
 struct asr_stats {
 	double audio_seconds;      /* original audio decoded */
@@ -122,6 +133,17 @@ int asr_engine_workers(const struct asr_engine *e);
  */
 int asr_add_words(struct asr_engine *e, const char *const *words, size_t n,
 		  struct sbuf *err);
+/*
+ * The show's own text for the next files (names and topic words first, then
+ * titles, descriptions, transcripts of other episodes; up to ASR_CONTEXT_MAX
+ * bytes are read): pocketsphinx builds a trigram model from it and
+ * interpolates it with its general model (weight o->context_weight), and
+ * learns the text's words missing from its dictionary as asr_add_words does.
+ * NULL or "" goes back to the general model.  Engines without a language
+ * model ignore it.
+ */
+int asr_set_context(struct asr_engine *e, const char *text, struct sbuf *err);
+
 /*
  * True when word is in the engine's dictionary; its pronunciation (phones
  * separated by spaces) is then written to phones when not NULL.
