@@ -14,6 +14,7 @@
 #include "crash/crash.h"
 #include "log/log.h"
 #include "stages/stages.h"
+#include "asr/asr.h"
 #include "util/fs.h"
 #include "util/stage.h"
 #include "worker/worker.h"
@@ -221,6 +222,17 @@ static void names_to_know(const struct episode_job *ej, struct strlist *out)
 	speaker_list_release(&l);
 }
 
+/* The show's text rides with the request; the local engine builds a model of it. */
+static void add_show_text(const struct episode_job *ej, const struct strlist *names,
+			  json_t *req)
+{
+	struct sbuf text = SBUF_INIT(ASR_CONTEXT_MAX);
+
+	pipeline_show_text(ej, names, &text);
+	json_object_set_new(req, "context", json_stringn(text.buf, text.len));
+	sbuf_release(&text);
+}
+
 void transcribe_submit(struct episode_job *ej)
 {
 	struct stage_pool *pool = transcribe_pool(ej->fj->run);
@@ -242,6 +254,7 @@ void transcribe_submit(struct episode_job *ej)
 		goto out;
 	}
 	req = stages_transcribe_request(ej->id, media, segs, &words);
+	add_show_text(ej, &words, req);
 	stage_pool_submit(pool, req, on_transcribed, ej);	/* takes req */
 out:
 	strlist_release(&words);

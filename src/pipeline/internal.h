@@ -136,6 +136,9 @@ bool episode_url_allowed(const struct episode_job *ej, const char *url);
 void episode_transcribe(struct episode_job *ej);
 /* Queues a downloaded episode (state TRANSCRIBE) for the transcription stage. */
 void transcribe_submit(struct episode_job *ej);
+/* showtext.c: the show's words for the recognizer (names first), capped by out. */
+void pipeline_show_text(const struct episode_job *ej, const struct strlist *names,
+			struct sbuf *out);
 
 /* output.c */
 int output_transcript(struct episode_job *ej, enum transcript_format fmt,

@@ -9,7 +9,8 @@
  * cleaned transcript from "input".
  *
  *	transcribe  request  {episode_id, input: audio path, output: segments path,
- *	                      words: [names to know]}
+ *	                      words: [names to know],
+ *	                      context: the show's text (asr_set_context)}
  *	            response {engine, model, audio_seconds, decode_seconds,
  *	                      recognize_seconds, segments}
  *	summarize   request  {episode_id, input: cleaned text path, speakers: [names]}

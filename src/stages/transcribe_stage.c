@@ -113,6 +113,9 @@ static int transcriber_run(void *engine, json_t *request, json_t **response, str
 	}
 	r = add_words(t, json_object_get(request, "words"), err);
 	if (!r)
+		r = asr_set_context(t->asr, json_string_value(json_object_get(request, "context")),
+				    err);
+	if (!r)
 		r = asr_engine_transcribe(t->asr, input, &t->opts, &segs, &stats, err);
 	if (!r) {
 		transcript_to_segments_json(&segs, &json);
