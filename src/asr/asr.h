@@ -160,6 +160,20 @@ int asr_engine_transcribe(struct asr_engine *e, const char *path,
 			  const struct asr_options *o, struct segment_list *out,
 			  struct asr_stats *stats, struct sbuf *err);
 
+/*
+ * Checks of a remote (OpenAI-compatible) server at o->api_base, for doctor:
+ * asr_remote_models() lists GET {api_base}/models (no key is sent) into
+ * models, with the HTTP status in status; asr_remote_probe() sends a
+ * generated clip of the given seconds to {api_base}/audio/transcriptions as a transcription would and appends
+ * the reply's segments.  Errors say what the server answered and, where it
+ * is a common mistake, what to change.
+ */
+struct strlist;
+int asr_remote_models(const struct asr_options *o, struct strlist *models, long *status,
+		      struct sbuf *err);
+int asr_remote_probe(const struct asr_options *o, double seconds, struct segment_list *out,
+		     struct sbuf *err);
+
 /* Open, add o->words, transcribe, close: for a single file. */
 int asr_transcribe_file(const char *path, const struct asr_options *o,
 			struct segment_list *out, struct asr_stats *stats,

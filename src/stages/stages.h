@@ -51,6 +51,8 @@ const char *stages_device(int asked, bool remote, bool *downgraded);
 const char *stages_transcribe_device(const struct config *c, bool *downgraded);
 const char *stages_summarize_device(const struct config *c, bool *downgraded);
 /* Engine names for the run manifest. */
+/* The remote model a transcription asks for (whisper_model or openai_transcription_model). */
+const char *stages_transcribe_model(const struct config *c);
 const char *stages_transcribe_engine(const struct config *c);
 const char *stages_summarize_engine(const struct config *c);
 

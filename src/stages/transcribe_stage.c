@@ -32,7 +32,7 @@ static const char *keep(struct transcriber *t, const char *s)
  * whisper_model is kept for compatibility: the local sizes name nothing a
  * server knows, any other name is the remote model to use.
  */
-static const char *remote_model(const struct config *c)
+const char *stages_transcribe_model(const struct config *c)
 {
 	static const char *const local[] = { "tiny", "base", "small", "medium", "large" };
 
@@ -51,7 +51,7 @@ static void options_from_config(struct transcriber *t, const struct config *c)
 	t->opts.preprocess = c->preprocessing_enabled;
 	t->opts.api_base = keep(t, c->openai_api_base);
 	t->opts.api_key = keep(t, c->openai_api_key);
-	t->opts.model = keep(t, remote_model(c));
+	t->opts.model = keep(t, stages_transcribe_model(c));
 	t->opts.language = keep(t, c->language);
 	t->opts.timeout = c->timeout;
 }
