@@ -165,8 +165,8 @@ int asr_engine_transcribe(struct asr_engine *e, const char *path,
  * asr_remote_models() lists GET {api_base}/models (no key is sent) into
  * models, with the HTTP status in status; asr_remote_probe() sends a
  * generated clip of the given seconds to {api_base}/audio/transcriptions
- * as a transcription would and appends the reply's segments.  Errors say what the server answered and, where it
- * is a common mistake, what to change.
+ * as a transcription would and appends the reply's segments.  Errors say
+ * what the server answered and, for common mistakes, what to change.
  */
 struct strlist;
 int asr_remote_models(const struct asr_options *o, struct strlist *models, long *status,
