@@ -7,7 +7,7 @@
  *                                             our engine; -n: no preprocessing
  *   asr_bench wer REF.txt HYP.txt             word error rate, in percent
  *   asr_bench errors REF.txt HYP.txt          "errors reference_words"
- *   asr_bench batch LIST [-w N] [-W WEIGHT] [-x FLAG VALUE]...
+ *   asr_bench batch LIST [-w N] [-p PASSES] [-W WEIGHT] [-x FLAG VALUE]...
  *                                             one engine for many files; LIST
  *                                             lines: WAV CONTEXT|- HYP (the
  *                                             show text for asr_set_context)
@@ -307,6 +307,8 @@ static void batch_args(int argc, char **argv, struct asr_options *o, struct strl
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "-w") && i + 1 < argc)
 			o->workers = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "-p") && i + 1 < argc)
+			o->passes = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-W") && i + 1 < argc)
 			o->context_weight = atof(argv[++i]);
 		else if (!strcmp(argv[i], "-x") && i + 2 < argc) {

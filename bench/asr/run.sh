@@ -22,7 +22,8 @@
 #   DECODER="-flag value .." extra decoder flags (for tuning)
 #   WEIGHT                   share of the show language model
 #   WORK=DIR                 keep speech and baseline results there (reused)
-#   MODES="base plain show"  which systems to run
+#   MODES="base plain show"  which systems to run (also plain2, show2: two
+#                            passes, see asr_options.passes)
 # --long also makes a 60-minute file and reports our speed and peak memory.
 set -eu
 
@@ -154,11 +155,13 @@ run_base() { # list
 
 run_ours() { # list mode -> stats line
 	while read -r wav ctx out; do
-		[ "$2" = plain ] && ctx=-
+		[ "$2" = plain ] || [ "$2" = plain2 ] && ctx=-
 		echo "$wav $ctx $out.$2"
 	done <"$1" >"$1.$2"
 	# shellcheck disable=SC2086
-	"$B" batch "$1.$2" -w "$WORKERS" -W "$WEIGHT" \
+	passes=1
+	case $2 in *2) passes=2 ;; esac
+	"$B" batch "$1.$2" -w "$WORKERS" -W "$WEIGHT" -p "$passes" \
 		$(echo $DECODER | awk '{ for (i = 1; i < NF; i += 2) printf "-x %s %s ", $i, $(i + 1) }')
 }
 
@@ -198,9 +201,14 @@ for half in $halves; do
 			echo "$r"
 			echo "   CPU s per audio s: $(calc '%.3f' "$cpu / $audio")"
 			base_mean=$(mean_of "$(echo "$r" | tail -1)") ;;
-		plain|show)
+		plain|show|plain2|show2)
 			s=$(run_ours "$list" "$m")
-			name="ours"; [ "$m" = show ] && name="ours + show text"
+			case $m in
+			plain) name="ours" ;;
+			show) name="ours + show text" ;;
+			plain2) name="ours, 2 passes" ;;
+			show2) name="ours + show, 2 passes" ;;
+			esac
 			r=$(HEADER=$HEADER report "$list" "$m" "$name")
 			echo "$r"
 			echo "   CPU s per audio s: $(calc '%.3f' "$(field "$s" cpu_s) / $audio")," \

@@ -86,10 +86,12 @@ struct asr_options {
 	size_t ndecoder_args;
 	double context_weight;     /* share of the show's language model (see
 	                              asr_set_context); 0: ASR_DEFAULT_CONTEXT_WEIGHT */
+	int passes;                /* 2: decode again with the first pass's words
+	                              added to the show text; 0 or 1: once */
 };
 
 #define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, \
-			   NULL, 0, 0 }
+			   NULL, 0, 0, 1 }
 
 /* Most show text asr_set_context() reads; the rest is ignored. */
 #define ASR_CONTEXT_MAX ((size_t)64 << 10)
@@ -152,7 +154,7 @@ bool asr_lookup_word(struct asr_engine *e, const char *word, struct sbuf *phones
 
 /*
  * Transcribes the audio file at path, appending segments to out.  Only
- * o->preprocess and o->max_seconds are read (the engine is already open;
+ * o->preprocess, o->max_seconds and o->passes are read (the engine is already open;
  * the remote engine sends the original audio and ignores preprocess).
  * stats may be NULL.  On error out may hold part of the file's segments.
  */
