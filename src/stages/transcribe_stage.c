@@ -50,6 +50,7 @@ static void options_from_config(struct transcriber *t, const struct config *c)
 	t->opts.model_dir = keep(t, c->asr_model_dir);
 	t->opts.workers = (int)c->transcription_workers;
 	t->opts.preprocess = c->preprocessing_enabled;
+	t->opts.passes = (int)c->asr_passes;
 	t->opts.api_base = keep(t, c->openai_api_base);
 	t->opts.api_key = keep(t, c->openai_api_key);
 	t->opts.model = keep(t, stages_transcribe_model(c));
