@@ -121,6 +121,8 @@ static void on_feed_fetched(struct net *net, struct net_result *res, void *udata
 		feed_failed(fj, "parse", err.buf);
 		goto out;
 	}
+	if (fj->feed.warning)
+		log_warn("feed", "feed '%s': %s", fj->url, fj->feed.warning);
 	fj->parsed = true;
 	fj->dir = feed_dir_for(fj->run, fj->url);
 	if (!fj->run->cfg->dry_run && open_outputs(fj, &err) < 0) {
