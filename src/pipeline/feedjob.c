@@ -162,9 +162,7 @@ void feedjob_start(struct feed_job *fj)
 static void count_unfinished(struct feed_job *fj)
 {
 	for (size_t i = 0; i < fj->nr_episodes; i++) {
-		enum ep_state s = fj->episodes[i].state;
-
-		if (s != EP_DONE && s != EP_SKIPPED && s != EP_FAILED && !fj->run->cfg->dry_run)
+		if (!ep_is_final(fj->episodes[i].state) && !fj->run->cfg->dry_run)
 			fj->run->totals->pending++;
 	}
 }
