@@ -33,13 +33,17 @@
  *	no_range=1        ignore Range: always 200 with the whole body
  *	content_type=T    use T as Content-Type
  *	gzip=1            gzip the body ("Content-Encoding: gzip"; Range ignored)
+ *	drip=N            send the body N bytes a second (one byte at a time), as
+ *	                  a server that never quite stalls
  * "This target" means the path with its query string: every distinct URL has
  * its own request counter, so a retry of the same URL sees the count go up.
  *
  * Other methods and API endpoints are served by the route table below
  * (search for "ROUTES"); misbehaviour parameters apply to routes as well.
  * Built in: POST /echo replies with the request body, GET /headers with the
- * request headers ("Name: value" a line), and two OpenAI-style endpoints:
+ * request headers ("Name: value" a line), and OpenAI-style endpoints:
+ *
+ * GET /v1/models answers a list of two models, whisper-1 and whisper-large-v3.
  *
  * POST /v1/audio/transcriptions (multipart form: file, model, language,
  * response_format) answers verbose_json with one segment per request,
@@ -403,6 +407,20 @@ static void transcription_reply(struct route_ctx *c, struct form *f, struct repl
 				   query(c->con, "mode") && !strcmp(query(c->con, "mode"), "words"));
 }
 
+/* GET /v1/models: the model list speech servers answer (mode=error401 too). */
+static void route_models(struct route_ctx *c, struct reply *r)
+{
+	const char *mode = query(c->con, "mode");
+
+	if (mode && !strcmp(mode, "error401"))
+		reply_401(c, r);
+	else
+		reply_json(r, 200, json_pack("{s:s,s:[{s:s,s:s},{s:s,s:s}]}", "object", "list",
+					     "data", "id", "whisper-1", "object", "model",
+					     "id", "whisper-large-v3", "object", "model"));
+	snprintf(r->note, sizeof(r->note), "auth=%s", auth_state(c));
+}
+
 /* POST /v1/audio/transcriptions: see the top of the file. */
 static void route_transcriptions(struct route_ctx *c, struct reply *r)
 {
@@ -557,6 +575,7 @@ static const struct route {
 } routes[] = {
 	{ "POST", "/echo", route_echo },
 	{ "GET", "/headers", route_headers },
+	{ "GET", "/v1/models", route_models },
 	{ "POST", "/v1/audio/transcriptions", route_transcriptions },
 	{ "POST", "/v1/chat/completions", route_chat },
 };
@@ -749,6 +768,7 @@ struct body_state {
 	char *data;
 	size_t len;
 	size_t limit;
+	long drip_ms;        /* pause before each byte; 0 sends at full speed */
 };
 
 static ssize_t body_reader(void *cls, uint64_t pos, char *buf, size_t max)
@@ -762,6 +782,10 @@ static ssize_t body_reader(void *cls, uint64_t pos, char *buf, size_t max)
 	n = b->limit - (size_t)pos;
 	if (n > max)
 		n = max;
+	if (b->drip_ms > 0) {
+		sleep_ms(b->drip_ms);
+		n = 1;
+	}
 	memcpy(buf, b->data + pos, n);
 	return (ssize_t)n;
 }
@@ -783,6 +807,8 @@ static struct MHD_Response *make_response(struct MHD_Connection *con, struct rep
 
 	b->limit = r->send_limit;
 	b->data = sbuf_detach(&r->body, &b->len);
+	if (query_long(con, "drip", 0) > 0)
+		b->drip_ms = 1000 / query_long(con, "drip", 0);
 	resp = MHD_create_response_from_callback(b->len, 16384, body_reader, b, body_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ct ? ct : r->content_type);
 	if (r->ranged)
