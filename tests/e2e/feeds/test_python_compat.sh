@@ -23,6 +23,7 @@ cfg() {
 	python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["config"]; print(json.dumps(eval(sys.argv[2])))' \
 		"$(manifest "$1")" "$2"
 }
+test_fails() { ! "$@" 2>/dev/null; }
 count_in() { grep -c -- "$2" "$1" || true; }
 
 # --- the Python project's example config, unchanged but for its feed ----------
@@ -40,6 +41,16 @@ for w in "Whisper weights are not used locally" "speaker_detector_provider" \
 	 "transformer summarizers do not run here" "cache_detected_hosts"; do
 	check "one warning: $w" test "$(count_in "$T_WORK/err" "$w")" = 1
 done
+# metadata and index read by the Python tool's model
+check "metadata fits the Python model" python3 "$FEEDS_LIB/python_schema.py" metadata \
+	output_podcast_example/metadata/*.metadata.json
+check "index fits the Python index" python3 "$FEEDS_LIB/python_schema.py" index \
+	output_podcast_example/runs/*/index.json
+check "transcript_source is the Python value" grep -q '"transcript_source": "direct_download"' \
+	output_podcast_example/metadata/*.metadata.json
+# the checker itself refuses what the model refuses
+sed 's/"direct_download"/"local_transcription"/' output_podcast_example/metadata/*.metadata.json >bad.json
+check "the checker refuses a foreign enum value" test_fails python3 "$FEEDS_LIB/python_schema.py" metadata bad.json
 check "whisper -> embedded engine" test "$(cfg output_podcast_example 'c["transcription_provider"]')" = '"pocketsphinx"'
 check "transformers -> textrank" test "$(cfg output_podcast_example 'c["summary_provider"]')" = '"textrank"'
 
