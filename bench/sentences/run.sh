@@ -18,9 +18,9 @@
 # characters).  VOICES overrides the voices (default "slt rms awb").
 set -eu
 
-[ $# -ge 2 ] || { echo "usage: $0 BUILD_DIR tune|report" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR [tune|report]" >&2; exit 2; }
 BUILD=$(cd "$1" && pwd)
-MODE=$2
+MODE=${2:-report}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 VOICES=${VOICES:-"slt rms awb"}
