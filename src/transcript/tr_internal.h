@@ -68,6 +68,8 @@ void tr_rtrim(struct sbuf *sb);
  * sets *name_len and *rest (the text after the colon and its spaces).
  */
 bool tr_split_speaker(const char *s, size_t n, size_t *name_len, const char **rest);
+/* The name part of tr_split_speaker on its own: "Ethan Park". */
+bool tr_is_speaker_name(const char *s, size_t n);
 
 /* Appends s as valid UTF-8 with control bytes shown as '?' (for messages). */
 void tr_add_printable(struct sbuf *sb, const char *s, size_t n);
