@@ -169,6 +169,9 @@ void episode_fetch_settle(struct episode_job *ej);
 /* transcribe.c: the DOWNLOAD_MEDIA step */
 void media_download_enter(struct episode_job *ej);
 void media_download_settle(struct episode_job *ej);
+/* showtext.c: the show's words for the recognizer (names first), capped by out. */
+void pipeline_show_text(const struct episode_job *ej, const struct strlist *names,
+			struct sbuf *out);
 
 /* engines.c: the TRANSCRIBE and SUMMARIZE steps, run by stage pools */
 void transcribe_enter(struct episode_job *ej);
