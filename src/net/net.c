@@ -51,11 +51,13 @@ struct xfer {
 	char *part;               /* dest + ".part" */
 	size_t max;
 	net_done_fn done;
+	net_progress_fn progress;
 	void *udata;
 	CURL *easy;
 	int fd;                   /* the open .part during an attempt, else -1 */
 	long long resume_from;    /* bytes on disk when the attempt started */
 	long long got;            /* body bytes taken in this attempt */
+	long long expect;         /* whole body size, -1 when unknown */
 	bool checked;             /* status and length checked for this attempt */
 	bool toobig;              /* write_cb refused: past max */
 	int write_errno;          /* write_cb refused: local write failed */
@@ -165,6 +167,7 @@ static struct xfer *xfer_new(struct net *net, const struct net_request *req)
 		snprintf(x->part, n, "%s.part", req->dest_path);
 	}
 	x->done = req->done;
+	x->progress = req->progress;
 	x->udata = req->udata;
 	x->fd = -1;
 	sbuf_init(&x->reason, NET_REASON_MAX);
@@ -294,6 +297,7 @@ static bool first_write_ok(struct xfer *x, long status)
 		}
 	}
 	total = expected_total(x, status);
+	x->expect = total;
 	if (total >= 0 && (unsigned long long)total > x->max) {
 		x->toobig = true;
 		return false;
@@ -344,6 +348,8 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *udata)
 		return 0;
 	x->got += (long long)n;
 	x->net->stats.bytes += (long long)n;
+	if (x->progress)
+		x->progress(x->udata, x->resume_from + x->got, x->expect);
 	return n;
 }
 
@@ -935,7 +941,7 @@ static int run_one(const struct net_options *o, const struct net_request *req,
 int net_fetch(const struct net_options *o, const char *url, size_t max_bytes,
 	      struct net_result *res)
 {
-	struct net_request req = { url, NULL, max_bytes, sync_done, res };
+	struct net_request req = { url, NULL, max_bytes, sync_done, res, NULL };
 
 	return run_one(o, &req, res);
 }
@@ -943,7 +949,7 @@ int net_fetch(const struct net_options *o, const char *url, size_t max_bytes,
 int net_download(const struct net_options *o, const char *url, const char *dest_path,
 		 size_t max_bytes, struct net_result *res)
 {
-	struct net_request req = { url, dest_path, max_bytes, sync_done, res };
+	struct net_request req = { url, dest_path, max_bytes, sync_done, res, NULL };
 
 	return run_one(o, &req, res);
 }
@@ -967,7 +973,7 @@ static struct curl_slist *post_headers(const struct net_post *p)
 int net_post(const struct net_options *o, const struct net_post *post,
 	     struct net_result *res)
 {
-	struct net_request req = { post->url, NULL, post->max_bytes, sync_done, res };
+	struct net_request req = { post->url, NULL, post->max_bytes, sync_done, res, NULL };
 	struct net *net = net_new(o);
 	struct xfer *x = xfer_new(net, &req);
 

@@ -93,13 +93,20 @@ struct net_result {
  */
 typedef void (*net_done_fn)(struct net *net, struct net_result *res, void *udata);
 
+/*
+ * Called as body bytes arrive: bytes so far (a resumed download counts what
+ * was on disk) and the whole size, or -1 when unknown.  Keep it cheap.
+ */
+typedef void (*net_progress_fn)(void *udata, long long bytes, long long total);
+
 struct net_request {
 	const char *url;        /* http://, https:// or file://; copied */
 	const char *dest_path;  /* NULL = into memory, else the final file, in an
 	                           existing directory; copied */
 	size_t max_bytes;       /* size cap; 0 = NET_DEFAULT_MAX_MEMORY / _FILE */
 	net_done_fn done;       /* may be NULL */
-	void *udata;
+	void *udata;            /* passed to done and progress */
+	net_progress_fn progress;   /* may be NULL */
 };
 
 struct net_stats {

@@ -51,6 +51,21 @@ bool ep_state_ok(const struct episode_job *ej)
 	}
 }
 
+/* The progress board shows episodes with work in flight, by stage. */
+static void show_stage(const struct episode_job *ej)
+{
+	static const char *const board_names[] = {
+		[EP_FETCH_TRANSCRIPT] = "transcript", [EP_DOWNLOAD_MEDIA] = "download",
+		[EP_TRANSCRIBE] = "transcribe", [EP_SUMMARIZE] = "summarize",
+	};
+
+	if (in_flight(ej->state))
+		log_progress_item(ej, ej->ep->title ? ej->ep->title : ej->stem,
+				  board_names[ej->state]);
+	else
+		log_progress_item_end(ej);
+}
+
 /* Moves ej to next, keeping the feed's in_flight count true to the invariant. */
 void ep_set_state(struct episode_job *ej, enum ep_state next)
 {
@@ -63,6 +78,7 @@ void ep_set_state(struct episode_job *ej, enum ep_state next)
 		ej->fj->in_flight++;
 	ej->state = next;
 	assert(is_final(next) || ep_state_ok(ej));
+	show_stage(ej);
 }
 
 bool episode_selected(const struct config *c, const struct episode *ep)

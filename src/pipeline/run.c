@@ -56,19 +56,20 @@ static void net_options_from(const struct config *c, struct net_options *o)
 
 static void show_progress(struct run *r)
 {
-	long done = 0, total = 0;
+	long done = 0, failed = 0, total = 0;
 
 	for (size_t i = 0; i < r->nr_feeds; i++) {
 		struct feed_job *fj = &r->feeds[i];
 
 		total += (long)fj->nr_episodes;
-		for (size_t j = 0; j < fj->nr_episodes; j++)
-			done += fj->episodes[j].state == EP_DONE ||
-				fj->episodes[j].state == EP_SKIPPED ||
-				fj->episodes[j].state == EP_FAILED;
+		for (size_t j = 0; j < fj->nr_episodes; j++) {
+			enum ep_state s = fj->episodes[j].state;
+
+			done += s == EP_DONE || s == EP_SKIPPED;
+			failed += s == EP_FAILED;
+		}
 	}
-	if (total)
-		log_progress("episodes", done, total);
+	log_progress_totals(done, failed, total);
 }
 
 /*

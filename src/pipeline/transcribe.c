@@ -61,6 +61,11 @@ static char *media_rel_path(const struct episode_job *ej)
 	return rel;
 }
 
+static void on_media_progress(void *udata, long long bytes, long long total)
+{
+	log_progress_bytes(udata, bytes, total);
+}
+
 static void on_media_downloaded(struct net *net, struct net_result *res, void *udata)
 {
 	struct episode_job *ej = udata;
@@ -109,6 +114,7 @@ void episode_transcribe(struct episode_job *ej)
 	req.dest_path = path;
 	req.max_bytes = (size_t)ej->fj->run->cfg->max_media_bytes;
 	req.done = on_media_downloaded;
+	req.progress = on_media_progress;
 	req.udata = ej;
 	net_add(ej->fj->run->net, &req);
 out:
