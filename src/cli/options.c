@@ -40,6 +40,10 @@ static const struct opt_def table[] = {
 	{ "delay_ms", 0, OPT_INT, GROUP_NETWORK, OFF(delay_ms),
 	  "0", NULL, 0, 600000, "MS", NULL, NULL, 0,
 	  "pause between starting requests (politeness)" },
+	{ "download_media", 0, OPT_BOOL, GROUP_FEEDS, OFF(download_media),
+	  "false", NULL, 0, 0, NULL, NULL, NULL, 0,
+	  "archive mode: download every selected episode's enclosure into media/, "
+	  "transcript or not" },
 	{ "dry_run", 0, OPT_BOOL, GROUP_FEEDS, OFF(dry_run),
 	  "false", NULL, 0, 0, NULL, NULL, NULL, 0,
 	  "read feeds and show what would be done; download and write nothing" },
@@ -160,6 +164,10 @@ static const struct opt_def table[] = {
 	{ "screenplay_gap", 0, OPT_DOUBLE, GROUP_SPEAKERS, OFF(screenplay_gap),
 	  "1.25", NULL, 0, 60, "SECONDS", NULL, NULL, 0,
 	  "a pause longer than this starts a new speaker turn" },
+	{ "shard", 0, OPT_STRING, GROUP_FEEDS, OFF(shard),
+	  NULL, NULL, 0, 0, "K/N", NULL, NULL, 0,
+	  "only the feeds whose URL hash falls in shard K of N (K from 0); auto reads "
+	  "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (see docs/SCALE.md)" },
 	{ "since", 0, OPT_DATE, GROUP_FEEDS, OFF(since),
 	  NULL, NULL, 0, 0, "DATE", NULL, NULL, 0,
 	  "only episodes published on or after DATE (YYYY-MM-DD)" },
@@ -211,6 +219,10 @@ static const struct opt_def table[] = {
 	{ "user_agent", 0, OPT_STRING, GROUP_NETWORK, OFF(user_agent),
 	  "podcast_scraper/" PC_VERSION, NULL, 0, 0, "UA", NULL, NULL, 0,
 	  "User-Agent header sent with every request" },
+	{ "watch", 0, OPT_STRING, GROUP_FEEDS, OFF(watch),
+	  NULL, NULL, 0, 0, "INTERVAL", NULL, NULL, 0,
+	  "run, sleep INTERVAL (90s, 30m, 6h), run again, until SIGTERM or SIGINT; "
+	  "SIGHUP rereads the config" },
 	{ "whisper_device", 0, OPT_ENUM, GROUP_TRANSCRIPTION, OFF(whisper_device),
 	  "auto", devices, 0, 0, "DEVICE", "WHISPER_DEVICE", NULL, 0,
 	  "where transcription runs" },
