@@ -19,6 +19,13 @@ int cmd_transcribe(int argc, char **argv);
 int cmd_summarize(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
 
+/*
+ * Keeps in feeds only those of shard spec ("K/N" or "auto", run_shard.c),
+ * logging how many.  Returns 0, or -PC_EUSAGE with err naming --shard or the
+ * environment variable at fault; feeds is then untouched.
+ */
+int cmd_shard_filter(const char *spec, struct strlist *feeds, struct sbuf *err);
+
 /* Describes a subcommand's command line for cmd_setup and --help. */
 struct cmd_usage {
 	const char *usage;      /* "podcast_scraper doctor [OPTIONS]" */

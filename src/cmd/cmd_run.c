@@ -41,6 +41,15 @@ static int run_feeds(const struct config *c)
 		code = PC_EXIT_USAGE;
 		goto out;
 	}
+	if (c->shard && cmd_shard_filter(c->shard, &feeds, &err) < 0) {
+		cmd_error("%s", err.buf);
+		code = PC_EXIT_USAGE;
+		goto out;
+	}
+	if (!feeds.nr) {
+		code = PC_EXIT_OK;      /* a shard may have no feed: nothing to do */
+		goto out;
+	}
 	code = pipeline_run(c, &feeds, &totals);
 	pipeline_summary_line(&totals, &line);
 	fprintf(stderr, "%s\n", line.buf);

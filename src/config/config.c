@@ -291,7 +291,7 @@ static bool env_not_an_option(const char *suffix)
 {
 	static const char *const names[] = {
 		"CONFIG", "INJECT_FAULT", "INJECT_FAULT_COUNTER", "CRASH_DIR_DEFAULT",
-		"WORKER_FD", "TEST",
+		"WORKER_FD", "TEST", "SHARD_TOTAL",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(suffix, names[i]))

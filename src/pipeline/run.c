@@ -116,7 +116,8 @@ static int exit_code(const struct run *r)
 static void setup_feeds(struct run *r, const struct strlist *feeds)
 {
 	r->nr_feeds = feeds->nr;
-	r->several_feeds = feeds->nr > 1;
+	/* a shard's share of the list may be one feed: still a folder a feed */
+	r->several_feeds = feeds->nr > 1 || r->cfg->shard;
 	r->feeds = pc_calloc(feeds->nr, sizeof(*r->feeds));
 	for (size_t i = 0; i < feeds->nr; i++) {
 		r->feeds[i].run = r;

@@ -85,6 +85,14 @@ char *store_feed_dir_name(const char *feed_url);
 char *store_feed_id(const char *feed_url);
 
 /*
+ * The shard, 0..n-1, a feed belongs to among n: the first 64 bits of the
+ * hash of store_feed_id() modulo n.  Stable across runs, machines and
+ * versions, and the same for URLs that differ only in what normalization
+ * drops, so N machines split a feed list with no overlap.  n >= 1.
+ */
+unsigned store_feed_shard(const char *feed_url, unsigned n);
+
+/*
  * The episode's guid when it has one (not blank), else "sha256:" + hex of
  * "feed_url|title|date|link", date being ISO 8601 UTC or empty when
  * unknown.  Deterministic.  Caller frees.
