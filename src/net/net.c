@@ -30,6 +30,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,7 +46,8 @@ struct xfer {
 	char *url;
 	const char *method;       /* "GET" or "POST", for messages */
 	const struct net_post *post;   /* borrowed; NULL for GET */
-	struct curl_slist *headers;    /* the POST's headers */
+	struct curl_slist *headers;    /* the POST's headers, or a GET's validators */
+	bool conditional;         /* sent validators: 304 is an answer, not a failure */
 	curl_mime *mime;          /* the POST's form during an attempt */
 	char *dest;               /* NULL for memory requests */
 	char *part;               /* dest + ".part" */
@@ -117,6 +119,8 @@ void net_result_move(struct net_result *dst, struct net_result *src)
 	*dst = *src;
 	src->final_url = NULL;
 	src->content_type = NULL;
+	src->etag = NULL;
+	src->last_modified = NULL;
 	sbuf_init(&src->body, src->body.max);
 	sbuf_init(&src->err, src->err.max);
 }
@@ -125,6 +129,9 @@ void net_result_release(struct net_result *res)
 {
 	free(res->final_url);
 	free(res->content_type);
+	free(res->etag);
+	free(res->last_modified);
+	res->etag = res->last_modified = NULL;
 	sbuf_release(&res->body);
 	sbuf_release(&res->err);
 	res->final_url = NULL;
@@ -150,6 +157,23 @@ static int xfer_fail(struct xfer *x, int code, const char *fmt, ...)
 
 /* ---- requests ---- */
 
+/* If-None-Match / If-Modified-Since from the validators of an earlier answer. */
+static void add_validators(struct xfer *x, const struct net_request *req)
+{
+	struct sbuf h = SBUF_INIT(NET_VALIDATOR_MAX + 64);
+
+	if (req->if_none_match && *req->if_none_match) {
+		sbuf_addf(&h, "If-None-Match: %s", req->if_none_match);
+		x->headers = curl_slist_append(x->headers, h.buf);
+	}
+	if (req->if_modified_since && *req->if_modified_since) {
+		sbuf_setf(&h, "If-Modified-Since: %s", req->if_modified_since);
+		x->headers = curl_slist_append(x->headers, h.buf);
+	}
+	x->conditional = x->headers != NULL;
+	sbuf_release(&h);
+}
+
 static struct xfer *xfer_new(struct net *net, const struct net_request *req)
 {
 	struct xfer *x = pc_calloc(1, sizeof(*x));
@@ -166,6 +190,7 @@ static struct xfer *xfer_new(struct net *net, const struct net_request *req)
 		x->part = pc_malloc(n);
 		snprintf(x->part, n, "%s.part", req->dest_path);
 	}
+	add_validators(x, req);
 	x->done = req->done;
 	x->progress = req->progress;
 	x->udata = req->udata;
@@ -353,6 +378,31 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *udata)
 	return n;
 }
 
+/* Replaces *slot with the header's value when the header is name. */
+static bool header_value(const char *p, size_t n, const char *name, char **slot)
+{
+	size_t len = strlen(name), end = n;
+
+	if (n <= len || strncasecmp(p, name, len) || p[len] != ':')
+		return false;
+	p += len + 1;
+	n = end - len - 1;
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	while (n && (p[n - 1] == '\r' || p[n - 1] == '\n' || p[n - 1] == ' '))
+		n--;
+	free(*slot);
+	*slot = n && n <= NET_VALIDATOR_MAX ? pc_strndup(p, n) : NULL;
+	return true;
+}
+
+/* ETag and Last-Modified, for the next conditional request. */
+static bool keep_validator(struct xfer *x, const char *p, size_t n)
+{
+	return header_value(p, n, "ETag", &x->res.etag) ||
+	       header_value(p, n, "Last-Modified", &x->res.last_modified);
+}
+
 /* Keeps the reason phrase of each status line ("HTTP/1.1 404 Not Found"). */
 static size_t header_cb(char *p, size_t size, size_t nitems, void *udata)
 {
@@ -361,6 +411,8 @@ static size_t header_cb(char *p, size_t size, size_t nitems, void *udata)
 	size_t i = 0, end = n;
 	int fields = 0;
 
+	if (keep_validator(x, p, n))
+		return n;
 	if (n < 5 || strncmp(p, "HTTP/", 5))
 		return n;
 	while (i < n && fields < 2) {   /* skip "HTTP/x.y" and the code */
@@ -407,6 +459,8 @@ static void setup_easy(struct net *net, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	if (!x->dest)
 		curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	if (x->conditional)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
 	if (x->resume_from > 0)
 		curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->resume_from);
 }
@@ -665,6 +719,8 @@ static int classify(struct xfer *x, CURLcode rc, long status, enum outcome *out)
 				 strerror(x->write_errno));
 	if (rc != CURLE_OK)
 		return curl_failure(x, rc, out);
+	if (status == 304 && x->conditional)
+		return 0;
 	if (!status_ok(status))
 		return http_failure(x, status, out);
 	return check_complete(x, status, out);
@@ -941,7 +997,8 @@ static int run_one(const struct net_options *o, const struct net_request *req,
 int net_fetch(const struct net_options *o, const char *url, size_t max_bytes,
 	      struct net_result *res)
 {
-	struct net_request req = { url, NULL, max_bytes, sync_done, res, NULL };
+	struct net_request req = { .url = url, .dest_path = NULL,
+		.max_bytes = max_bytes, .done = sync_done, .udata = res };
 
 	return run_one(o, &req, res);
 }
@@ -949,7 +1006,8 @@ int net_fetch(const struct net_options *o, const char *url, size_t max_bytes,
 int net_download(const struct net_options *o, const char *url, const char *dest_path,
 		 size_t max_bytes, struct net_result *res)
 {
-	struct net_request req = { url, dest_path, max_bytes, sync_done, res, NULL };
+	struct net_request req = { .url = url, .dest_path = dest_path,
+		.max_bytes = max_bytes, .done = sync_done, .udata = res };
 
 	return run_one(o, &req, res);
 }
@@ -973,7 +1031,8 @@ static struct curl_slist *post_headers(const struct net_post *p)
 int net_post(const struct net_options *o, const struct net_post *post,
 	     struct net_result *res)
 {
-	struct net_request req = { post->url, NULL, post->max_bytes, sync_done, res, NULL };
+	struct net_request req = { .url = post->url, .dest_path = NULL,
+		.max_bytes = post->max_bytes, .done = sync_done, .udata = res };
 	struct net *net = net_new(o);
 	struct xfer *x = xfer_new(net, &req);
 

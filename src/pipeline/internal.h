@@ -93,6 +93,9 @@ struct feed_job {
 	struct episode_job *episodes;
 	size_t nr_episodes;
 	size_t in_flight;
+	struct store_validators sent;   /* validators the fetch carried */
+	struct store_validators got;    /* validators of the answer */
+	bool unchanged;                 /* answered 304: nothing to do */
 };
 
 struct stage_pool;
@@ -106,6 +109,7 @@ struct run {
 	struct device_gate *gate;
 	bool transcribe_drained, summarize_drained;
 	json_t *config_snapshot;
+	char *settings_id;           /* fingerprint kept with feed validators */
 	char *run_id;
 	struct feed_job *feeds;
 	size_t nr_feeds;
@@ -115,7 +119,15 @@ struct run {
 	bool stopping;
 };
 
+/* validators.c: conditional feed requests */
+char *validators_settings_id(json_t *config_snapshot);
+void validators_load(struct feed_job *fj, struct net_request *req);
+void validators_keep(struct feed_job *fj, struct net_result *res);
+void validators_save(struct feed_job *fj);
+
 /* feedjob.c */
+/* The output folder of the feed at url (caller frees). */
+char *feedjob_dir(const struct run *r, const char *url);
 void feedjob_start(struct feed_job *fj);
 void feedjob_finish(struct feed_job *fj);
 void feedjob_release(struct feed_job *fj);

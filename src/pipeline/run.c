@@ -138,6 +138,7 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 	r.totals = totals;
 	r.run_id = c->run_id ? pc_strdup(c->run_id) : store_run_id_new();
 	r.config_snapshot = config_to_json(c);
+	r.settings_id = validators_settings_id(r.config_snapshot);
 	net_options_from(c, &no);
 	r.net = net_new(&no);
 	setup_feeds(&r, feeds);
@@ -157,6 +158,7 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 	free(r.feeds);
 	net_free(r.net);
 	json_decref(r.config_snapshot);
+	free(r.settings_id);
 	free(r.run_id);
 	return code;
 }
@@ -175,5 +177,7 @@ void pipeline_summary_line(const struct pipeline_totals *t, struct sbuf *sb)
 		  t->failed + t->feeds_failed, t->skipped);
 	if (t->pending)
 		sbuf_addf(sb, " pending=%ld", t->pending);
+	if (t->feeds_unchanged)
+		sbuf_addf(sb, " unchanged=%ld", t->feeds_unchanged);
 	sbuf_addf(sb, " in %.1fs", t->seconds);
 }
