@@ -4,7 +4,7 @@
  * appears in all of them, and tests fail while the shipped files are stale.
  */
 #include "cli/cli.h"
-#include "cli/options.h"
+#include "config/options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +37,10 @@ static void man_option_head(FILE *out, const struct opt_def *d)
 		if (d->short_name)
 			fprintf(out, "\\fB\\-%c\\fR, ", d->short_name);
 		fputs("\\fB", out);
-		roff(out, d->type == OPT_BOOL || d->type == OPT_TRISTATE ? "--[no-]" : "--");
+		roff(out, d->type == OPTION_BOOL || d->type == OPTION_TRISTATE ? "--[no-]" : "--");
 		roff(out, flag + 2);
 		fputs("\\fR", out);
-		if (d->type != OPT_BOOL && d->type != OPT_TRISTATE) {
+		if (d->type != OPTION_BOOL && d->type != OPTION_TRISTATE) {
 			fputs(" \\fI", out);
 			roff(out, d->metavar ? d->metavar : "VALUE");
 			fputs("\\fR", out);
@@ -55,7 +55,7 @@ static void man_option_body(FILE *out, const struct opt_def *d)
 	char *env = cli_env_name(d->key);
 
 	roff(out, d->help);
-	if (d->type == OPT_ENUM) {
+	if (d->type == OPTION_CHOICE) {
 		fputs(". One of:", out);
 		for (int i = 0; d->choices[i]; i++)
 			fprintf(out, "%s \\fB%s\\fR", i ? "," : "", d->choices[i]);
@@ -179,7 +179,7 @@ static void completion_flags(FILE *out, const struct opt_def *t, size_t nr)
 			continue;
 		flag = cli_flag_name(t[i].key);
 		fprintf(out, " %s", flag);
-		if (t[i].type == OPT_BOOL || t[i].type == OPT_TRISTATE)
+		if (t[i].type == OPTION_BOOL || t[i].type == OPTION_TRISTATE)
 			fprintf(out, " --no-%s", flag + 2);
 		if (t[i].short_name)
 			fprintf(out, " -%c", t[i].short_name);
@@ -196,12 +196,12 @@ static void completion_value(FILE *out, const struct opt_def *d)
 	fprintf(out, "\t%s", flag);
 	if (d->short_name)
 		fprintf(out, "|-%c", d->short_name);
-	if (d->type == OPT_ENUM) {
+	if (d->type == OPTION_CHOICE) {
 		fputs(")\n\t\tCOMPREPLY=($(compgen -W \"", out);
 		for (int i = 0; d->choices[i]; i++)
 			fprintf(out, "%s%s", i ? " " : "", d->choices[i]);
 		fputs("\" -- \"$cur\"))\n\t\treturn ;;\n", out);
-	} else if (d->type == OPT_PATH) {
+	} else if (d->type == OPTION_PATH) {
 		fputs(")\n\t\tcompopt -o filenames 2>/dev/null\n"
 		      "\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n\t\treturn ;;\n", out);
 	} else {
@@ -224,8 +224,8 @@ void cli_print_bash_completion(FILE *out)
 	      "\t-c|--config)\n\t\tcompopt -o filenames 2>/dev/null\n"
 	      "\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n\t\treturn ;;\n", out);
 	for (size_t i = 0; i < nr; i++)
-		if (!(t[i].flags & OPT_NO_FLAG) && t[i].type != OPT_BOOL &&
-		    t[i].type != OPT_TRISTATE)
+		if (!(t[i].flags & OPT_NO_FLAG) && t[i].type != OPTION_BOOL &&
+		    t[i].type != OPTION_TRISTATE)
 			completion_value(out, &t[i]);
 	fputs("\tesac\n"
 	      "\tif [[ $COMP_CWORD -eq 1 && $cur != -* ]]; then\n"

@@ -36,7 +36,7 @@ static const struct cmd_usage usage = {
 static int render(const char *format, const struct segment_list *segs, struct sbuf *out)
 {
 	if (!strcmp(format, "txt"))
-		transcript_to_text(segs, false, out);
+		transcript_to_paragraphs(segs, TRANSCRIPT_PARAGRAPH_PAUSE, out);
 	else if (!strcmp(format, "vtt"))
 		transcript_to_vtt(segs, out);
 	else if (!strcmp(format, "srt"))

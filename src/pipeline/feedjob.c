@@ -3,7 +3,8 @@
  * artifacts at the end.
  *
  * A feed that cannot be fetched or parsed is an error naming the feed; the
- * other feeds of the run go on (SPEC section 3.1).
+ * other feeds of the run go on, and the run ends with PC_EXIT_PARTIAL
+ * (PC_EXIT_FATAL when no feed could be read).
  */
 #include "pipeline/internal.h"
 #include "log/log.h"
@@ -16,7 +17,7 @@
 
 
 /*
- * index.json says which feed failed and why (SPEC section 7): the feed's
+ * index.json says which feed failed and why (exit status 3 sends users there): the feed's
  * folder gets this run's artifacts with one row for the feed itself.
  */
 static void record_feed_failure(struct feed_job *fj, const char *stage, const char *what)

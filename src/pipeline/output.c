@@ -83,7 +83,7 @@ int output_generated_transcript(struct episode_job *ej)
 	int r;
 
 	crash_stage_enter(STAGE_WRITE, ej->id);
-	transcript_to_text(&ej->segments, false, &text);
+	transcript_to_paragraphs(&ej->segments, TRANSCRIPT_PARAGRAPH_PAUSE, &text);
 	transcript_to_segments_json(&ej->segments, &json);
 	transcript_to_vtt(&ej->segments, &vtt);
 	transcript_to_srt(&ej->segments, &srt);
@@ -228,14 +228,12 @@ static void detect_speakers(struct episode_job *ej)
 {
 	const struct config *c = ej->fj->run->cfg;
 	struct speakers_options so = { &c->known_hosts, &c->speaker_names, c->auto_speakers };
-	struct strlist voices = STRLIST_INIT;
 	double t0 = time_mono();
 
 	crash_stage_enter(STAGE_SPEAKERS, ej->id);
-	transcript_speakers(&ej->segments, &voices);
 	speaker_list_release(&ej->speakers);
-	speakers_detect(&ej->fj->feed, ej->ep, &so, &voices, &ej->speakers);
-	strlist_release(&voices);
+	/* turns get full names for the screenplay and the summary */
+	speakers_detect_transcript(&ej->fj->feed, ej->ep, &so, &ej->segments, &ej->speakers);
 	ej->t_speakers += time_mono() - t0;
 }
 

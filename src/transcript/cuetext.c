@@ -3,6 +3,7 @@
  * speaker lines.
  */
 #include "transcript/tr_internal.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ static bool numeric_entity(const char *s, size_t n, struct sbuf *sb)
 	if (cp == 0xA0 || cp == 0x7F || (cp && cp < 0x20))
 		tr_add_collapsed(sb, " ", 1);
 	else
-		tr_add_utf8(sb, cp);
+		utf8_add(sb, (uint32_t)cp);
 	return true;
 }
 
@@ -236,6 +237,11 @@ static bool only_time(const char *s, size_t n)
 			return false;
 	}
 	return digit;
+}
+
+bool tr_is_speaker_name(const char *s, size_t n)
+{
+	return n <= 48 && valid_name(s, n);
 }
 
 bool tr_split_speaker(const char *s, size_t n, size_t *name_len, const char **rest)

@@ -68,29 +68,40 @@ void tr_rtrim(struct sbuf *sb);
  * sets *name_len and *rest (the text after the colon and its spaces).
  */
 bool tr_split_speaker(const char *s, size_t n, size_t *name_len, const char **rest);
+/* The name part of tr_split_speaker on its own: "Ethan Park". */
+bool tr_is_speaker_name(const char *s, size_t n);
 
 /* Appends s as valid UTF-8 with control bytes shown as '?' (for messages). */
 void tr_add_printable(struct sbuf *sb, const char *s, size_t n);
 /* Appends 'token' to err, quoted, cut to a readable length, controls as '?'. */
 void tr_quote(struct sbuf *err, const char *s, size_t n);
 
-/* Length (1-4) of the valid UTF-8 character at s (of n > 0 bytes); 0 when
- * the bytes there are invalid or a NUL. */
-size_t tr_utf8_char_len(const char *s, size_t n);
-/* Length of the longest prefix of s that is valid UTF-8 without NUL bytes. */
-size_t tr_utf8_valid_len(const char *s, size_t n);
-/* Copies s into a new string of valid UTF-8: invalid bytes become U+FFFD.
- * Valid input (the usual case) costs one allocation of exactly n + 1 bytes. */
-char *tr_utf8_sanitize(const char *s, size_t n);
-/* True when s is entirely valid UTF-8. */
-bool tr_utf8_valid(const char *s, size_t n);
-/* Appends code point cp as UTF-8 (U+FFFD when it is not a scalar value). */
-void tr_add_utf8(struct sbuf *sb, unsigned long cp);
-
 /* segment_list_push() with the lengths known: speaker of speaker_len bytes
  * (0: none), text of text_len bytes; neither needs a NUL in that range. */
 void tr_push(struct segment_list *l, double start, double end, const char *speaker,
 	     size_t speaker_len, const char *text, size_t text_len);
+
+/* Subtitle limits a cue keeps (see cues.c). */
+#define TR_CUE_MAX_SECONDS 7.0
+#define TR_CUE_MAX_LINE 42
+
+/* One cue: one or two lines, each a span of the segment's text. */
+struct tr_cue {
+	double start, end;
+	const char *line1;
+	size_t len1;
+	const char *line2;    /* NULL: one line */
+	size_t len2;
+};
+
+typedef void (*tr_cue_fn)(const struct tr_cue *c, void *udata);
+
+/*
+ * Cuts timed segment s into cues within the limits, between words, calling
+ * fn for each in order.  prefix: characters the first line carries before
+ * the text (an SRT "Name: ").
+ */
+void tr_cues(const struct segment *s, size_t prefix, tr_cue_fn fn, void *udata);
 
 int tr_parse_vtt(const char *data, size_t len, struct segment_list *out, struct sbuf *err);
 int tr_parse_srt(const char *data, size_t len, struct segment_list *out, struct sbuf *err);

@@ -3,7 +3,7 @@
  *
  * frame.c    the length-prefixed JSON frames, with deadlines and a stop fd
  * spawn.c    starting, waiting for and killing one worker process
- * handlers.c the handler table
+ * handlers.c the registered handlers, by name
  * serve.c    one job through a handler (shared by worker processes and
  *            inline threads) and the worker process's main loop
  * pool.c     the pool: queue, slot threads, completions, device gate

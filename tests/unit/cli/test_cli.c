@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "cli/options.h"
+#include "config/options.h"
 #include "util/fs.h"
 
 static char dir[] = "/tmp/pc_test_cli_XXXXXX";
@@ -71,7 +71,8 @@ static void table_is_sorted_and_complete(void **state)
 {
 	size_t nr;
 	const struct opt_def *t = options_table(&nr);
-	static const char *const spec_keys[] = {
+	/* every key users may have in their configs: none may disappear */
+	static const char *const known_keys[] = {
 		"rss", "feeds", "output_dir", "max_episodes", "since", "until", "prefer_type",
 		"dry_run", "force", "skip_existing", "clean_output", "keep_media", "reuse_media",
 		"run_id", "workers", "timeout", "delay_ms", "user_agent", "http_retries",
@@ -92,10 +93,40 @@ static void table_is_sorted_and_complete(void **state)
 	(void)state;
 	for (size_t i = 1; i < nr; i++)
 		assert_true(strcmp(t[i - 1].key, t[i].key) < 0);
-	for (size_t i = 0; i < ARRAY_SIZE(spec_keys); i++) {
-		if (!options_find(spec_keys[i]))
-			fail_msg("SPEC key %s missing from the options table", spec_keys[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(known_keys); i++) {
+		if (!options_find(known_keys[i]))
+			fail_msg("key %s missing from the options table", known_keys[i]);
 	}
+}
+
+/*
+ * The compile-time check counts a choice list's entries; this one finds a
+ * hole left by a missing designated initializer, and checks that each name
+ * sets its own enum value.
+ */
+static void choice_lists_name_every_enum_value(void **state)
+{
+	size_t nr;
+	const struct opt_def *t = options_table(&nr);
+	struct sbuf err = SBUF_INIT(1024);
+	struct config c;
+
+	(void)state;
+	config_init(&c);
+	for (size_t i = 0; i < nr; i++) {
+		if (t[i].type != OPTION_CHOICE)
+			continue;
+		assert_true(t[i].nr_choices > 1);
+		assert_null(t[i].choices[t[i].nr_choices]);
+		for (int v = 0; v < t[i].nr_choices; v++) {
+			if (!t[i].choices[v])
+				fail_msg("%s: enum value %d has no name", t[i].key, v);
+			assert_int_equal(config_set(&c, t[i].key, t[i].choices[v], NULL, true, &err), 0);
+			assert_int_equal(*(int *)((char *)&c + t[i].offset), v);
+		}
+	}
+	config_release(&c);
+	sbuf_release(&err);
 }
 
 static void help_lists_every_key_with_default(void **state)
@@ -114,7 +145,7 @@ static void help_lists_every_key_with_default(void **state)
 
 		if (t[i].flags & OPT_NO_FLAG)
 			snprintf(want, sizeof(want), "(%s)", t[i].key);
-		else if (t[i].type == OPT_BOOL || t[i].type == OPT_TRISTATE)
+		else if (t[i].type == OPTION_BOOL || t[i].type == OPTION_TRISTATE)
 			snprintf(want, sizeof(want), "--[no-]%s", flag + 2);
 		else
 			snprintf(want, sizeof(want), "%s ", flag);
@@ -209,6 +240,34 @@ static void flag_beats_env_beats_file(void **state)
 	assert_int_equal(workers_with("3", "5", NULL), 5);
 	assert_int_equal(workers_with("3", "5", "7"), 7);
 	assert_int_equal(workers_with("3", NULL, "7"), 7);
+}
+
+/* Only PODCAST_SCRAPER_ variables something reads are exempt from the key check. */
+static void unknown_env_keys_refused(void **state)
+{
+	static const char *const names[] = {
+		"PODCAST_SCRAPER_TEST", "PODCAST_SCRAPER_CRASH_DIR_DEFAULT", "PODCAST_SCRAPER_WORKERZ",
+	};
+	struct config c;
+	struct sbuf err = SBUF_INIT(4096);
+
+	(void)state;
+	clear_env();
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		config_init(&c);
+		setenv(names[i], "1", 1);
+		assert_int_equal(config_load_env(&c, &err), -PC_EUSAGE);
+		unsetenv(names[i]);
+		if (!strstr(err.buf, names[i]) || !strstr(err.buf, "unknown key"))
+			fail_msg("%s: got \"%s\"", names[i], err.buf);
+		config_release(&c);
+	}
+	setenv("PODCAST_SCRAPER_INJECT_FAULT_COUNTER", "/nonexistent", 1);
+	config_init(&c);
+	assert_int_equal(config_load_env(&c, &err), 0);
+	unsetenv("PODCAST_SCRAPER_INJECT_FAULT_COUNTER");
+	config_release(&c);
+	sbuf_release(&err);
 }
 
 static void mps_exclusive_layers_and_alias(void **state)
@@ -365,10 +424,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table_is_sorted_and_complete),
+		cmocka_unit_test(choice_lists_name_every_enum_value),
 		cmocka_unit_test(help_lists_every_key_with_default),
 		cmocka_unit_test(docs_match_the_table),
 		cmocka_unit_test(file_errors_name_key_file_and_line),
 		cmocka_unit_test(flag_beats_env_beats_file),
+		cmocka_unit_test(unknown_env_keys_refused),
 		cmocka_unit_test(mps_exclusive_layers_and_alias),
 		cmocka_unit_test(lists_replace_lower_layers_and_append_within),
 		cmocka_unit_test(values_of_every_type_parse),

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/options.h"
+#include "config/options.h"
 #include "util/fs.h"
 
 static char *shipped(const char *rel)
@@ -80,7 +80,7 @@ static void man_option_names(const char *man, const struct opt_def *d)
 	expect_in(man, renv, "the man page");
 	if (d->legacy_env)
 		expect_in(man, d->legacy_env, "the man page");
-	for (int i = 0; d->type == OPT_ENUM && d->choices[i]; i++)
+	for (int i = 0; d->type == OPTION_CHOICE && d->choices[i]; i++)
 		expect_in(man, d->choices[i], "the man page");
 	free(flag);
 	free(env);
@@ -136,7 +136,7 @@ static void completion_covers_the_table(void **state)
 		snprintf(want, sizeof(want), " %s ", flag);
 		if (!(t[i].flags & OPT_NO_FLAG))
 			expect_in(comp, want, "the completion");
-		for (int c = 0; t[i].type == OPT_ENUM && t[i].choices[c]; c++)
+		for (int c = 0; t[i].type == OPTION_CHOICE && t[i].choices[c]; c++)
 			expect_in(comp, t[i].choices[c], "the completion");
 		free(flag);
 	}
