@@ -252,6 +252,14 @@ static void fall_back_to_audio(struct episode_job *ej, const char *why)
 {
 	const struct config *c = ej->fj->run->cfg;
 
+	if (!c->transcribe_missing && ej->archived) {
+		log_info("download", "episode '%s': %s; audio archived, not transcribed "
+			 "(transcribe_missing is off)", ej->stem, why);
+		ep_set_state(ej, EP_SKIPPED);
+		ej->fj->run->totals->skipped++;
+		output_index_row(ej);
+		return;
+	}
 	if (!c->transcribe_missing) {
 		episode_fail(ej, "download", "%s (transcribe_missing is off)", why);
 		return;
@@ -323,13 +331,26 @@ void episode_start(struct episode_job *ej)
 		plan_dry_run(ej);
 		return;
 	}
+	ej->started = time_mono();
 	if (already_done(ej) && !c->force) {
+		ej->archive_only = archive_wanted(ej);
+		if (ej->archive_only) {
+			archive_start(ej);
+			return;
+		}
 		ej->state = EP_SKIPPED;
 		ej->fj->run->totals->skipped++;
 		output_index_row(ej);
 		return;
 	}
-	ej->started = time_mono();
+	if (archive_wanted(ej))
+		archive_start(ej);
+	else
+		try_next_transcript(ej);
+}
+
+void episode_after_archive(struct episode_job *ej)
+{
 	try_next_transcript(ej);
 }
 

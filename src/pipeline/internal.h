@@ -79,6 +79,8 @@ struct episode_job {
 	int attempts;
 	int worker_crashes;
 	bool interrupted;            /* stopped by the run, not failed: stays pending */
+	bool archived;               /* --download-media put the enclosure in media/ */
+	bool archive_only;           /* done before: only the enclosure was missing */
 };
 
 struct feed_job {
@@ -119,6 +121,12 @@ struct run {
 	bool stopping;
 };
 
+/* archive.c: --download-media */
+/* True when the episode's enclosure should be downloaded to media/ first. */
+bool archive_wanted(struct episode_job *ej);
+/* Downloads it (state DOWNLOAD_MEDIA), then goes on with episode_after_archive(). */
+void archive_start(struct episode_job *ej);
+
 /* validators.c: conditional feed requests */
 char *validators_settings_id(json_t *config_snapshot);
 void validators_load(struct feed_job *fj, struct net_request *req);
@@ -134,6 +142,8 @@ void feedjob_release(struct feed_job *fj);
 
 /* episode.c */
 void episode_start(struct episode_job *ej);
+/* After archive.c: the published transcript, or the audio, as usual. */
+void episode_after_archive(struct episode_job *ej);
 void episode_fail(struct episode_job *ej, const char *stage, const char *fmt, ...)
 	PC_PRINTF(3, 4);
 void episode_interrupted(struct episode_job *ej, const char *stage);
@@ -145,6 +155,12 @@ bool ep_state_ok(const struct episode_job *ej);
 bool episode_url_allowed(const struct episode_job *ej, const char *url);
 
 /* transcribe.c: media download and local or remote transcription */
+/* Media stays under media/ (keep_media, download_media) rather than in .work/. */
+bool media_kept(const struct config *c);
+/* "media/<stem>.<ext>" or ".work/<stem>.<ext>" (caller frees). */
+char *media_rel_path(const struct episode_job *ej);
+/* net progress of a media download, shown on the progress board (udata: ej). */
+void on_media_progress(void *udata, long long bytes, long long total);
 void episode_transcribe(struct episode_job *ej);
 /* Queues a downloaded episode (state TRANSCRIBE) for the transcription stage. */
 void transcribe_submit(struct episode_job *ej);

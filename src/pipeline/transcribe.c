@@ -3,7 +3,8 @@
  * the enclosure (resumable, size-capped) and hand it to the transcription
  * stage.
  *
- * Media goes to media/<stem>.<ext> when keep_media is on, otherwise to
+ * Media goes to media/<stem>.<ext> when keep_media or download_media is on
+ * (archive.c may have fetched it already), otherwise to
  * .work/<stem>.<ext> inside the feed folder, removed once transcribed; a
  * .part file left by a killed run is resumed with Range by the network layer.
  */
@@ -44,12 +45,17 @@ static char *media_ext(const struct episode *ep)
 	return pc_strdup("bin");
 }
 
-static char *media_rel_path(const struct episode_job *ej)
+bool media_kept(const struct config *c)
+{
+	return c->keep_media || c->download_media;
+}
+
+char *media_rel_path(const struct episode_job *ej)
 {
 	char *ext = media_ext(ej->ep);
 	char *rel;
 
-	if (ej->fj->run->cfg->keep_media) {
+	if (media_kept(ej->fj->run->cfg)) {
 		rel = store_relpath(STORE_MEDIA, ej->stem, ext);
 	} else {
 		struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
@@ -61,7 +67,7 @@ static char *media_rel_path(const struct episode_job *ej)
 	return rel;
 }
 
-static void on_media_progress(void *udata, long long bytes, long long total)
+void on_media_progress(void *udata, long long bytes, long long total)
 {
 	log_progress_bytes(udata, bytes, total);
 }
@@ -103,7 +109,8 @@ void episode_transcribe(struct episode_job *ej)
 		goto out;
 	}
 	ep_set_state(ej, EP_DOWNLOAD_MEDIA);
-	if (ej->fj->run->cfg->reuse_media && fs_exists(path)) {
+	/* an archived enclosure (--download-media) is the file to transcribe */
+	if ((ej->fj->run->cfg->reuse_media || ej->archived) && fs_exists(path)) {
 		log_info("download", "episode '%s': reusing %s", ej->stem, rel);
 		ep_set_state(ej, EP_TRANSCRIBE);
 		transcribe_submit(ej);
