@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -433,6 +434,19 @@ static size_t header_cb(char *p, size_t size, size_t nitems, void *udata)
 
 /* ---- starting attempts ---- */
 
+/*
+ * The whole-transfer deadline: time to move the size cap at the lowest
+ * speed we accept, plus one timeout for connecting and the first byte.
+ * A transfer slower than that on average was going to be cut by the speed
+ * limit anyway; this catches one that keeps the average up in bursts.
+ */
+static long deadline_s(const struct net *net, const struct xfer *x)
+{
+	long long t = net->opt.timeout_s + (long long)(x->max / NET_LOW_SPEED_BYTES);
+
+	return t > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)t;
+}
+
 static void setup_easy(struct net *net, struct xfer *x)
 {
 	CURL *e = x->easy;
@@ -450,8 +464,9 @@ static void setup_easy(struct net *net, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, t);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, NET_LOW_SPEED_BYTES);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, t);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, deadline_s(net, x));
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
@@ -662,12 +677,30 @@ static int closed_early(struct xfer *x, long long total)
 	return xfer_fail(x, -PC_ENET, "connection closed after %lld bytes", have);
 }
 
+/* Which of the three clocks ran out: connect, speed limit or deadline. */
+static int timed_out(struct xfer *x, CURLcode rc)
+{
+	long limit = deadline_s(x->net, x);
+	double secs = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &secs);
+	if (secs >= (double)limit)
+		return xfer_fail(x, -PC_ETIMEOUT, "timed out: not done after %ld s, the "
+				 "deadline for at most %zu bytes (%lld bytes received)",
+				 limit, x->max, x->got);
+	if (strstr(x->errbuf, "too slow"))
+		return xfer_fail(x, -PC_ETIMEOUT, "stalled: less than %ld bytes/s for %ld s "
+				 "(%lld bytes received)", NET_LOW_SPEED_BYTES,
+				 x->net->opt.timeout_s, x->got);
+	return xfer_fail(x, -PC_ETIMEOUT, "timed out: %s", curl_msg(x, rc));
+}
+
 static int curl_failure(struct xfer *x, CURLcode rc, enum outcome *out)
 {
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		*out = OUT_RETRY;
-		return xfer_fail(x, -PC_ETIMEOUT, "timed out: %s", curl_msg(x, rc));
+		return timed_out(x, rc);
 	case CURLE_PARTIAL_FILE:
 		*out = OUT_RETRY;
 		return closed_early(x, expected_total(x, response_code(x)));

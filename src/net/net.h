@@ -18,9 +18,14 @@
  * at NET_RETRY_AFTER_MAX_S.  Other failures (404, too many redirects, a size
  * cap, a local write error) are final at once.
  *
- * Timeouts: `timeout_s` bounds connecting and any stall (no byte for
- * timeout_s seconds); there is no total deadline, so a slow but moving
- * download of a large file is never killed.
+ * Timeouts: `timeout_s` bounds connecting, and a transfer slower than
+ * NET_LOW_SPEED_BYTES a second for timeout_s seconds is a stall (a server
+ * dripping a few bytes a second would otherwise hold a transfer for days).
+ * Each attempt also has a deadline of timeout_s plus the time the size cap
+ * takes at NET_LOW_SPEED_BYTES a second, so no pattern of bursts keeps a
+ * transfer alive for ever.  Stalls and deadlines are retried like
+ * connection errors ("stalled: less than 1024 bytes/s for 20 s (37 bytes
+ * received)").
  *
  * Memory requests (dest_path NULL) collect the body in res->body, an sbuf
  * capped at max_bytes; they accept gzip/deflate.  File requests stream into
@@ -57,6 +62,7 @@
 #include "util/sbuf.h"
 
 #define NET_BACKOFF_MAX_MS 30000L
+#define NET_LOW_SPEED_BYTES 1024L
 #define NET_RETRY_AFTER_MAX_S 60L
 /* Longest ETag or Last-Modified kept; longer ones are dropped. */
 #define NET_VALIDATOR_MAX 1024
@@ -69,7 +75,7 @@ struct net;
 /* Zero fields take the defaults given in brackets. */
 struct net_options {
 	int workers;            /* parallel transfers [8] */
-	long timeout_s;         /* connect and stall timeout [20] */
+	long timeout_s;         /* connect timeout; below NET_LOW_SPEED_BYTES/s this long is a stall [20] */
 	int retries;            /* extra attempts after the first [5]; <0 for none */
 	long delay_ms;          /* least time between starting two requests [0] */
 	const char *user_agent; /* ["podcast_scraper/" PC_VERSION]; copied */

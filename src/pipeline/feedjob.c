@@ -127,6 +127,8 @@ static void on_feed_fetched(struct net *net, struct net_result *res, void *udata
 		feed_failed(fj, "parse", err.buf);
 		goto out;
 	}
+	if (fj->feed.warning)
+		log_warn("feed", "feed '%s': %s", fj->url, fj->feed.warning);
 	fj->parsed = true;
 	fj->dir = feedjob_dir(fj->run, fj->url);
 	if (!fj->run->cfg->dry_run && open_outputs(fj, &err) < 0) {
@@ -167,9 +169,7 @@ void feedjob_start(struct feed_job *fj)
 static void count_unfinished(struct feed_job *fj)
 {
 	for (size_t i = 0; i < fj->nr_episodes; i++) {
-		enum ep_state s = fj->episodes[i].state;
-
-		if (s != EP_DONE && s != EP_SKIPPED && s != EP_FAILED && !fj->run->cfg->dry_run)
+		if (!ep_is_final(fj->episodes[i].state) && !fj->run->cfg->dry_run)
 			fj->run->totals->pending++;
 	}
 }

@@ -12,6 +12,7 @@
  * cue of its own.
  */
 #include "transcript/tr_internal.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +29,6 @@ struct tokens {
 	size_t nr, alloc;
 };
 
-static size_t utf8_width(const char *s, size_t n)
-{
-	size_t w = 0;
-
-	for (size_t i = 0; i < n; i++)
-		w += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return w;
-}
-
 static void split_tokens(const char *text, struct tokens *t)
 {
 	const char *p = text;
@@ -49,7 +41,7 @@ static void split_tokens(const char *text, struct tokens *t)
 		if (!n)
 			break;
 		PC_GROW(t->v, t->alloc, t->nr + 1);
-		t->v[t->nr++] = (struct token){ p, n, utf8_width(p, n), 0, 0 };
+		t->v[t->nr++] = (struct token){ p, n, utf8_count(p, n), 0, 0 };
 		p += n;
 	}
 }

@@ -33,6 +33,8 @@
  *	no_range=1        ignore Range: always 200 with the whole body
  *	content_type=T    use T as Content-Type
  *	gzip=1            gzip the body ("Content-Encoding: gzip"; Range ignored)
+ *	drip=N            send the body N bytes a second (one byte at a time), as
+ *	                  a server that never quite stalls
  *	no_validators=1   send no ETag / Last-Modified and never answer 304
  * Files are served with an ETag (a hash of their bytes) and Last-Modified
  * (their mtime), and a GET whose If-None-Match (or, without it,
@@ -802,6 +804,7 @@ struct body_state {
 	char *data;
 	size_t len;
 	size_t limit;
+	long drip_ms;        /* pause before each byte; 0 sends at full speed */
 };
 
 static ssize_t body_reader(void *cls, uint64_t pos, char *buf, size_t max)
@@ -815,6 +818,10 @@ static ssize_t body_reader(void *cls, uint64_t pos, char *buf, size_t max)
 	n = b->limit - (size_t)pos;
 	if (n > max)
 		n = max;
+	if (b->drip_ms > 0) {
+		sleep_ms(b->drip_ms);
+		n = 1;
+	}
 	memcpy(buf, b->data + pos, n);
 	return (ssize_t)n;
 }
@@ -836,6 +843,8 @@ static struct MHD_Response *make_response(struct MHD_Connection *con, struct rep
 
 	b->limit = r->send_limit;
 	b->data = sbuf_detach(&r->body, &b->len);
+	if (query_long(con, "drip", 0) > 0)
+		b->drip_ms = 1000 / query_long(con, "drip", 0);
 	resp = MHD_create_response_from_callback(b->len, 16384, body_reader, b, body_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ct ? ct : r->content_type);
 	if (r->ranged)

@@ -553,7 +553,24 @@ static void stall_times_out(void **state)
 	o.retries = -1;
 	assert_int_equal(fetch("/small.txt?delay_ms=4000", 4096, o, &res), -PC_ETIMEOUT);
 	assert_int_equal(res.attempts, 1);
-	assert_non_null(strstr(res.err.buf, "/small.txt?delay_ms=4000: timed out"));
+	assert_non_null(strstr(res.err.buf, "/small.txt?delay_ms=4000: stalled: "
+			       "less than 1024 bytes/s for 1 s (0 bytes received)"));
+	net_result_release(&res);
+}
+
+/* Bytes that keep coming, but at 5 a second, are a stall too, and retried. */
+static void drip_stalls(void **state)
+{
+	struct net_options o = test_opts();
+	struct net_result res;
+
+	(void)state;
+	o.timeout_s = 1;
+	o.retries = 1;
+	assert_int_equal(fetch("/small.txt?drip=5", 4096, o, &res), -PC_ETIMEOUT);
+	assert_int_equal(res.attempts, 2);
+	assert_non_null(strstr(res.err.buf, "/small.txt?drip=5: stalled: "
+			       "less than 1024 bytes/s for 1 s ("));
 	net_result_release(&res);
 }
 
@@ -658,6 +675,7 @@ int main(void)
 		cmocka_unit_test(short_body_is_never_renamed),
 		cmocka_unit_test(file_urls_use_the_same_path),
 		cmocka_unit_test(stall_times_out),
+		cmocka_unit_test(drip_stalls),
 		cmocka_unit_test(stop_interrupts_the_rest),
 		cmocka_unit_test(callbacks_can_add_requests),
 	};
