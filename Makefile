@@ -13,7 +13,8 @@ DEB_PACKAGES = build-essential meson ninja-build pkg-config \
 	libssl-dev libavformat-dev libavcodec-dev libswresample-dev libavfilter-dev \
 	libavutil-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx pocketsphinx-en-us \
 	libstemmer-dev libmicrohttpd-dev libcmocka-dev flite flite1-dev libgcc-12-dev \
-	zlib1g-dev sqlite3 python3 python3-yaml curl procps wamerican tmux
+	zlib1g-dev sqlite3 python3 python3-yaml curl procps wamerican \
+	pocketsphinx-testdata tmux
 
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60

@@ -17,6 +17,7 @@
 #include "util/strlist.h"
 #include "util/timeutil.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,11 @@ struct asr_engine {
 	void **inst;
 	int n;
 	char *model;
+	char *context;             /* the show text last set, or NULL */
 };
+
+/* Show text kept ahead of the first pass's words in a second pass. */
+#define PASS2_CONTEXT_HEAD ((size_t)16 << 10)
 
 /* ---- engines ------------------------------------------------------------- */
 
@@ -138,6 +143,7 @@ void asr_engine_close(struct asr_engine *e)
 			e->be->close(e->inst[i]);
 	free(e->inst);
 	free(e->model);
+	free(e->context);
 	free(e);
 }
 
@@ -180,6 +186,70 @@ int asr_add_words(struct asr_engine *e, const char *const *words, size_t n,
 				      list.nr, err);
 	strlist_release(&list);
 	return rc;
+}
+
+/* The ARPA text in a private temporary file; its path, or NULL. */
+static char *write_temp(const struct sbuf *arpa, struct sbuf *err)
+{
+	const char *dir = getenv("TMPDIR");
+	struct sbuf path = SBUF_INIT(SBUF_NOLIMIT);
+	int fd;
+
+	sbuf_addf(&path, "%s/podcast_scraper-lm-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path.buf);
+	if (fd < 0 || write(fd, arpa->buf, arpa->len) != (ssize_t)arpa->len) {
+		sbuf_addf(err, "show language model: cannot write '%s': %s", path.buf,
+			  strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path.buf);
+		}
+		sbuf_release(&path);
+		return NULL;
+	}
+	close(fd);
+	return sbuf_detach(&path, NULL);
+}
+
+static int set_context_all(struct asr_engine *e, const char *path,
+			   const struct strlist *words, struct sbuf *err)
+{
+	int rc = 0;
+
+	for (int i = 0; i < e->n && !rc; i++)
+		rc = e->be->set_context(e->inst[i], path, words, err);
+	return rc;
+}
+
+static int set_context_text(struct asr_engine *e, const char *text, struct sbuf *err)
+{
+	struct sbuf arpa = SBUF_INIT(SBUF_NOLIMIT);
+	struct strlist words = STRLIST_INIT;
+	size_t len = text ? strlen(text) : 0;
+	char *path = NULL;
+	int rc;
+
+	if (!e->be->set_context)
+		return 0;
+	if (len > ASR_CONTEXT_MAX)
+		len = ASR_CONTEXT_MAX;
+	if (!len || asr_lm_arpa(text, len, &arpa, &words) < 0)
+		return set_context_all(e, NULL, NULL, err);
+	path = write_temp(&arpa, err);
+	rc = path ? set_context_all(e, path, &words, err) : -PC_EFAIL;
+	if (path)
+		unlink(path);
+	free(path);
+	sbuf_release(&arpa);
+	strlist_release(&words);
+	return rc;
+}
+
+int asr_set_context(struct asr_engine *e, const char *text, struct sbuf *err)
+{
+	free(e->context);
+	e->context = text && *text ? pc_strndup(text, strnlen(text, ASR_CONTEXT_MAX)) : NULL;
+	return set_context_text(e, e->context, err);
 }
 
 bool asr_lookup_word(struct asr_engine *e, const char *word, struct sbuf *phones)
@@ -390,9 +460,9 @@ static int run_workers(struct run *r, const char *path, const struct asr_options
 	return rc;
 }
 
-int asr_engine_transcribe(struct asr_engine *e, const char *path,
-			  const struct asr_options *o, struct segment_list *out,
-			  struct asr_stats *stats, struct sbuf *err)
+static int one_pass(struct asr_engine *e, const char *path,
+		    const struct asr_options *o, struct segment_list *out,
+		    struct asr_stats *stats, struct sbuf *err)
 {
 	struct asr_stats st = { 0 };
 	struct audio_info info = { 0 };
@@ -425,6 +495,72 @@ int asr_engine_transcribe(struct asr_engine *e, const char *path,
 	st.utterances = r.results_nr;
 	st.workers = e->n;
 	run_release(&r);
+	if (stats)
+		*stats = st;
+	return rc;
+}
+
+/* The show text, then what the first pass heard, within the cap. */
+static char *pass2_context(const struct asr_engine *e, const struct segment_list *l)
+{
+	struct sbuf t = SBUF_INIT(ASR_CONTEXT_MAX);
+
+	if (e->context)
+		sbuf_add(&t, e->context, strnlen(e->context, PASS2_CONTEXT_HEAD));
+	for (size_t i = 0; i < l->nr; i++)
+		if (sbuf_addf(&t, "\n%s", l->items[i].text) < 0)
+			break;
+	return sbuf_detach(&t, NULL);
+}
+
+static void add_stats(struct asr_stats *a, const struct asr_stats *b)
+{
+	a->decode_seconds += b->decode_seconds;
+	a->recognize_seconds += b->recognize_seconds;
+	a->wall_seconds += b->wall_seconds;
+	a->segments = b->segments;   /* the output is the second pass's */
+}
+
+/*
+ * Second pass: the episode's own words, as the first pass heard them, join
+ * the show text; the model then favours the episode's topic and phrasing
+ * and a word the first pass got right in one place helps in others.
+ */
+static int two_passes(struct asr_engine *e, const char *path, const struct asr_options *o,
+		      struct segment_list *out, struct asr_stats *st, struct sbuf *err)
+{
+	struct segment_list first = SEGMENT_LIST_INIT;
+	struct asr_stats st2 = { 0 };
+	char *keep = e->context ? pc_strdup(e->context) : NULL, *text;
+	double t0 = time_mono();
+	int rc = one_pass(e, path, o, &first, st, err);
+
+	if (!rc) {
+		text = pass2_context(e, &first);
+		rc = asr_set_context(e, text, err);
+		free(text);
+	}
+	if (!rc)
+		rc = one_pass(e, path, o, out, &st2, err);
+	if (!rc)
+		rc = asr_set_context(e, keep, err);
+	add_stats(st, &st2);
+	st->wall_seconds = time_mono() - t0;
+	segment_list_release(&first);
+	free(keep);
+	return rc;
+}
+
+int asr_engine_transcribe(struct asr_engine *e, const char *path,
+			  const struct asr_options *o, struct segment_list *out,
+			  struct asr_stats *stats, struct sbuf *err)
+{
+	struct asr_stats st = { 0 };
+	int rc;
+
+	if (o->passes < 2 || !e->be->set_context)
+		return one_pass(e, path, o, out, stats, err);
+	rc = two_passes(e, path, o, out, &st, err);
 	if (stats)
 		*stats = st;
 	return rc;

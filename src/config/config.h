@@ -67,7 +67,7 @@ struct config {
 	int transcription_provider;
 	char *whisper_model, *language, *asr_model_dir;
 	int whisper_device;
-	long transcription_workers, transcription_timeout;
+	long transcription_workers, transcription_timeout, asr_passes;
 	bool preprocessing_enabled;
 	/* speakers */
 	bool auto_speakers, screenplay;

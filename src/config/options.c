@@ -43,6 +43,9 @@ static const struct opt_def table[] = {
 	OPT_PATH(asr_model_dir, 0, GROUP_TRANSCRIPTION, "/usr/share/pocketsphinx/model/en-us",
 		"DIR",
 		"speech model folder: acoustic model en-us/, en-us.lm.bin, cmudict-en-us.dict"),
+	OPT_INT(asr_passes, 0, GROUP_TRANSCRIPTION, "1", 1, 2, "N",
+		"local recognizer passes: 2 decodes again with the first pass's words in "
+		"the show's language model (about twice the time)"),
 	OPT_BOOL(auto_speakers, 0, GROUP_SPEAKERS, "true",
 		"detect hosts and guests from the feed, titles and transcripts"),
 	OPT_BOOL(clean_output, 0, GROUP_FEEDS, "false",

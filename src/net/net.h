@@ -75,8 +75,7 @@ struct net;
 /* Zero fields take the defaults given in brackets. */
 struct net_options {
 	int workers;            /* parallel transfers [8] */
-	long timeout_s;         /* connect timeout; below NET_LOW_SPEED_BYTES/s this
-	                           long is a stall [20] */
+	long timeout_s;         /* connect timeout, and how long a stall lasts [20] */
 	int retries;            /* extra attempts after the first [5]; <0 for none */
 	long delay_ms;          /* least time between starting two requests [0] */
 	const char *user_agent; /* ["podcast_scraper/" PC_VERSION]; copied */

@@ -198,6 +198,9 @@ char *media_rel_path(const struct episode_job *ej);
 void on_media_progress(void *udata, long long bytes, long long total);
 void media_download_enter(struct episode_job *ej);
 void media_download_settle(struct episode_job *ej);
+/* showtext.c: the show's words for the recognizer (names first), capped by out. */
+void pipeline_show_text(const struct episode_job *ej, const struct strlist *names,
+			struct sbuf *out);
 
 /* engines.c: the TRANSCRIBE and SUMMARIZE steps, run by stage pools */
 void transcribe_enter(struct episode_job *ej);

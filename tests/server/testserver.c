@@ -45,7 +45,9 @@
  * Other methods and API endpoints are served by the route table below
  * (search for "ROUTES"); misbehaviour parameters apply to routes as well.
  * Built in: POST /echo replies with the request body, GET /headers with the
- * request headers ("Name: value" a line), and two OpenAI-style endpoints:
+ * request headers ("Name: value" a line), and OpenAI-style endpoints:
+ *
+ * GET /v1/models answers a list of two models, whisper-1 and whisper-large-v3.
  *
  * POST /v1/audio/transcriptions (multipart form: file, model, language,
  * response_format) answers verbose_json with one segment per request,
@@ -412,6 +414,20 @@ static void transcription_reply(struct route_ctx *c, struct form *f, struct repl
 				   query(c->con, "mode") && !strcmp(query(c->con, "mode"), "words"));
 }
 
+/* GET /v1/models: the model list speech servers answer (mode=error401 too). */
+static void route_models(struct route_ctx *c, struct reply *r)
+{
+	const char *mode = query(c->con, "mode");
+
+	if (mode && !strcmp(mode, "error401"))
+		reply_401(c, r);
+	else
+		reply_json(r, 200, json_pack("{s:s,s:[{s:s,s:s},{s:s,s:s}]}", "object", "list",
+					     "data", "id", "whisper-1", "object", "model",
+					     "id", "whisper-large-v3", "object", "model"));
+	snprintf(r->note, sizeof(r->note), "auth=%s", auth_state(c));
+}
+
 /* POST /v1/audio/transcriptions: see the top of the file. */
 static void route_transcriptions(struct route_ctx *c, struct reply *r)
 {
@@ -566,6 +582,7 @@ static const struct route {
 } routes[] = {
 	{ "POST", "/echo", route_echo },
 	{ "GET", "/headers", route_headers },
+	{ "GET", "/v1/models", route_models },
 	{ "POST", "/v1/audio/transcriptions", route_transcriptions },
 	{ "POST", "/v1/chat/completions", route_chat },
 };
