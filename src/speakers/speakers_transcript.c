@@ -74,8 +74,9 @@ static bool is_meta_key(const char *s)
 
 static bool is_host_key(const char *s)
 {
-	return !strcasecmp(s, "host") || !strcasecmp(s, "hosts") || !strcasecmp(s, "co-host") ||
-	       !strcasecmp(s, "hosted by");
+	static const char *const keys[] = { "co-host", "co-hosts", "cohost", "host", "hosts" };
+
+	return in_words(s, strlen(s), keys, ARRAY_SIZE(keys));
 }
 
 static bool is_guest_key(const char *s)
