@@ -16,41 +16,60 @@
 #include <jansson.h>
 
 /*
- * Episode states.  Transitions (ep_set_state checks them in debug builds):
+ * Episode states.  lifecycle.c moves an episode along these arrows only (the
+ * table allowed[] there is this drawing, checked on every move):
  *
  *   NEW ──done in state.sqlite and no --force──► SKIPPED
+ *    │  └─ --download-media, enclosure not yet in media/ ─► ARCHIVE_MEDIA ─► on as
+ *    │     from NEW (SKIPPED when done before, or with no transcript published
+ *    │     and transcribe_missing off: the audio was what was asked for)
  *    │
- *    ├─ has transcript links ─► FETCH_TRANSCRIPT ─ok─► WRITE ─────────────────► DONE
- *    │                            │  bad download or parse: next link   │  ▲
- *    │                            ▼  no link left                       ▼  │
- *    └─ no links ─────────► (transcribe_missing) DOWNLOAD_MEDIA       SUMMARIZE
- *                           (otherwise)          FAILED  │           (generate_summaries)
- *                                                        ▼
- *                                                    TRANSCRIBE ─► WRITE
+ *    ├─ a usable transcript link ─► FETCH_TRANSCRIPT ─ok─► WRITE ─► SUMMARIZE ─► FINISH ─► DONE
+ *    │                               │ ▲ bad download       │ ▲  (generate_summaries)  ▲
+ *    │                               │ └─ or parse: next    │ └──────────────┐         │
+ *    │                               ▼    link              └── no summaries ┼─────────┘
+ *    └─ no link left ───────► DOWNLOAD_MEDIA ─► TRANSCRIBE ──────────────────┘
+ *       (transcribe_missing,
+ *        an allowed enclosure; otherwise FAILED)
  *
- *   any state ── error ──► FAILED   (state.sqlite keeps stage and message;
- *                                    the next run retries the episode)
- *   any state ── Ctrl-C ──► FAILED with "interrupted" (retried next run)
+ *   any state but the final ones ── error ──► FAILED   (state.sqlite keeps
+ *                        stage and message; the next run retries the episode)
+ *   any in-flight state ── Ctrl-C ──► FAILED with "interrupted" (retried next run)
  *
- * Invariants: an episode in FETCH_TRANSCRIPT, DOWNLOAD_MEDIA, TRANSCRIBE or
- * SUMMARIZE has exactly one operation in flight (a transfer or a stage job)
- * and counts in its feed's in_flight;
- * DONE, SKIPPED and FAILED are final and have an index row.
+ * WRITE: speakers, screenplay, the cleaned text; FINISH: metadata and the
+ * state row.  Invariants: an episode in FETCH_TRANSCRIPT, DOWNLOAD_MEDIA,
+ * ARCHIVE_MEDIA, TRANSCRIBE or SUMMARIZE has one operation (a transfer or a stage job) in
+ * flight, whose callback records its result and calls episode_advance(), and
+ * counts in its feed's in_flight; DONE, SKIPPED and FAILED are final and have
+ * an index row.
  */
 enum ep_state {
 	EP_NEW,
 	EP_SKIPPED,
 	EP_FETCH_TRANSCRIPT,
 	EP_DOWNLOAD_MEDIA,
+	EP_ARCHIVE_MEDIA,
 	EP_TRANSCRIBE,
 	EP_WRITE,
 	EP_SUMMARIZE,
+	EP_FINISH,
 	EP_DONE,
 	EP_FAILED,
+	EP_NR_STATES
+};
+
+/* How the work of the current state ended, as recorded for episode_advance(). */
+enum ep_outcome {
+	EP_OUT_OK,		/* done: go on */
+	EP_OUT_PENDING,		/* the state's operation is still in flight */
+	EP_OUT_TRY_NEXT,	/* this transcript link failed: the next one, or the audio */
+	EP_OUT_FAILED,		/* error_stage and error_message say why */
+	EP_OUT_INTERRUPTED,	/* the run is stopping */
 };
 
 struct run;
 struct feed_job;
+struct stage_result;
 
 struct episode_job {
 	struct feed_job *fj;
@@ -59,6 +78,10 @@ struct episode_job {
 	char *id;
 	char *stem;
 	enum ep_state state;
+	enum ep_outcome outcome;
+	bool skip;                   /* done by an earlier run */
+	struct net_result *net_res;  /* the finished transfer, while it is settled */
+	struct stage_result *stage_res; /* the finished stage job, while it is settled */
 	size_t *candidates;          /* transcript refs, in the order to try */
 	size_t nr_candidates;
 	size_t next_candidate;
@@ -79,6 +102,7 @@ struct episode_job {
 	int attempts;
 	int worker_crashes;
 	bool interrupted;            /* stopped by the run, not failed: stays pending */
+	bool archived;               /* --download-media: the enclosure is in media/ */
 };
 
 struct feed_job {
@@ -93,6 +117,9 @@ struct feed_job {
 	struct episode_job *episodes;
 	size_t nr_episodes;
 	size_t in_flight;
+	struct store_validators sent;   /* validators the fetch carried */
+	struct store_validators got;    /* validators of the answer */
+	bool unchanged;                 /* answered 304: nothing to do */
 };
 
 struct stage_pool;
@@ -106,6 +133,7 @@ struct run {
 	struct device_gate *gate;
 	bool transcribe_drained, summarize_drained;
 	json_t *config_snapshot;
+	char *settings_id;           /* fingerprint kept with feed validators */
 	char *run_id;
 	struct feed_job *feeds;
 	size_t nr_feeds;
@@ -115,47 +143,84 @@ struct run {
 	bool stopping;
 };
 
+/* archive.c: the ARCHIVE_MEDIA step (--download-media) */
+/* True when the episode's enclosure is still to be downloaded into media/. */
+bool archive_wanted(struct episode_job *ej);
+void archive_enter(struct episode_job *ej);
+void archive_settle(struct episode_job *ej);
+
+/* validators.c: conditional feed requests */
+char *validators_settings_id(json_t *config_snapshot);
+void validators_load(struct feed_job *fj, struct net_request *req);
+void validators_keep(struct feed_job *fj, struct net_result *res);
+void validators_save(struct feed_job *fj);
+
 /* feedjob.c */
+/* The output folder of the feed at url (caller frees). */
+char *feedjob_dir(const struct run *r, const char *url);
 void feedjob_start(struct feed_job *fj);
 void feedjob_finish(struct feed_job *fj);
 void feedjob_release(struct feed_job *fj);
 
-/* episode.c */
-void episode_start(struct episode_job *ej);
-void episode_fail(struct episode_job *ej, const char *stage, const char *fmt, ...)
+/*
+ * lifecycle.c: the one dispatcher.  A callback records its result (net_res,
+ * stage_res, or one of the record functions) and calls episode_advance(),
+ * which settles the result, decides the next state and enters it.
+ */
+void episode_advance(struct episode_job *ej);
+/* net_done_fn of every episode transfer (udata: the episode). */
+void episode_transfer_done(struct net *net, struct net_result *res, void *udata);
+void episode_record_failure(struct episode_job *ej, const char *stage, const char *fmt, ...)
 	PC_PRINTF(3, 4);
-void episode_interrupted(struct episode_job *ej, const char *stage);
-void episode_release(struct episode_job *ej);
-bool episode_selected(const struct config *c, const struct episode *ep);
-void ep_set_state(struct episode_job *ej, enum ep_state next);
+void episode_record_interrupt(struct episode_job *ej, const char *stage);
+bool ep_is_final(enum ep_state s);
+/* May an episode in state s still submit a job to stage (EP_TRANSCRIBE, EP_SUMMARIZE)? */
+bool ep_may_still_enter(enum ep_state s, enum ep_state stage);
 /* Checked on every transition and index row (debug builds): see the diagram. */
 bool ep_state_ok(const struct episode_job *ej);
-bool episode_url_allowed(const struct episode_job *ej, const char *url);
 
-/* transcribe.c: media download and local or remote transcription */
-void episode_transcribe(struct episode_job *ej);
-/* Queues a downloaded episode (state TRANSCRIBE) for the transcription stage. */
-void transcribe_submit(struct episode_job *ej);
+/* episode.c: the NEW and FETCH_TRANSCRIPT steps */
+void episode_start(struct episode_job *ej);
+void episode_release(struct episode_job *ej);
+bool episode_selected(const struct config *c, const struct episode *ep);
+bool episode_url_allowed(const struct episode_job *ej, const char *url);
+/* Takes the next usable transcript link, else decides between the audio and failing. */
+enum ep_state episode_choose_source(struct episode_job *ej);
+void episode_fetch_enter(struct episode_job *ej);
+void episode_fetch_settle(struct episode_job *ej);
+
+/* transcribe.c: the DOWNLOAD_MEDIA step */
+/* Media stays under media/ (keep_media, download_media) rather than in .work/. */
+bool media_kept(const struct config *c);
+/* "media/<stem>.<ext>" or ".work/<stem>.<ext>" (caller frees). */
+char *media_rel_path(const struct episode_job *ej);
+/* net progress of a media download, shown on the progress board (udata: ej). */
+void on_media_progress(void *udata, long long bytes, long long total);
+void media_download_enter(struct episode_job *ej);
+void media_download_settle(struct episode_job *ej);
 /* showtext.c: the show's words for the recognizer (names first), capped by out. */
 void pipeline_show_text(const struct episode_job *ej, const struct strlist *names,
 			struct sbuf *out);
 
-/* output.c */
-int output_transcript(struct episode_job *ej, enum transcript_format fmt,
-		      const char *data, size_t len);
-void output_finish_episode(struct episode_job *ej);
-int output_generated_transcript(struct episode_job *ej);
-/* After the summary (or without one): metadata, state, index row. */
-void output_write_episode(struct episode_job *ej);
-void output_index_row(struct episode_job *ej);
-
-/* engines.c: the coordinator's side of the transcription and summarization stages */
-void summarize_submit(struct episode_job *ej);
+/* engines.c: the TRANSCRIBE and SUMMARIZE steps, run by stage pools */
+void transcribe_enter(struct episode_job *ej);
+void transcribe_settle(struct episode_job *ej);
+void summarize_enter(struct episode_job *ej);
+void summarize_settle(struct episode_job *ej);
 /* Polls the stage pools (callbacks run here); returns jobs still queued or running. */
 int engines_poll(struct run *r, int timeout_ms);
 /* Tells pools that no more work can arrive, so workers may free their models. */
 void engines_drain_hints(struct run *r);
 void engines_free(struct run *r);
+
+/* output.c: the WRITE and FINISH steps, the DONE bookkeeping, index rows */
+int output_transcript(struct episode_job *ej, enum transcript_format fmt,
+		      const char *data, size_t len, struct sbuf *err);
+int output_generated_transcript(struct episode_job *ej, struct sbuf *err);
+void output_write_enter(struct episode_job *ej);
+void output_finish_enter(struct episode_job *ej);
+void output_done(struct episode_job *ej);
+void output_index_row(struct episode_job *ej);
 
 /* Stops scheduling new work (fail_fast, max_failures, Ctrl-C). */
 void run_stop(struct run *r, const char *why);

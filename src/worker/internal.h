@@ -73,6 +73,9 @@ const char *worker_signal_name(int sig);
 
 /* serve.c */
 
+/* "stage", "episode", "exit", "none": a model_cleanup policy on a worker's command line. */
+const char *worker_cleanup_name(int model_cleanup);
+
 /* An engine as a worker holds it: state is the handler's, open says it is loaded. */
 struct worker_engine {
 	void *state;

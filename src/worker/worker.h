@@ -110,12 +110,14 @@ void worker_register_handler(const struct stage_handler *h);
 const struct stage_handler *worker_find_handler(const char *name);
 
 /*
- * The worker process: `worker STAGE --config FILE` (argv[0] is "worker").
- * Loads the config from FILE only (plus secrets such as OPENAI_API_KEY from
- * the environment), sets logging and the crash handler with role
- * "worker:STAGE", then serves jobs on stdin until it ends.  Returns the exit
+ * The worker process: `worker STAGE --config FILE --model-cleanup POLICY`
+ * (argv[0] is "worker").  Loads the config from FILE only (plus secrets such
+ * as OPENAI_API_KEY from the environment), sets logging and the crash handler
+ * with role "worker:STAGE", then serves jobs on stdin until it ends.  The
+ * cleanup policy comes from the pool's options by this argument only (the
+ * config's model_cleanup is not read here; default exit).  Returns the exit
  * code: 0 after a clean end of input, 1 on a protocol or setup error, 2 on a
- * usage error.  With model_cleanup none it _exit(0)s at end of input.
+ * usage error.  With --model-cleanup none it _exit(0)s at end of input.
  */
 int worker_main(int argc, char **argv);
 
