@@ -14,7 +14,7 @@ DEB_PACKAGES = build-essential meson ninja-build pkg-config \
 	libavutil-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx pocketsphinx-en-us \
 	libstemmer-dev libmicrohttpd-dev libcmocka-dev flite flite1-dev libgcc-12-dev \
 	zlib1g-dev sqlite3 python3 python3-yaml curl procps wamerican \
-	pocketsphinx-testdata
+	pocketsphinx-testdata tmux
 
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60

@@ -54,7 +54,10 @@ struct config {
 	time_t since, until;        /* 0: unset */
 	struct strlist prefer_type;
 	bool dry_run, force, skip_existing, clean_output, keep_media, reuse_media;
+	bool download_media;
 	char *run_id;
+	char *shard;                /* "K/N", "auto" or NULL */
+	char *watch;                /* interval text, or NULL: run once */
 	/* network */
 	long workers, timeout, delay_ms, http_retries;
 	char *user_agent;

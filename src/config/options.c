@@ -56,6 +56,9 @@ static const struct opt_def table[] = {
 		"write crash dumps with native backtraces on fatal signals"),
 	OPT_INT(delay_ms, 0, GROUP_NETWORK, "0", 0, 600000, "MS",
 		"pause between starting requests (politeness)"),
+	OPT_BOOL(download_media, 0, GROUP_FEEDS, "false",
+		"archive mode: download every selected episode's enclosure into media/, "
+		"transcript or not"),
 	OPT_BOOL(dry_run, 0, GROUP_FEEDS, "false",
 		"read feeds and show what would be done; download and write nothing"),
 	OPT_BOOL(fail_fast, 0, GROUP_ROBUSTNESS, "false",
@@ -136,6 +139,9 @@ static const struct opt_def table[] = {
 		"also write transcripts as 'Name: text' turns"),
 	OPT_DOUBLE(screenplay_gap, 0, GROUP_SPEAKERS, "1.25", 0, 60, "SECONDS",
 		"a pause longer than this starts a new speaker turn"),
+	OPT_STRING(shard, 0, GROUP_FEEDS, NULL, "K/N",
+		"only the feeds whose URL hash falls in shard K of N (K from 0); auto reads "
+		"JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (see docs/SCALE.md)"),
 	OPT_DATE(since, 0, GROUP_FEEDS, "DATE",
 		"only episodes published on or after DATE (YYYY-MM-DD)"),
 	OPT_BOOL(skip_existing, 0, GROUP_FEEDS, "true",
@@ -171,6 +177,9 @@ static const struct opt_def table[] = {
 		"only episodes published on or before DATE (YYYY-MM-DD)"),
 	OPT_STRING(user_agent, 0, GROUP_NETWORK, "podcast_scraper/" PC_VERSION, "UA",
 		"User-Agent header sent with every request"),
+	OPT_STRING(watch, 0, GROUP_FEEDS, NULL, "INTERVAL",
+		"run, sleep INTERVAL (90s, 30m, 6h), run again, until SIGTERM or SIGINT; "
+		"SIGHUP rereads the config"),
 	OPT_CHOICE(whisper_device, 0, GROUP_TRANSCRIPTION, "auto", devices, DEVICE__COUNT,
 		"DEVICE", "where transcription runs", .legacy_env = "WHISPER_DEVICE"),
 	OPT_STRING(whisper_model, 0, GROUP_TRANSCRIPTION, "base", "MODEL",

@@ -64,6 +64,8 @@
 #define NET_BACKOFF_MAX_MS 30000L
 #define NET_LOW_SPEED_BYTES 1024L
 #define NET_RETRY_AFTER_MAX_S 60L
+/* Longest ETag or Last-Modified kept; longer ones are dropped. */
+#define NET_VALIDATOR_MAX 1024
 /* Caps used when a request leaves max_bytes at 0. */
 #define NET_DEFAULT_MAX_MEMORY ((size_t)64 << 20)
 #define NET_DEFAULT_MAX_FILE ((size_t)4 << 30)
@@ -89,6 +91,8 @@ struct net_result {
 	                           emptied when the request failed */
 	long long bytes;        /* body bytes: in body, or the final file's size */
 	int attempts;           /* requests made, retries included */
+	char *etag;             /* ETag of the final response, or NULL */
+	char *last_modified;    /* Last-Modified of the final response, or NULL */
 	struct sbuf err;        /* the failure, naming the URL; empty on success */
 };
 
@@ -99,13 +103,27 @@ struct net_result {
  */
 typedef void (*net_done_fn)(struct net *net, struct net_result *res, void *udata);
 
+/*
+ * Called as body bytes arrive: bytes so far (a resumed download counts what
+ * was on disk) and the whole size, or -1 when unknown.  Keep it cheap.
+ */
+typedef void (*net_progress_fn)(void *udata, long long bytes, long long total);
+
 struct net_request {
 	const char *url;        /* http://, https:// or file://; copied */
 	const char *dest_path;  /* NULL = into memory, else the final file, in an
 	                           existing directory; copied */
 	size_t max_bytes;       /* size cap; 0 = NET_DEFAULT_MAX_MEMORY / _FILE */
 	net_done_fn done;       /* may be NULL */
-	void *udata;
+	void *udata;            /* passed to done and progress */
+	net_progress_fn progress;   /* may be NULL */
+	/*
+	 * Validators from an earlier answer (memory GETs; NULL for none): sent
+	 * as If-None-Match and If-Modified-Since.  A 304 then ends the request
+	 * with code 0, http_status 304 and an empty body.
+	 */
+	const char *if_none_match;
+	const char *if_modified_since;
 };
 
 struct net_stats {

@@ -151,7 +151,7 @@ static void remove_work_media(struct episode_job *ej)
 {
 	char *path;
 
-	if (ej->fj->run->cfg->keep_media || !ej->media_rel)
+	if (media_kept(ej->fj->run->cfg) || !ej->media_rel)
 		return;
 	path = fs_join(ej->fj->dir, ej->media_rel);
 	unlink(path);

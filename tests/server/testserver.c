@@ -35,6 +35,10 @@
  *	gzip=1            gzip the body ("Content-Encoding: gzip"; Range ignored)
  *	drip=N            send the body N bytes a second (one byte at a time), as
  *	                  a server that never quite stalls
+ *	no_validators=1   send no ETag / Last-Modified and never answer 304
+ * Files are served with an ETag (a hash of their bytes) and Last-Modified
+ * (their mtime), and a GET whose If-None-Match (or, without it,
+ * If-Modified-Since) still holds is answered 304 with no body.
  * "This target" means the path with its query string: every distinct URL has
  * its own request counter, so a retry of the same URL sees the count go up.
  *
@@ -69,6 +73,7 @@
 #include "util/fs.h"
 #include "util/sbuf.h"
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -125,6 +130,8 @@ struct reply {
 	char content_range[96];
 	char location[1024];
 	bool gzipped;
+	char etag[40];       /* validators of a served file; "" for none */
+	char last_modified[64];
 	char note[256];      /* appended to the request's log line */
 };
 
@@ -671,6 +678,48 @@ static void apply_range(struct reply *r, const char *range)
 	r->status = 206;
 }
 
+/*
+ * Validators of a file: a strong ETag from its bytes (FNV-1a 64), so a
+ * rewrite with other bytes within the same second still changes it, and
+ * Last-Modified from its mtime.
+ */
+static void set_validators(const char *file, struct reply *r)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	struct stat st;
+	struct tm tm;
+
+	for (size_t i = 0; i < r->body.len; i++)
+		h = (h ^ (unsigned char)r->body.buf[i]) * 0x100000001b3ULL;
+	snprintf(r->etag, sizeof(r->etag), "\"%016llx\"", (unsigned long long)h);
+	if (stat(file, &st) == 0 && gmtime_r(&st.st_mtime, &tm))
+		strftime(r->last_modified, sizeof(r->last_modified),
+			 "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+/* RFC 9110 13.2.2: If-None-Match decides when sent, else If-Modified-Since. */
+static bool not_modified(struct MHD_Connection *con, const char *file, struct reply *r)
+{
+	const char *inm = header(con, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	const char *ims = header(con, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	struct stat st;
+	time_t since;
+
+	if (!r->etag[0])
+		return false;
+	if (inm)
+		return !strcmp(inm, "*") || strstr(inm, r->etag) != NULL;
+	if (!ims || stat(file, &st) < 0 || (since = curl_getdate(ims, NULL)) < 0)
+		return false;
+	return st.st_mtime <= since;
+}
+
+static void answer_not_modified(struct reply *r)
+{
+	r->status = 304;
+	sbuf_reset(&r->body);
+}
+
 static void serve_file(struct MHD_Connection *con, const char *path, struct reply *r)
 {
 	struct sbuf err = SBUF_INIT(4096);
@@ -689,7 +738,11 @@ static void serve_file(struct MHD_Connection *con, const char *path, struct repl
 	} else {
 		r->status = 200;
 		snprintf(r->content_type, sizeof(r->content_type), "%s", type_for(path));
-		if (!query(con, "no_range") && !query(con, "gzip"))
+		if (!query(con, "no_validators"))
+			set_validators(file, r);
+		if (not_modified(con, file, r))
+			answer_not_modified(r);
+		else if (!query(con, "no_range") && !query(con, "gzip"))
 			apply_range(r, header(con, MHD_HTTP_HEADER_RANGE));
 	}
 	free(file);
@@ -819,6 +872,10 @@ static struct MHD_Response *make_response(struct MHD_Connection *con, struct rep
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
 	if (r->gzipped)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (r->etag[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
+	if (r->last_modified[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, r->last_modified);
 	if (!query(con, "no_range"))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
 	return resp;

@@ -185,7 +185,8 @@ static void parallel_fetches_get_every_byte(void **state)
 	struct collected *c = pc_calloc(1, sizeof(*c));
 	struct net *net = net_new(&o);
 	struct net_stats st;
-	struct net_request req = { NULL, NULL, 1 << 20, collect, c };
+	struct net_request req = { .url = NULL, .dest_path = NULL,
+		.max_bytes = 1 << 20, .done = collect, .udata = c };
 	char target[32];
 	char *want, *u;
 	int i;
@@ -369,7 +370,8 @@ static double run_many(struct net_options o, const char *target, int n)
 {
 	struct net *net = net_new(&o);
 	char *u = url(target);
-	struct net_request req = { u, NULL, 4096, count_done, NULL };
+	struct net_request req = { .url = u, .dest_path = NULL,
+		.max_bytes = 4096, .done = count_done, .udata = NULL };
 	double t0 = time_mono();
 	int done = 0, i;
 
@@ -592,8 +594,10 @@ static void stop_interrupts_the_rest(void **state)
 	struct stopper s = { { 1, 1 }, 0 };
 	struct net *net = net_new(&o);
 	char *fast = url("/small.txt?stop=1"), *slow = url("/small.txt?delay_ms=3000&stop=1");
-	struct net_request r1 = { slow, NULL, 4096, stop_on_first, &s };
-	struct net_request r2 = { fast, NULL, 4096, stop_on_first, &s };
+	struct net_request r1 = { .url = slow, .dest_path = NULL,
+		.max_bytes = 4096, .done = stop_on_first, .udata = &s };
+	struct net_request r2 = { .url = fast, .dest_path = NULL,
+		.max_bytes = 4096, .done = stop_on_first, .udata = &s };
 
 	(void)state;
 	net_add(net, &r1);
@@ -620,7 +624,8 @@ static void add_next(struct net *net, struct net_result *res, void *udata)
 	c->bytes += res->bytes;
 	if (c->calls == 1) {
 		char *u = url("/p01.txt");
-		struct net_request req = { u, NULL, 4096, add_next, c };
+		struct net_request req = { .url = u, .dest_path = NULL,
+		.max_bytes = 4096, .done = add_next, .udata = c };
 
 		net_add(net, &req);
 		free(u);
@@ -633,7 +638,8 @@ static void callbacks_can_add_requests(void **state)
 	struct chain c = { 0, 0 };
 	struct net *net = net_new(&o);
 	char *u = url("/p00.txt");
-	struct net_request req = { u, NULL, 4096, add_next, &c };
+	struct net_request req = { .url = u, .dest_path = NULL,
+		.max_bytes = 4096, .done = add_next, .udata = &c };
 	struct net_stats st;
 
 	(void)state;
