@@ -64,6 +64,13 @@ static int apply_crash_options(const struct config *c, const char *role)
 	return r;
 }
 
+/* What happens instead of the Python-tool settings we lack: once each. */
+static void log_compat_notes(const struct config *c)
+{
+	for (size_t i = 0; i < c->compat_notes.nr; i++)
+		log_warn("config", "%s", c->compat_notes.items[i]);
+}
+
 int cmd_setup(int argc, char **argv, struct config *c, const struct cmd_usage *u)
 {
 	struct sbuf err = SBUF_INIT(8192);
@@ -97,8 +104,8 @@ int cmd_setup(int argc, char **argv, struct config *c, const struct cmd_usage *u
 	case CLI_RUN:
 		r = apply_logging(c, u->role) < 0 || apply_crash_options(c, u->role) < 0 ?
 		    PC_EXIT_FATAL : -1;
-		for (size_t i = 0; r < 0 && i < c->compat_notes.nr; i++)
-			log_warn("config", "%s", c->compat_notes.items[i]);
+		if (r < 0)
+			log_compat_notes(c);
 		if (r < 0)
 			crash_stage_enter(STAGE_CONFIG, NULL);
 		break;

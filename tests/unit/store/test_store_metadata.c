@@ -129,14 +129,17 @@ static const char *const schema_paths[] = {
 	"episode.image_url", "episode.episode_id",
 	"content", "content.transcript_urls", "content.media_url", "content.media_id",
 	"content.media_type", "content.transcript_file_path", "content.transcript_source",
-	"content.asr_engine", "content.asr_model", "content.speakers", "content.detected_hosts",
+	"content.whisper_model", "content.asr_engine", "content.asr_model", "content.speakers", "content.detected_hosts",
 	"content.detected_guests",
 	"processing", "processing.processing_timestamp", "processing.output_directory",
 	"processing.run_id", "processing.config_snapshot", "processing.schema_version",
 	"processing.stage_timings", "processing.stage_timings.download",
 	"processing.stage_timings.decode", "processing.stage_timings.transcribe",
 	"processing.stage_timings.speakers", "processing.stage_timings.summarize",
-	"processing.stage_timings.total", "processing.devices",
+	"processing.stage_timings.total", "processing.stage_timings.download_media_time",
+	"processing.stage_timings.transcribe_time", "processing.stage_timings.extract_names_time",
+	"processing.stage_timings.summarize_time", "processing.stage_timings.total_processing_time",
+	"processing.devices",
 	"processing.devices.transcription", "processing.devices.transcription.requested",
 	"processing.devices.transcription.used", "processing.devices.summarization",
 	"processing.devices.summarization.requested", "processing.devices.summarization.used",
@@ -147,6 +150,7 @@ static const char *const schema_paths[] = {
 static const char *const summary_paths[] = {
 	"summary.short_summary", "summary.key_points", "summary.generated_at",
 	"summary.provider", "summary.word_count", "summary.transcript_word_count",
+	"summary.bullets", "summary.schema_status",
 };
 
 /* The value at a dotted path, or NULL when a key is absent (null is a value). */
@@ -185,7 +189,9 @@ static void every_key_present_even_when_empty(void **state)
 	assert_true(json_is_null(at(doc, "episode.duration_seconds")));
 	assert_true(json_is_null(at(doc, "content.media_id")));
 	assert_true(json_is_null(at(doc, "processing.stage_timings.total")));
-	assert_true(json_is_null(at(doc, "processing.config_snapshot")));
+	/* the Python model's config_snapshot is a mapping, never null */
+	assert_int_equal(json_object_size(at(doc, "processing.config_snapshot")), 0);
+	assert_true(json_is_null(at(doc, "content.whisper_model")));
 	assert_int_equal(json_array_size(at(doc, "content.detected_hosts")), 0);
 	assert_string_equal(json_string_value(at(doc, "processing.schema_version")), "1.1.0");
 	/* without a guid the id is derived, and the same every time */
