@@ -103,7 +103,6 @@ run_one() { # name kind hint
 		"$(field "$d" ref_speakers) $dt $at" >>"$WORK/sums"
 }
 
-A="rms slt"; B2="awb kal16"; C="slt awb"
 make_episode dialogue_rms_slt rms slt rms slt rms slt rms rms slt rms slt rms slt slt rms
 make_episode dialogue_awb_kal16 awb kal16 awb kal16 kal16 awb kal16 awb kal16 awb awb kal16
 make_episode dialogue_slt_awb slt awb slt awb slt slt awb slt awb slt awb awb slt awb
@@ -113,6 +112,10 @@ make_episode panel_kal16_slt_rms kal16 slt rms slt kal16 rms kal16 rms slt rms k
 make_episode panel_awb_kal16_slt awb kal16 slt awb slt kal16 awb kal16 slt kal16 awb slt
 make_episode dialogue_ad_rms_slt rms slt rms slt ad:awb rms slt rms slt rms slt
 make_episode panel_ad_rms_slt_awb rms slt awb rms ad:kal16 slt awb rms slt awb rms
+# Back to back: no pause between turns, so changes must be found inside an utterance.
+GAPS="0.05"
+make_episode tight_dialogue_rms_awb rms awb rms awb awb rms awb rms awb rms rms awb
+make_episode tight_panel_slt_kal16_awb slt kal16 awb kal16 slt awb slt kal16 awb slt kal16 awb
 
 for e in dialogue_rms_slt dialogue_awb_kal16 dialogue_slt_awb dialogue_kal16_rms; do
 	run_one "$e" 2-voice 2
@@ -122,6 +125,8 @@ for e in panel_rms_slt_awb panel_kal16_slt_rms panel_awb_kal16_slt; do
 done
 run_one dialogue_ad_rms_slt 2+ad 2
 run_one panel_ad_rms_slt_awb 3+ad 3
+run_one tight_dialogue_rms_awb 2-voice 2
+run_one tight_panel_slt_kal16_awb 3-voice 3
 
 echo
 awk '{ sp[$1] += $2; er[$1] += $3; n[$1]++; ok[$1] += ($4 == $5);

@@ -22,6 +22,7 @@
 #define SWITCH_PENALTY 30.0    /* nats to change voice inside an utterance */
 #define JOIN_GAP 0.5           /* same-voice turns closer than this (s) join */
 #define MAX_UTTERANCE 20.0
+#define MIN_RUN 30             /* speech frames a voice keeps at least */
 
 struct pass {
 	const struct diarize_options *o;
@@ -107,6 +108,42 @@ static void viterbi(const struct pass *p, int *labels)
 	free(back);
 }
 
+/* Length of the run of equal labels starting at a. */
+static size_t run_end(const int *labels, size_t m, size_t a)
+{
+	size_t b = a + 1;
+
+	while (b < m && labels[b] == labels[a])
+		b++;
+	return b;
+}
+
+/*
+ * Runs shorter than MIN_RUN frames take the label of their longer
+ * neighbour: a voice change needs more evidence than a tenth of a second.
+ */
+static void smooth_labels(int *labels, size_t m)
+{
+	size_t prev_a = 0, a = 0;
+
+	while (a < m) {
+		size_t b = run_end(labels, m, a), next_b;
+
+		if (b - a < MIN_RUN && (a > 0 || b < m)) {
+			next_b = b < m ? run_end(labels, m, b) : b;
+			int to = a == 0 || (b < m && next_b - b > a - prev_a) ? labels[b]
+									      : labels[a - 1];
+
+			for (size_t t = a; t < b; t++)
+				labels[t] = to;
+			a = prev_a;
+			continue;
+		}
+		prev_a = a;
+		a = b;
+	}
+}
+
 static void turns_from_labels(struct pass *p, const struct audio_utterance *u,
 			      const int *labels)
 {
@@ -130,6 +167,7 @@ static int on_utterance_2(struct audio_utterance *u, void *udata)
 		int *labels = pc_calloc(p->fr.nr, sizeof(*labels));
 
 		viterbi(p, labels);
+		smooth_labels(labels, p->fr.nr);
 		turns_from_labels(p, u, labels);
 		free(labels);
 	}
