@@ -2,7 +2,7 @@
  * cli.c - argv to struct config through getopt_long, in precedence layers.
  */
 #include "cli/cli.h"
-#include "cli/options.h"
+#include "config/options.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -71,7 +71,7 @@ static void add_longopt(struct parse_state *ps, size_t *alloc, const char *name,
 
 static bool flag_takes_optional(const struct opt_def *d)
 {
-	return d->type == OPT_BOOL || d->type == OPT_TRISTATE;
+	return d->type == OPTION_BOOL || d->type == OPTION_TRISTATE;
 }
 
 /* --name (and --no-name for booleans) for key or its alias. */

@@ -1,5 +1,5 @@
 /*
- * cli.h - command-line parsing on top of the options table.
+ * cli.h - command-line parsing on top of the options schema (config/options.h).
  *
  * cli_parse() builds getopt_long's option array from the table (plus --config,
  * --help, --version and any subcommand extras), collects the flags, and then

@@ -2,7 +2,7 @@
  * help.c - --help and the Markdown options reference, both from the table.
  */
 #include "cli/cli.h"
-#include "cli/options.h"
+#include "config/options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +13,7 @@ static void option_synopsis(struct sbuf *sb, const struct opt_def *d)
 
 	if (d->short_name)
 		sbuf_addf(sb, "-%c, ", d->short_name);
-	if (d->type == OPT_BOOL || d->type == OPT_TRISTATE)
+	if (d->type == OPTION_BOOL || d->type == OPTION_TRISTATE)
 		sbuf_addf(sb, "--[no-]%s", flag + 2);
 	else
 		sbuf_addf(sb, "%s %s", flag, d->metavar ? d->metavar : "VALUE");
@@ -22,7 +22,7 @@ static void option_synopsis(struct sbuf *sb, const struct opt_def *d)
 
 static void choices_text(struct sbuf *sb, const struct opt_def *d)
 {
-	if (d->type != OPT_ENUM)
+	if (d->type != OPTION_CHOICE)
 		return;
 	sbuf_adds(sb, " (");
 	for (int i = 0; d->choices[i]; i++)
@@ -36,7 +36,7 @@ static void default_text(struct sbuf *sb, const struct opt_def *d)
 		return;
 	if (d->def)
 		sbuf_addf(sb, " [default: %s]", d->def);
-	else if (d->type != OPT_LIST)
+	else if (d->type != OPTION_LIST)
 		sbuf_adds(sb, " [default: none]");
 }
 

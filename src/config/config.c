@@ -6,7 +6,7 @@
  * means the same thing wherever it is written.
  */
 #include "config/config.h"
-#include "cli/options.h"
+#include "config/options.h"
 #include "log/log.h"
 
 #include <ctype.h>
@@ -111,7 +111,7 @@ static int parse_date(const char *v, time_t *out)
 
 static int range_error(struct sbuf *err, const struct opt_def *d, const char *v)
 {
-	if (d->type == OPT_SIZE)
+	if (d->type == OPTION_SIZE)
 		sbuf_addf(err, "%s is out of range (%.0f..%.0f bytes)", v, d->min, d->max);
 	else
 		sbuf_addf(err, "%s is out of range (%g..%g)", v, d->min, d->max);
@@ -123,16 +123,16 @@ static int set_number(struct config *c, const struct opt_def *d, const char *v,
 {
 	double x;
 
-	if (parse_number(v, &x, d->type != OPT_DOUBLE, d->type == OPT_SIZE) < 0) {
-		sbuf_addf(err, "'%s' is not %s", v, d->type == OPT_DOUBLE ? "a number" :
-			  d->type == OPT_SIZE ? "a size (e.g. 500M)" : "an integer");
+	if (parse_number(v, &x, d->type != OPTION_DOUBLE, d->type == OPTION_SIZE) < 0) {
+		sbuf_addf(err, "'%s' is not %s", v, d->type == OPTION_DOUBLE ? "a number" :
+			  d->type == OPTION_SIZE ? "a size (e.g. 500M)" : "an integer");
 		return -PC_EUSAGE;
 	}
 	if (x < d->min || x > d->max)
 		return range_error(err, d, v);
-	if (d->type == OPT_INT)
+	if (d->type == OPTION_INT)
 		*FIELD(c, d, long) = (long)x;
-	else if (d->type == OPT_SIZE)
+	else if (d->type == OPTION_SIZE)
 		*FIELD(c, d, long long) = (long long)x;
 	else
 		*FIELD(c, d, double) = x;
@@ -173,14 +173,14 @@ static int set_value(struct config *c, const struct opt_def *d, const char *v,
 	bool b;
 
 	switch (d->type) {
-	case OPT_BOOL:
+	case OPTION_BOOL:
 		if (parse_bool(v, &b) < 0) {
 			sbuf_addf(err, "'%s' is not a boolean (true/false/yes/no/on/off/1/0)", v);
 			return -PC_EUSAGE;
 		}
 		*FIELD(c, d, bool) = b;
 		return 0;
-	case OPT_TRISTATE:
+	case OPTION_TRISTATE:
 		if (!strcasecmp(v, "auto")) {
 			*FIELD(c, d, int) = TRI_AUTO;
 			return 0;
@@ -191,22 +191,22 @@ static int set_value(struct config *c, const struct opt_def *d, const char *v,
 		}
 		*FIELD(c, d, int) = b ? TRI_ON : TRI_OFF;
 		return 0;
-	case OPT_INT:
-	case OPT_SIZE:
-	case OPT_DOUBLE:
+	case OPTION_INT:
+	case OPTION_SIZE:
+	case OPTION_DOUBLE:
 		return set_number(c, d, v, err);
-	case OPT_ENUM:
+	case OPTION_CHOICE:
 		return set_enum(c, d, v, err);
-	case OPT_DATE:
+	case OPTION_DATE:
 		if (parse_date(v, FIELD(c, d, time_t)) < 0) {
 			sbuf_addf(err, "'%s' is not a date (YYYY-MM-DD)", v);
 			return -PC_EUSAGE;
 		}
 		return 0;
-	case OPT_STRING:
-	case OPT_PATH:
+	case OPTION_STRING:
+	case OPTION_PATH:
 		return set_string(c, d, v);
-	case OPT_LIST:
+	case OPTION_LIST:
 		if (replace_list)
 			strlist_release(FIELD(c, d, struct strlist));
 		if (*v)
@@ -256,9 +256,9 @@ void config_release(struct config *c)
 	const struct opt_def *t = options_table(&nr);
 
 	for (size_t i = 0; i < nr; i++) {
-		if (t[i].type == OPT_STRING || t[i].type == OPT_PATH)
+		if (t[i].type == OPTION_STRING || t[i].type == OPTION_PATH)
 			pc_freep(FIELD(c, &t[i], char *));
-		else if (t[i].type == OPT_LIST)
+		else if (t[i].type == OPTION_LIST)
 			strlist_release(FIELD(c, &t[i], struct strlist));
 	}
 	pc_freep(&c->config_path);
@@ -273,7 +273,7 @@ static int set_from_env(struct config *c, const struct opt_def *d, const char *n
 	char *copy, *save = NULL;
 	int r = 0;
 
-	if (d->type != OPT_LIST)
+	if (d->type != OPTION_LIST)
 		return config_set(c, d->key, value, &o, true, err);
 	strlist_release(FIELD(c, d, struct strlist));
 	copy = pc_strdup(value);
@@ -395,28 +395,28 @@ char *config_value_text(const struct config *c, const char *key)
 	if (!d)
 		return NULL;
 	switch (d->type) {
-	case OPT_BOOL:
+	case OPTION_BOOL:
 		sbuf_adds(&sb, *FIELD(c, d, bool) ? "true" : "false");
 		break;
-	case OPT_TRISTATE: {
+	case OPTION_TRISTATE: {
 		static const char *const names[] = { "auto", "true", "false" };
 
 		sbuf_adds(&sb, names[*FIELD(c, d, int)]);
 		break;
 	}
-	case OPT_INT:
+	case OPTION_INT:
 		sbuf_addf(&sb, "%ld", *FIELD(c, d, long));
 		break;
-	case OPT_SIZE:
+	case OPTION_SIZE:
 		sbuf_addf(&sb, "%lld", *FIELD(c, d, long long));
 		break;
-	case OPT_DOUBLE:
+	case OPTION_DOUBLE:
 		sbuf_addf(&sb, "%g", *FIELD(c, d, double));
 		break;
-	case OPT_ENUM:
+	case OPTION_CHOICE:
 		sbuf_adds(&sb, d->choices[*FIELD(c, d, int)]);
 		break;
-	case OPT_DATE: {
+	case OPTION_DATE: {
 		time_t t = *FIELD(c, d, time_t);
 		struct tm tm;
 		char buf[32];
@@ -428,14 +428,14 @@ char *config_value_text(const struct config *c, const char *key)
 		}
 		break;
 	}
-	case OPT_STRING:
-	case OPT_PATH: {
+	case OPTION_STRING:
+	case OPTION_PATH: {
 		const char *s = *FIELD(c, d, char *);
 
 		sbuf_adds(&sb, s ? s : "");
 		break;
 	}
-	case OPT_LIST: {
+	case OPTION_LIST: {
 		const struct strlist *l = FIELD(c, d, struct strlist);
 
 		for (size_t i = 0; i < l->nr; i++)
@@ -449,21 +449,21 @@ char *config_value_text(const struct config *c, const char *key)
 static json_t *value_json(const struct config *c, const struct opt_def *d)
 {
 	switch (d->type) {
-	case OPT_BOOL:
+	case OPTION_BOOL:
 		return json_boolean(*FIELD(c, d, bool));
-	case OPT_INT:
+	case OPTION_INT:
 		return json_integer(*FIELD(c, d, long));
-	case OPT_SIZE:
+	case OPTION_SIZE:
 		return json_integer(*FIELD(c, d, long long));
-	case OPT_DOUBLE:
+	case OPTION_DOUBLE:
 		return json_real(*FIELD(c, d, double));
-	case OPT_STRING:
-	case OPT_PATH: {
+	case OPTION_STRING:
+	case OPTION_PATH: {
 		const char *s = *FIELD(c, d, char *);
 
 		return s ? json_string(s) : json_null();
 	}
-	case OPT_LIST: {
+	case OPTION_LIST: {
 		const struct strlist *l = FIELD(c, d, struct strlist);
 		json_t *a = json_array();
 
@@ -471,12 +471,12 @@ static json_t *value_json(const struct config *c, const struct opt_def *d)
 			json_array_append_new(a, json_string(l->items[i]));
 		return a;
 	}
-	case OPT_DATE:
+	case OPTION_DATE:
 		if (!*FIELD(c, d, time_t))
 			return json_null();
 		/* fall through */
-	case OPT_ENUM:
-	case OPT_TRISTATE: {
+	case OPTION_CHOICE:
+	case OPTION_TRISTATE: {
 		char *s = config_value_text(c, d->key);
 		json_t *j = json_string(s);
 

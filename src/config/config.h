@@ -5,7 +5,7 @@
  * from --config or PODCAST_SCRAPER_CONFIG), the environment
  * (PODCAST_SCRAPER_<KEY> and a few legacy names), then command-line flags.
  * Every key, its type, range, default, env names and help text come from the
- * options table in src/cli/options.h, so parsing, --help and the docs cannot
+ * options schema in config/options.h, so parsing, --help and the docs cannot
  * drift apart.
  *
  * Errors name where the bad value came from: "config 'x.yaml' line 3: key
@@ -25,13 +25,22 @@
 
 #include <time.h>
 
-/* Enum-valued keys; the order matches the choices in the options table. */
-enum transcription_provider { ASR_PROVIDER_POCKETSPHINX, ASR_PROVIDER_OPENAI };
-enum summary_provider { SUMMARY_PROVIDER_TEXTRANK, SUMMARY_PROVIDER_OPENAI };
-enum device_kind { DEVICE_AUTO, DEVICE_CPU, DEVICE_CUDA, DEVICE_MPS };
-enum metadata_format { METADATA_JSON, METADATA_YAML };
-enum isolation_mode { ISOLATION_PROCESS, ISOLATION_INLINE };
-enum model_cleanup { CLEANUP_STAGE, CLEANUP_EPISODE, CLEANUP_EXIT, CLEANUP_NONE };
+/*
+ * Enum-valued keys; the options table (config/options.c) names each value,
+ * and a compile-time check there keeps the names and the __COUNT in step.
+ */
+enum transcription_provider {
+	ASR_PROVIDER_POCKETSPHINX, ASR_PROVIDER_OPENAI, ASR_PROVIDER__COUNT
+};
+enum summary_provider {
+	SUMMARY_PROVIDER_TEXTRANK, SUMMARY_PROVIDER_OPENAI, SUMMARY_PROVIDER__COUNT
+};
+enum device_kind { DEVICE_AUTO, DEVICE_CPU, DEVICE_CUDA, DEVICE_MPS, DEVICE__COUNT };
+enum metadata_format { METADATA_JSON, METADATA_YAML, METADATA__COUNT };
+enum isolation_mode { ISOLATION_PROCESS, ISOLATION_INLINE, ISOLATION__COUNT };
+enum model_cleanup {
+	CLEANUP_STAGE, CLEANUP_EPISODE, CLEANUP_EXIT, CLEANUP_NONE, CLEANUP__COUNT
+};
 enum tristate { TRI_AUTO, TRI_ON, TRI_OFF };
 
 struct config {

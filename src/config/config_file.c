@@ -12,7 +12,7 @@
  * scalars or a single scalar; no key takes a mapping.
  */
 #include "config/config.h"
-#include "cli/options.h"
+#include "config/options.h"
 #include "util/fs.h"
 
 #include <string.h>
@@ -31,12 +31,12 @@ static bool has_suffix(const char *s, const char *suffix)
 static const char *type_word(enum opt_type t)
 {
 	switch (t) {
-	case OPT_BOOL: return "a boolean";
-	case OPT_INT: return "an integer";
-	case OPT_SIZE: return "a size";
-	case OPT_DOUBLE: return "a number";
-	case OPT_LIST: return "a list of strings";
-	case OPT_DATE: return "a date";
+	case OPTION_BOOL: return "a boolean";
+	case OPTION_INT: return "an integer";
+	case OPTION_SIZE: return "a size";
+	case OPTION_DOUBLE: return "a number";
+	case OPTION_LIST: return "a list of strings";
+	case OPTION_DATE: return "a date";
 	default: return "a string";
 	}
 }
@@ -57,7 +57,7 @@ static bool quoted(const yaml_node_t *n)
 
 static bool wants_plain(enum opt_type t)
 {
-	return t == OPT_BOOL || t == OPT_INT || t == OPT_DOUBLE;
+	return t == OPTION_BOOL || t == OPTION_INT || t == OPTION_DOUBLE;
 }
 
 static bool is_null(const yaml_node_t *n)
@@ -86,7 +86,7 @@ static int apply_sequence(struct config *c, const char *path, yaml_document_t *d
 {
 	bool first = true;
 
-	if (d->type != OPT_LIST)
+	if (d->type != OPTION_LIST)
 		return type_error(path, n, d, "a list", err);
 	strlist_release((struct strlist *)((char *)c + d->offset));
 	for (yaml_node_item_t *it = n->data.sequence.items.start;

@@ -11,6 +11,7 @@
  *   - errors go to a handler that keeps the first one for err, so libxml2
  *     prints nothing.
  * The tree is then handed to feed_rss.c or feed_atom.c by its root element.
+ * OPML subscription lists (feed_opml.c) go through the same front door.
  * We drive xmlParseDocument() ourselves rather than xmlReadMemory() so that
  * the partial tree of a broken document survives: a web page that is not
  * well-formed XML is still reported by its root element (<html>), not by
@@ -30,15 +31,6 @@
 
 #define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
 		     XML_PARSE_NOCDATA)
-#define XML_MSG_MAX 512
-
-struct parse_state {
-	bool hostile;
-	bool have_error;
-	int line;
-	struct sbuf msg;      /* the first error libxml2 reported */
-};
-
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init_libxml(void)
@@ -54,7 +46,7 @@ void feed_global_init(void)
 static void on_xml_error(void *data, xmlError *e)
 {
 	xmlParserCtxt *ctxt = data;
-	struct parse_state *st = ctxt ? ctxt->_private : NULL;
+	struct feed_xml_state *st = ctxt ? ctxt->_private : NULL;
 
 	if (!st || !e || e->level < XML_ERR_ERROR || st->have_error)
 		return;
@@ -66,7 +58,7 @@ static void on_xml_error(void *data, xmlError *e)
 
 static void refuse_entity(xmlParserCtxt *ctxt)
 {
-	struct parse_state *st = ctxt->_private;
+	struct feed_xml_state *st = ctxt->_private;
 
 	st->hostile = true;
 	xmlStopParser(ctxt);
@@ -101,7 +93,7 @@ static xmlParserInput *on_resolve_entity(void *ctx PC_UNUSED,
 	return NULL;
 }
 
-static void install_hooks(xmlParserCtxt *ctxt, struct parse_state *st)
+static void install_hooks(xmlParserCtxt *ctxt, struct feed_xml_state *st)
 {
 	ctxt->_private = st;
 	ctxt->sax->serror = on_xml_error;
@@ -112,19 +104,18 @@ static void install_hooks(xmlParserCtxt *ctxt, struct parse_state *st)
 }
 
 /*
- * Returns the tree, possibly partial when the document is not well-formed
- * (*well_formed tells), or NULL when not even a root element was read.
  * Errors raised outside the context (encoding conversion) reach libxml2's
  * per-thread structured handler, so it is pointed at us for the duration.
  */
-static xmlDoc *parse_xml(const char *xml, size_t len, struct parse_state *st,
-			 bool *well_formed)
+xmlDoc *feed_xml_read(const char *xml, size_t len, struct feed_xml_state *st,
+		      bool *well_formed)
 {
 	xmlStructuredErrorFunc old_fn = xmlStructuredError;
 	void *old_ctx = xmlStructuredErrorContext;
 	xmlParserCtxt *ctxt = xmlCreateMemoryParserCtxt(xml, (int)len);
 	xmlDoc *doc;
 
+	feed_global_init();
 	*well_formed = false;
 	if (!ctxt)
 		return NULL;
@@ -194,7 +185,7 @@ static bool only_whitespace(const char *s, size_t len)
 	return true;
 }
 
-static int check_input(const char *xml, size_t len, struct sbuf *err)
+int feed_xml_check_input(const char *xml, size_t len, struct sbuf *err)
 {
 	if (!xml || !len) {
 		sbuf_addf(err, "empty document (0 bytes)");
@@ -211,25 +202,20 @@ static int check_input(const char *xml, size_t len, struct sbuf *err)
 	return 0;
 }
 
-/* Decides what a parse that produced doc (maybe NULL) amounts to. */
-static int judge(xmlDoc *doc, bool well_formed, const struct parse_state *st,
-		 const char *xml, size_t len, struct sbuf *err)
+int feed_xml_refuse_hostile(const struct feed_xml_state *st, struct sbuf *err)
+{
+	if (!st->hostile)
+		return 0;
+	sbuf_addf(err, "hostile XML: the DOCTYPE declares entities "
+		  "(external entities and entity expansion are refused)");
+	return -PC_EHOSTILE;
+}
+
+int feed_xml_refuse_broken(xmlDoc *doc, bool well_formed, const struct feed_xml_state *st,
+			   struct sbuf *err)
 {
 	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
 
-	if (st->hostile) {
-		sbuf_addf(err, "hostile XML: the DOCTYPE declares entities "
-			  "(external entities and entity expansion are refused)");
-		return -PC_EHOSTILE;
-	}
-	if (root && feed_kind(root) == KIND_NONE) {
-		not_a_feed(root, err);
-		return -PC_EPARSE;
-	}
-	if (!root && looks_like_html(xml, len)) {
-		sbuf_addf(err, "not an RSS or Atom document (root element <html>)");
-		return -PC_EPARSE;
-	}
 	if (st->have_error && (!well_formed || !root)) {
 		sbuf_addf(err, "XML error at line %d: %s", st->line, st->msg.buf);
 		return -PC_EPARSE;
@@ -241,19 +227,37 @@ static int judge(xmlDoc *doc, bool well_formed, const struct parse_state *st,
 	return 0;
 }
 
+/* Decides what a parse that produced doc (maybe NULL) amounts to. */
+static int judge(xmlDoc *doc, bool well_formed, const struct feed_xml_state *st,
+		 const char *xml, size_t len, struct sbuf *err)
+{
+	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+	if (feed_xml_refuse_hostile(st, err) < 0)
+		return -PC_EHOSTILE;
+	if (root && feed_kind(root) == KIND_NONE) {
+		not_a_feed(root, err);
+		return -PC_EPARSE;
+	}
+	if (!root && looks_like_html(xml, len)) {
+		sbuf_addf(err, "not an RSS or Atom document (root element <html>)");
+		return -PC_EPARSE;
+	}
+	return feed_xml_refuse_broken(doc, well_formed, st, err);
+}
+
 int feed_parse(const char *xml, size_t len, const char *base_url,
 	       struct feed *f, struct sbuf *err)
 {
-	struct parse_state st = { .msg = SBUF_INIT(XML_MSG_MAX) };
+	struct feed_xml_state st = FEED_XML_STATE_INIT;
 	struct feed tmp = FEED_INIT;
 	bool well_formed;
 	xmlDoc *doc;
-	int ret = check_input(xml, len, err);
+	int ret = feed_xml_check_input(xml, len, err);
 
 	if (ret < 0)
 		return ret;
-	feed_global_init();
-	doc = parse_xml(xml, len, &st, &well_formed);
+	doc = feed_xml_read(xml, len, &st, &well_formed);
 	ret = judge(doc, well_formed, &st, xml, len, err);
 	if (!ret && feed_kind(xmlDocGetRootElement(doc)) == KIND_ATOM)
 		ret = feed_atom_fill(xmlDocGetRootElement(doc), base_url, &tmp);

@@ -119,6 +119,18 @@ int feed_parse(const char *xml, size_t len, const char *base_url,
 void feed_release(struct feed *f);
 
 /*
+ * Parses len bytes of an OPML subscription list under the same rules as
+ * feed_parse() and appends the xmlUrl of every <outline> (nested ones
+ * included, document order, as written) to urls.  Returns 0, or a negative
+ * code with one sentence appended to err (the caller names the file) and
+ * urls untouched:
+ *   -PC_EPARSE    "empty document (0 bytes)", "XML error at line 3: ...",
+ *                 "not an OPML document (root element <html>)"
+ *   -PC_EHOSTILE  "hostile XML: the DOCTYPE declares entities (...)"
+ */
+int feed_opml_parse(const char *xml, size_t len, struct strlist *urls, struct sbuf *err);
+
+/*
  * Resolves ref against base (RFC 3986; file:// bases work).  Surrounding
  * whitespace is dropped; spaces and raw UTF-8 are percent-encoded; a ref
  * that cannot be resolved is returned as written.  Returns a new string

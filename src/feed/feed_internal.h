@@ -24,6 +24,36 @@
 /* Not a URI: matches RSS's own elements (no namespace, or an RSS 0.9/1.0 one). */
 #define FEED_NS_RSS ((const char *)0)
 
+/* ---- the safe XML front door (feed.c) ---------------------------------- */
+
+#define FEED_XML_MSG_MAX 512
+
+/* What a parse met: entity declarations, and libxml2's first error. */
+struct feed_xml_state {
+	bool hostile;
+	bool have_error;
+	int line;
+	struct sbuf msg;      /* the first error libxml2 reported */
+};
+#define FEED_XML_STATE_INIT { .msg = SBUF_INIT(FEED_XML_MSG_MAX) }
+
+/* -PC_EPARSE for an empty or blank document, -PC_ETOOBIG past libxml2's limit. */
+int feed_xml_check_input(const char *xml, size_t len, struct sbuf *err);
+/*
+ * Parses under the hostile-XML rules (feed.c's header): no network, no DTD,
+ * a DOCTYPE declaring entities stops the parse and sets st->hostile, errors
+ * land in st (never printed).  Returns the tree (caller xmlFreeDoc()s),
+ * possibly partial when the document is not well-formed (*well_formed
+ * tells), or NULL when not even a root element was read.
+ */
+xmlDoc *feed_xml_read(const char *xml, size_t len, struct feed_xml_state *st,
+		      bool *well_formed);
+/* -PC_EHOSTILE with the reason in err when the document declared entities, else 0. */
+int feed_xml_refuse_hostile(const struct feed_xml_state *st, struct sbuf *err);
+/* -PC_EPARSE with libxml2's first error in err when doc is broken or empty, else 0. */
+int feed_xml_refuse_broken(xmlDoc *doc, bool well_formed, const struct feed_xml_state *st,
+			   struct sbuf *err);
+
 /* Is n an element called name in namespace ns (matched by URI, never prefix)? */
 bool feed_is(const xmlNode *n, const char *ns, const char *name);
 /* First child element of parent matching ns/name, or NULL. */

@@ -23,7 +23,7 @@
 
 #include <stdio.h>
 
-enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_LEVEL__COUNT };
 
 #define LOG_RING_LINES 50
 #define LOG_RING_LINE_MAX 400

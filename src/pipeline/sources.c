@@ -8,6 +8,7 @@
  * first occurrence kept.
  */
 #include "pipeline/pipeline.h"
+#include "feed/feed.h"
 #include "util/fs.h"
 
 #include <ctype.h>
@@ -15,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #define SOURCES_MAX_BYTES (16 << 20)
 
@@ -91,46 +90,22 @@ out:
 	return r;
 }
 
-static void collect_outlines(xmlNode *node, struct strlist *out)
-{
-	for (xmlNode *n = node; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (!xmlStrcmp(n->name, BAD_CAST "outline")) {
-			xmlChar *url = xmlGetProp(n, BAD_CAST "xmlUrl");
-
-			if (url && *url)
-				add_source(out, (const char *)url);
-			xmlFree(url);
-		}
-		collect_outlines(n->children, out);
-	}
-}
-
 static int read_opml(const char *path, struct strlist *out, struct sbuf *err)
 {
 	struct sbuf text = SBUF_INIT(SOURCES_MAX_BYTES);
 	struct sbuf why = SBUF_INIT(4096);
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-	xmlDocPtr doc = NULL;
+	struct strlist urls = STRLIST_INIT;
 	int r = fs_read_file(path, &text, &why);
 
 	if (r < 0) {
 		sbuf_setf(err, "opml: %s", why.buf);
-		goto out;
+	} else if ((r = feed_opml_parse(text.buf, text.len, &urls, &why)) < 0) {
+		sbuf_setf(err, "opml '%s': %s", path, why.buf);
+	} else {
+		for (size_t i = 0; i < urls.nr; i++)
+			add_source(out, urls.items[i]);
 	}
-	doc = xmlCtxtReadMemory(ctxt, text.buf, (int)text.len, path, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!doc || !xmlDocGetRootElement(doc) ||
-	    xmlStrcmp(xmlDocGetRootElement(doc)->name, BAD_CAST "opml")) {
-		sbuf_setf(err, "opml '%s': not an OPML document", path);
-		r = -PC_EPARSE;
-		goto out;
-	}
-	collect_outlines(xmlDocGetRootElement(doc), out);
-out:
-	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
+	strlist_release(&urls);
 	sbuf_release(&text);
 	sbuf_release(&why);
 	return r;

@@ -10,6 +10,7 @@
  */
 #include "speakers/speakers.h"
 #include "util/sbuf.h"
+#include "util/utf8.h"
 
 #include <locale.h>
 #include <pthread.h>
@@ -44,31 +45,6 @@ static locale_t u8loc(void)
 {
 	pthread_once(&utf8_once, utf8_locale_init);
 	return utf8_locale;
-}
-
-/* Decodes one code point at *p (advancing it); invalid bytes decode as 0xFFFD. */
-static uint32_t u8_next(const char **p, const char *end)
-{
-	const unsigned char *s = (const unsigned char *)*p;
-	uint32_t c = s[0];
-	int n = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
-
-	if (n == 0)
-		return (*p += 1), c;
-	if (n < 0 || end - *p <= n) {
-		*p += 1;
-		return 0xFFFD;
-	}
-	c &= 0x3F >> n;
-	for (int i = 1; i <= n; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*p += 1;
-			return 0xFFFD;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	*p += n + 1;
-	return c;
 }
 
 static bool is_upper(uint32_t c)
@@ -326,7 +302,7 @@ static bool is_capitalised(const struct tok *t)
 	bool first = true;
 
 	while (p < end) {
-		uint32_t c = u8_next(&p, end);
+		uint32_t c = utf8_next(&p, end);
 
 		if (first && !is_upper(c))
 			return false;
@@ -345,7 +321,7 @@ static bool is_acronym(const struct tok *t)
 	size_t letters = 0;
 
 	while (p < end) {
-		uint32_t c = u8_next(&p, end);
+		uint32_t c = utf8_next(&p, end);
 
 		if (is_alpha(c) && !is_upper(c))
 			return false;
@@ -360,26 +336,7 @@ static void casefold(const char *s, size_t len, struct sbuf *out)
 
 	sbuf_reset(out);
 	while (p < end) {
-		uint32_t c = to_lower(u8_next(&p, end));
-		char b[4];
-		size_t n = 0;
-
-		if (c < 0x80) {
-			b[n++] = (char)c;
-		} else if (c < 0x800) {
-			b[n++] = (char)(0xC0 | (c >> 6));
-			b[n++] = (char)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			b[n++] = (char)(0xE0 | (c >> 12));
-			b[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			b[n++] = (char)(0x80 | (c & 0x3F));
-		} else {
-			b[n++] = (char)(0xF0 | (c >> 18));
-			b[n++] = (char)(0x80 | ((c >> 12) & 0x3F));
-			b[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			b[n++] = (char)(0x80 | (c & 0x3F));
-		}
-		sbuf_add(out, b, n);
+		utf8_add(out, to_lower(utf8_next(&p, end)));
 	}
 }
 

@@ -9,6 +9,7 @@
  */
 #include "store/internal.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -22,28 +23,6 @@
 
 /* ---- Values ------------------------------------------------------------ */
 
-/* s with every invalid UTF-8 byte replaced by U+FFFD. */
-static char *utf8_repair(const char *s)
-{
-	struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	while (n) {
-		uint32_t cp;
-		size_t len = store_utf8_decode(p, n, &cp);
-
-		if (len)
-			sbuf_add(&sb, p, len);
-		else
-			sbuf_adds(&sb, "\xEF\xBF\xBD");
-		len = len ? len : 1;
-		p += len;
-		n -= len;
-	}
-	return sbuf_detach(&sb, NULL);
-}
-
 json_t *store_jstr(const char *s)
 {
 	json_t *j;
@@ -54,7 +33,7 @@ json_t *store_jstr(const char *s)
 	j = json_string(s);
 	if (j)
 		return j;
-	fixed = utf8_repair(s);
+	fixed = utf8_sanitize(s, strlen(s));
 	j = json_string(fixed);
 	free(fixed);
 	if (!j)

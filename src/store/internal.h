@@ -9,13 +9,6 @@
 
 #include <stdint.h>
 
-/*
- * Length (1-4) of the well-formed UTF-8 character at s, of at most n bytes,
- * storing its code point in *cp; 0 when the bytes are not well-formed
- * (overlong forms, surrogates and values past U+10FFFF included).
- */
-size_t store_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
-
 /* JSON string of s (invalid UTF-8 bytes become U+FFFD), or null for NULL. */
 json_t *store_jstr(const char *s);
 /* ISO 8601 UTC string of t, or null when t <= 0. */

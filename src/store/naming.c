@@ -7,6 +7,7 @@
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -18,51 +19,6 @@
 #define ID6 6
 #define HOST_MAX 64
 #define FILE_NAME_MAX 64
-
-/* ---- UTF-8 --------------------------------------------------------------- */
-
-static bool is_cont(unsigned char c)
-{
-	return (c & 0xC0) == 0x80;
-}
-
-size_t store_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t len;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4;
-	else
-		return 0;
-	/* The second byte's range rules out overlongs, surrogates and > U+10FFFF. */
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	*cp = c & (0xFF >> (len + 1));
-	for (size_t i = 1; i < len; i++) {
-		if (!is_cont(s[i]))
-			return 0;
-		*cp = (*cp << 6) | (s[i] & 0x3F);
-	}
-	return len;
-}
 
 /* ---- Safe names ------------------------------------------------------------ */
 
@@ -113,7 +69,7 @@ char *store_safe_name(const char *s, size_t max, const char *fallback)
 
 	while (n) {
 		uint32_t cp;
-		size_t len = store_utf8_decode(p, n, &cp);
+		size_t len = utf8_decode((const char *)p, n, &cp);
 		bool separator = !len || (len == 1 && is_ascii_separator(*p)) ||
 				 is_unicode_space(cp) || is_unicode_unsafe(cp) ||
 				 (*p == '.' && !out.len);

@@ -3,6 +3,7 @@
  * speaker lines.
  */
 #include "transcript/tr_internal.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ static bool numeric_entity(const char *s, size_t n, struct sbuf *sb)
 	if (cp == 0xA0 || cp == 0x7F || (cp && cp < 0x20))
 		tr_add_collapsed(sb, " ", 1);
 	else
-		tr_add_utf8(sb, cp);
+		utf8_add(sb, (uint32_t)cp);
 	return true;
 }
 

@@ -8,6 +8,7 @@
  * "Name:" names the speaker of the next line.
  */
 #include "transcript/tr_internal.h"
+#include "util/utf8.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
@@ -121,7 +122,7 @@ int tr_parse_html(const char *data, size_t len, struct segment_list *out, struct
 	struct html h = { SBUF_INIT(SBUF_NOLIMIT), SBUF_INIT(SBUF_NOLIMIT), out };
 	/* Valid UTF-8 is UTF-8 whatever a stale <meta> says; else let libxml2
 	 * follow the document's declaration. */
-	const char *enc = tr_utf8_valid(data, len) ? "UTF-8" : NULL;
+	const char *enc = utf8_valid(data, len) ? "UTF-8" : NULL;
 	htmlDocPtr doc;
 	xmlNode *root;
 

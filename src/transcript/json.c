@@ -10,6 +10,7 @@
  * jansson (see transcript_to_segments_json() below).
  */
 #include "transcript/tr_internal.h"
+#include "util/utf8.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -160,6 +161,7 @@ static void add_json_string(struct sbuf *out, const char *s)
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		size_t len;
+		uint32_t cp;
 
 		if (n - i >= 8 && plain8(s + i)) {
 			i += 8;
@@ -169,14 +171,14 @@ static void add_json_string(struct sbuf *out, const char *s)
 			i++;
 			continue;
 		}
-		len = c >= 0x80 ? tr_utf8_char_len(s + i, n - i) : 0;
+		len = c >= 0x80 ? utf8_decode(s + i, n - i, &cp) : 0;
 		if (len) {
 			i += len;
 			continue;
 		}
 		sbuf_add(out, s + span, i - span);
 		if (c >= 0x80)
-			ADD_LIT(out, "\xEF\xBF\xBD");
+			ADD_LIT(out, UTF8_REPLACEMENT_STR);
 		else
 			add_json_escape(out, c);
 		span = ++i;

@@ -1,5 +1,6 @@
 /* textutil.c - lines, timestamps and cue text shared by the parsers. */
 #include "transcript/tr_internal.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -249,7 +250,7 @@ void tr_rtrim(struct sbuf *sb)
 
 void tr_add_printable(struct sbuf *sb, const char *s, size_t n)
 {
-	char *clean = tr_utf8_sanitize(s, n);
+	char *clean = utf8_sanitize(s, n);
 
 	for (char *c = clean; *c; c++)
 		sbuf_addch(sb, (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c);

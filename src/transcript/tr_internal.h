@@ -74,19 +74,6 @@ void tr_add_printable(struct sbuf *sb, const char *s, size_t n);
 /* Appends 'token' to err, quoted, cut to a readable length, controls as '?'. */
 void tr_quote(struct sbuf *err, const char *s, size_t n);
 
-/* Length (1-4) of the valid UTF-8 character at s (of n > 0 bytes); 0 when
- * the bytes there are invalid or a NUL. */
-size_t tr_utf8_char_len(const char *s, size_t n);
-/* Length of the longest prefix of s that is valid UTF-8 without NUL bytes. */
-size_t tr_utf8_valid_len(const char *s, size_t n);
-/* Copies s into a new string of valid UTF-8: invalid bytes become U+FFFD.
- * Valid input (the usual case) costs one allocation of exactly n + 1 bytes. */
-char *tr_utf8_sanitize(const char *s, size_t n);
-/* True when s is entirely valid UTF-8. */
-bool tr_utf8_valid(const char *s, size_t n);
-/* Appends code point cp as UTF-8 (U+FFFD when it is not a scalar value). */
-void tr_add_utf8(struct sbuf *sb, unsigned long cp);
-
 /* segment_list_push() with the lengths known: speaker of speaker_len bytes
  * (0: none), text of text_len bytes; neither needs a NUL in that range. */
 void tr_push(struct segment_list *l, double start, double end, const char *speaker,

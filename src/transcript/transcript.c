@@ -1,6 +1,7 @@
 /* transcript.c - segment lists, format detection and the parse entry point. */
 #include "transcript/tr_internal.h"
 #include "util/strlist.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,8 @@ void tr_push(struct segment_list *l, double start, double end, const char *speak
 	s = &l->items[l->nr++];
 	s->start = start;
 	s->end = end;
-	s->speaker = speaker && speaker_len ? tr_utf8_sanitize(speaker, speaker_len) : NULL;
-	s->text = tr_utf8_sanitize(text ? text : "", text ? text_len : 0);
+	s->speaker = speaker && speaker_len ? utf8_sanitize(speaker, speaker_len) : NULL;
+	s->text = utf8_sanitize(text ? text : "", text ? text_len : 0);
 }
 
 void segment_list_push(struct segment_list *l, double start, double end,

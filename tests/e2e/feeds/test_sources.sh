@@ -67,6 +67,36 @@ run_ps --opml bad.opml --output-dir badopml
 expect_status 1
 expect_in "$T_WORK/err" "bad.opml"
 
+# OPML is XML from outside too: an entity-declaring DOCTYPE is refused, and
+# neither the external entity (local file or URL) nor the bomb is expanded.
+echo "secret" >"$SITE/secret.txt"
+cat >xxe.opml <<XML
+<?xml version="1.0"?>
+<!DOCTYPE opml [
+ <!ENTITY local SYSTEM "file:///etc/passwd">
+ <!ENTITY remote SYSTEM "$SERVER_URL/secret.txt">
+]>
+<opml version="2.0"><body><outline text="&local;" xmlUrl="$U1"/>
+<outline text="&remote;" xmlUrl="$U2"/></body></opml>
+XML
+{
+	printf '<?xml version="1.0"?>\n<!DOCTYPE opml [\n <!ENTITY a "lollollollollollollollollollol">\n'
+	prev=a
+	for e in b c d e f g h i j; do
+		printf ' <!ENTITY %s "%s">\n' "$e" "$(printf "&$prev;%.0s" {1..10})"
+		prev=$e
+	done
+	printf ']>\n<opml version="2.0"><body><outline text="&j;" xmlUrl="%s"/></body></opml>\n' "$U1"
+} >bomb.opml
+for f in xxe.opml bomb.opml; do
+	requests_reset
+	run_ps --opml "$f" --output-dir "out_$f"
+	expect_status 1
+	expect_in "$T_WORK/err" "opml '$f': hostile XML: the DOCTYPE declares entities"
+	check "$f: no feed fetched, no entity read" test ! -s "$SERVER_LOG"
+	check "$f: nothing written" test ! -e "out_$f"
+done
+
 # --- FEED arguments without --output-dir: output/<feed folder> -------------
 mkdir cwd && cd cwd
 run_ps "$U1"

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "cli/options.h"
+#include "config/options.h"
 #include "util/fs.h"
 
 static char dir[] = "/tmp/pc_test_cli_XXXXXX";
@@ -98,6 +98,36 @@ static void table_is_sorted_and_complete(void **state)
 	}
 }
 
+/*
+ * The compile-time check counts a choice list's entries; this one finds a
+ * hole left by a missing designated initializer, and checks that each name
+ * sets its own enum value.
+ */
+static void choice_lists_name_every_enum_value(void **state)
+{
+	size_t nr;
+	const struct opt_def *t = options_table(&nr);
+	struct sbuf err = SBUF_INIT(1024);
+	struct config c;
+
+	(void)state;
+	config_init(&c);
+	for (size_t i = 0; i < nr; i++) {
+		if (t[i].type != OPTION_CHOICE)
+			continue;
+		assert_true(t[i].nr_choices > 1);
+		assert_null(t[i].choices[t[i].nr_choices]);
+		for (int v = 0; v < t[i].nr_choices; v++) {
+			if (!t[i].choices[v])
+				fail_msg("%s: enum value %d has no name", t[i].key, v);
+			assert_int_equal(config_set(&c, t[i].key, t[i].choices[v], NULL, true, &err), 0);
+			assert_int_equal(*(int *)((char *)&c + t[i].offset), v);
+		}
+	}
+	config_release(&c);
+	sbuf_release(&err);
+}
+
 static void help_lists_every_key_with_default(void **state)
 {
 	size_t nr, len;
@@ -114,7 +144,7 @@ static void help_lists_every_key_with_default(void **state)
 
 		if (t[i].flags & OPT_NO_FLAG)
 			snprintf(want, sizeof(want), "(%s)", t[i].key);
-		else if (t[i].type == OPT_BOOL || t[i].type == OPT_TRISTATE)
+		else if (t[i].type == OPTION_BOOL || t[i].type == OPTION_TRISTATE)
 			snprintf(want, sizeof(want), "--[no-]%s", flag + 2);
 		else
 			snprintf(want, sizeof(want), "%s ", flag);
@@ -365,6 +395,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table_is_sorted_and_complete),
+		cmocka_unit_test(choice_lists_name_every_enum_value),
 		cmocka_unit_test(help_lists_every_key_with_default),
 		cmocka_unit_test(docs_match_the_table),
 		cmocka_unit_test(file_errors_name_key_file_and_line),
