@@ -53,6 +53,8 @@ static const struct opt_def table[] = {
 		"write crash dumps with native backtraces on fatal signals"),
 	OPT_INT(delay_ms, 0, GROUP_NETWORK, "0", 0, 600000, "MS",
 		"pause between starting requests (politeness)"),
+	OPT_TRISTATE(diarization, 0, GROUP_TRANSCRIPTION, "auto",
+		"who spoke when, from the audio (auto: on whenever a transcript is made from it)"),
 	OPT_BOOL(dry_run, 0, GROUP_FEEDS, "false",
 		"read feeds and show what would be done; download and write nothing"),
 	OPT_BOOL(fail_fast, 0, GROUP_ROBUSTNESS, "false",
