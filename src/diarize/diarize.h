@@ -39,6 +39,7 @@
  *	struct diarize_result r = DIARIZE_RESULT_INIT;
  *	if (diarize_file(path, &o, &r, &stats, &err) < 0) ...;
  *	diarize_label_segments(&r, &segments);   // "SPEAKER_0", ...
+ *	diarize_name_voices(&segments, hosts, nh, guests, ng, NULL);
  *	diarize_result_release(&r);
  * Threads: all state lives in the arguments; files may be diarized in
  * parallel threads.
@@ -118,5 +119,18 @@ int diarize_speaker_at(const struct diarize_result *r, double start, double end)
  * results without turns leave l as it is.
  */
 void diarize_label_segments(const struct diarize_result *r, struct segment_list *l);
+
+/*
+ * Names the voices of l that carry diarizer labels.  The host voice (the
+ * one that opens the episode, unless another speaks more than twice as
+ * long) takes hosts[0]; the other voices, in order of first appearance,
+ * take guests[0..ng) and then hosts[1..nh); a voice with under 5% of the
+ * speech (an ad read, a clip) is passed over; a voice left without a name
+ * keeps its label.  Other speakers in l are left alone.  names_out (may be
+ * NULL) gets, for voice n, the name it now has (or its label).
+ */
+struct strlist;
+void diarize_name_voices(struct segment_list *l, const char *const *hosts, size_t nh,
+			 const char *const *guests, size_t ng, struct strlist *names_out);
 
 #endif

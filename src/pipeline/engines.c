@@ -181,6 +181,7 @@ static void on_transcribed(struct stage_pool *pool, struct stage_result *res, vo
 	struct sbuf err = SBUF_INIT(4096);
 	char *segs = work_path(ej, ".asr.json");
 	bool remote = ej->fj->run->cfg->transcription_provider == ASR_PROVIDER_OPENAI;
+	bool loaded;
 
 	(void)pool;
 	ej->t_transcribe += res->seconds;
@@ -194,7 +195,10 @@ static void on_transcribed(struct stage_pool *pool, struct stage_result *res, vo
 	split_decode_time(ej, res);
 	record_engine(ej, "transcription", ej->asr_engine, ej->asr_model,
 		      ej->fj->run->cfg->whisper_device, ej->device_transcribe);
-	if (load_segments(ej, segs, &err) < 0 || output_generated_transcript(ej) < 0) {
+	loaded = load_segments(ej, segs, &err) == 0;
+	if (loaded)
+		output_name_voices(ej, res->response);
+	if (!loaded || output_generated_transcript(ej) < 0) {
 		episode_fail(ej, "transcribe", "transcript could not be written: %s", err.buf);
 		goto out;
 	}

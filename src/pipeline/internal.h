@@ -75,6 +75,7 @@ struct episode_job {
 	bool has_summary;
 	char *cleaned_rel;
 	char *asr_engine, *asr_model;
+	json_t *diarization;         /* content.diarization, or NULL */
 	char *device_transcribe, *device_summarize;
 	int attempts;
 	int worker_crashes;
@@ -142,6 +143,8 @@ int output_transcript(struct episode_job *ej, enum transcript_format fmt,
 		      const char *data, size_t len);
 void output_finish_episode(struct episode_job *ej);
 int output_generated_transcript(struct episode_job *ej);
+/* Names the diarized voices of ej->segments from the transcription response. */
+void output_name_voices(struct episode_job *ej, json_t *response);
 /* After the summary (or without one): metadata, state, index row. */
 void output_write_episode(struct episode_job *ej);
 void output_index_row(struct episode_job *ej);
