@@ -1,7 +1,7 @@
 #!/bin/sh
 # Speaker-diarization benchmark.  Not part of the test suite.
 #
-#   bench/diarize/run.sh BUILD_DIR [--no-asr]
+#   bench/diarize/run.sh BUILD_DIR [--no-asr] [--long]
 #
 # Makes two-voice dialogues and three-voice panels with flite voices (rms,
 # slt, awb, kal16), some with an ad read in another voice, by joining one
@@ -11,7 +11,9 @@
 # best one-to-one mapping of voices: the pyannote.metrics definition), the
 # number of voices found against the true number, and the time taken.  The
 # recognizer (pocketsphinx, 2 threads) runs on the same audio as the
-# baseline for the time ratio; --no-asr skips it.
+# baseline for the time ratio; --no-asr skips it.  --long also joins all
+# the episodes, 3 times over (about 35 minutes), and compares the peak memory
+# and time of diarizing it with those of one episode.
 #
 # Targets: DER <= 8% on two-voice dialogues, <= 12% on three-voice panels,
 # diarization time <= 10% of recognition time.
@@ -20,7 +22,11 @@ set -eu
 [ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR [--no-asr]" >&2; exit 2; }
 BUILD=$(cd "$1" && pwd)
 ASR=1
-[ "${2:-}" = "--no-asr" ] && ASR=0
+LONG=0
+for a in "$@"; do
+	[ "$a" = "--no-asr" ] && ASR=0
+	[ "$a" = "--long" ] && LONG=1
+done
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 # KEEP=DIR keeps the audio in DIR and reuses it on the next run.
@@ -137,3 +143,27 @@ awk '{ sp[$1] += $2; er[$1] += $3; n[$1]++; ok[$1] += ($4 == $5);
                100 * d / a, d, a;
            else printf "diarization time: %.2f s\n", d }' "$WORK/sums" | sort
 echo "targets: 2-voice DER <= 8%, 3-voice DER <= 12%, time ratio <= 10%"
+
+if [ "$LONG" = 1 ]; then
+	all=""
+	for r in 1 2 3; do
+		for f in "$WORK"/*.wav; do
+			case "$f" in */long.wav) continue ;; esac
+			all="$all x=$f"
+		done
+	done
+	# shellcheck disable=SC2086
+	"$B" mix "$WORK/long.wav" "$WORK/long.ref" 0.5 $all
+	mem() { # file -> "peak_kb seconds"
+		/usr/bin/time -f "%M" -o "$WORK/rss" "$B" diarize "$1" 0 >"$WORK/mem.hyp"
+		echo "$(cat "$WORK/rss") $(field "$(tail -1 "$WORK/mem.hyp")" seconds)" \
+			"$(field "$(tail -1 "$WORK/mem.hyp")" audio)"
+	}
+	set -- $(mem "$WORK/dialogue_rms_slt.wav")
+	short_kb=$1 short_s=$2 short_a=$3
+	set -- $(mem "$WORK/long.wav")
+	echo "memory: $(awk "BEGIN { printf \"%.1f MB for %.0f s, %.1f MB for %.0f s (%.0fx the audio)\", \
+		$short_kb / 1024, $short_a, $1 / 1024, $3, $3 / $short_a }")"
+	echo "time: $short_s s and $2 s ($(awk "BEGIN { printf \"%.1f\", $2 / $short_s }")x)," \
+		"voices found in the long file: $(field "$(tail -1 "$WORK/mem.hyp")" speakers)"
+fi

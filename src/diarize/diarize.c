@@ -257,6 +257,7 @@ static int diarize_passes(const char *path, struct pass *p, struct sbuf *err)
 	p->st->audio_seconds = info.duration;
 	p->st->segments = p->segs.nr;
 	p->nvoices = dz_cluster(&p->segs, lambda_or(p->o->penalty, CLUSTER_LAMBDA),
+				lambda_or(p->o->change_penalty, CHANGE_LAMBDA),
 				p->o->num_speakers, &vs);
 	if (p->nvoices > 1 && p->o->resegment)
 		r = resegment(path, p, vs);

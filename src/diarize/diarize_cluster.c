@@ -6,6 +6,7 @@
 #include "diarize/internal.h"
 #include "audio/audio.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,11 @@
 #define STEP 5              /* candidate spacing (50 ms) */
 #define MIN_GAP 80          /* two changes are at least this far apart */
 #define HINT_FACTOR 1.3     /* penalty weight while there are more voices than the hint */
+#define LINEAR_GAP 1.5      /* seconds between segments a group may bridge */
 #define MIN_VOICE_FRAMES 150   /* a voice with less speech joins its nearest */
+#define JUDGE_FRAMES 1500      /* speech frames to judge a cluster's voice by */
+#define SAME_VOICE_DIVERGENCE 0.2   /* nats a frame (dz_divergence): below, one voice */
+#define OTHER_VOICE_DIVERGENCE 0.5  /* and above, surely two */
 
 /* ---- change points ------------------------------------------------------ */
 
@@ -112,31 +117,77 @@ void dz_change_segments(const struct audio_utterance *u, const struct dz_frames 
 
 /* ---- agglomerative clustering ----------------------------------------- */
 
+/*
+ * The pair matrix costs 4 n^2 bytes and each merge a scan of it, so a long
+ * episode is first clustered in blocks of this many groups (each block
+ * leaves a handful of voices), and the blocks' voices are clustered again.
+ */
+#define BLOCK 384
+
 struct agglo {
 	size_t n;
-	struct dz_stats *st;       /* per cluster (index of its first segment) */
+	struct dz_stats *st;       /* per item; a survivor holds its merged stats */
 	bool *alive;
 	float *d;                  /* n x n delta-BIC, upper triangle used */
-	int *owner;                /* segment -> cluster */
+	int *owner;                /* item -> the survivor it went to */
+	double lambda;
 };
 
 #define D(a, i, j) ((a)->d[(i) < (j) ? (i) * (a)->n + (j) : (j) * (a)->n + (i)])
 
-static void agglo_init(struct agglo *a, const struct dz_segments *segs, double lambda)
+/*
+ * Linear clustering first: a segment joins the group before it when it
+ * follows closely and the change criterion sees no new voice.  Turns are
+ * long next to segments, so this cuts the pairs to weigh several times.
+ */
+static size_t linear_groups(const struct dz_segments *segs, double lambda, int *group,
+			    struct dz_stats *st)
 {
-	a->n = segs->nr;
-	a->st = pc_calloc(a->n, sizeof(*a->st));
-	a->alive = pc_calloc(a->n, sizeof(*a->alive));
-	a->owner = pc_calloc(a->n, sizeof(*a->owner));
-	a->d = pc_calloc(a->n * a->n, sizeof(*a->d));
-	for (size_t i = 0; i < a->n; i++) {
-		a->st[i] = segs->items[i].st;
+	size_t n = 0;
+
+	for (size_t i = 0; i < segs->nr; i++) {
+		const struct dz_segment *s = &segs->items[i];
+
+		if (n && s->start - segs->items[i - 1].end < LINEAR_GAP &&
+		    dz_delta_bic(&st[n - 1], &s->st, lambda) < 0) {
+			dz_stats_merge(&st[n - 1], &s->st);
+		} else {
+			st[n++] = s->st;
+		}
+		group[i] = (int)n - 1;
+	}
+	return n;
+}
+
+/*
+ * Delta-BIC, except that two clusters which both hold enough speech to
+ * judge and differ by more than OTHER_VOICE_DIVERGENCE never merge: BIC
+ * alone lets a cluster that mixes voices grow by swallowing the rest.
+ */
+static float pair_cost(const struct dz_stats *a, const struct dz_stats *b, double lambda)
+{
+	if (a->n >= JUDGE_FRAMES && b->n >= JUDGE_FRAMES &&
+	    dz_divergence(a, b) >= OTHER_VOICE_DIVERGENCE)
+		return FLT_MAX;
+	return (float)dz_delta_bic(a, b, lambda);
+}
+
+static void agglo_init(struct agglo *a, const struct dz_stats *items, size_t n, double lambda)
+{
+	a->n = n;
+	a->lambda = lambda;
+	a->st = pc_calloc(n, sizeof(*a->st));
+	memcpy(a->st, items, n * sizeof(*a->st));
+	a->alive = pc_calloc(n, sizeof(*a->alive));
+	a->owner = pc_calloc(n, sizeof(*a->owner));
+	a->d = pc_calloc(n * n, sizeof(*a->d));
+	for (size_t i = 0; i < n; i++) {
 		a->alive[i] = true;
 		a->owner[i] = (int)i;
 	}
-	for (size_t i = 0; i < a->n; i++)
-		for (size_t j = i + 1; j < a->n; j++)
-			D(a, i, j) = (float)dz_delta_bic(&a->st[i], &a->st[j], lambda);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			D(a, i, j) = pair_cost(&a->st[i], &a->st[j], lambda);
 }
 
 static void agglo_release(struct agglo *a)
@@ -147,8 +198,23 @@ static void agglo_release(struct agglo *a)
 	free(a->owner);
 }
 
-/* The cheapest pair to merge; false when fewer than two clusters live. */
-static bool agglo_best(const struct agglo *a, size_t *bi, size_t *bj, double *bv)
+static double penalty(double lambda, double n)
+{
+	return lambda * 0.5 * (DZ_DIM + DZ_TRI) * log(n > 1 ? n : 1);
+}
+
+/* Divergence of i and j, or FLT_MAX when either is too small to judge. */
+static double divergence(const struct agglo *a, size_t i, size_t j)
+{
+	if (a->st[i].n < JUDGE_FRAMES || a->st[j].n < JUDGE_FRAMES)
+		return FLT_MAX;
+	return dz_divergence(&a->st[i], &a->st[j]);
+}
+
+/* The pair with the least cost (by_frame: divergence, else delta-BIC);
+ * false when fewer than two items live. */
+static bool agglo_best(const struct agglo *a, bool by_frame, size_t *bi, size_t *bj,
+		       double *bv)
 {
 	bool found = false;
 
@@ -156,10 +222,15 @@ static bool agglo_best(const struct agglo *a, size_t *bi, size_t *bj, double *bv
 		if (!a->alive[i])
 			continue;
 		for (size_t j = i + 1; j < a->n; j++) {
-			if (a->alive[j] && (!found || D(a, i, j) < *bv)) {
+			double v;
+
+			if (!a->alive[j])
+				continue;
+			v = by_frame ? divergence(a, i, j) : D(a, i, j);
+			if (!found || v < *bv) {
 				*bi = i;
 				*bj = j;
-				*bv = D(a, i, j);
+				*bv = v;
 				found = true;
 			}
 		}
@@ -167,7 +238,7 @@ static bool agglo_best(const struct agglo *a, size_t *bi, size_t *bj, double *bv
 	return found;
 }
 
-static void agglo_merge(struct agglo *a, size_t i, size_t j, double lambda)
+static void agglo_merge(struct agglo *a, size_t i, size_t j)
 {
 	dz_stats_merge(&a->st[i], &a->st[j]);
 	a->alive[j] = false;
@@ -176,7 +247,7 @@ static void agglo_merge(struct agglo *a, size_t i, size_t j, double lambda)
 			a->owner[k] = (int)i;
 	for (size_t k = 0; k < a->n; k++)
 		if (a->alive[k] && k != i)
-			D(a, i, k) = (float)dz_delta_bic(&a->st[i], &a->st[k], lambda);
+			D(a, i, k) = pair_cost(&a->st[i], &a->st[k], a->lambda);
 }
 
 static size_t agglo_count(const struct agglo *a)
@@ -193,29 +264,38 @@ static size_t agglo_count(const struct agglo *a)
  * voices than the hint, the penalty weighs a little more: a hint tips close
  * calls, it never forces a count.
  */
-static void agglo_run(struct agglo *a, double lambda, int hint)
+static void agglo_bic(struct agglo *a, int hint)
 {
 	size_t i, j;
-	double v, extra = (HINT_FACTOR - 1) * lambda;
+	double v;
 
-	while (agglo_best(a, &i, &j, &v)) {
-		size_t k = agglo_count(a);
+	while (agglo_best(a, false, &i, &j, &v)) {
 		double margin = 0;
 
-		if (hint > 0 && k > (size_t)hint) {
-			struct dz_stats ab = a->st[i];
-
-			dz_stats_merge(&ab, &a->st[j]);
-			margin = extra * 0.5 * (DZ_DIM + DZ_TRI) * log(ab.n);
-		}
+		if (hint > 0 && agglo_count(a) > (size_t)hint)
+			margin = (HINT_FACTOR - 1) * penalty(a->lambda, a->st[i].n + a->st[j].n);
 		if (v >= margin)
 			break;
-		agglo_merge(a, i, j, lambda);
+		agglo_merge(a, i, j);
 	}
 }
 
+/*
+ * Then clusters too alike to be two people: two large clusters of one voice
+ * differ by a few hundredths of a nat a frame, which over an hour of speech
+ * outweighs BIC's log-n penalty; two voices differ by about 1.
+ */
+static void agglo_alike(struct agglo *a)
+{
+	size_t i, j;
+	double v;
+
+	while (agglo_best(a, true, &i, &j, &v) && v < SAME_VOICE_DIVERGENCE)
+		agglo_merge(a, i, j);
+}
+
 /* Voices with too little speech to model join the voice nearest to them. */
-static void agglo_absorb_small(struct agglo *a, double lambda)
+static void agglo_absorb_small(struct agglo *a)
 {
 	for (size_t i = 0; i < a->n; i++) {
 		size_t best = a->n;
@@ -226,29 +306,98 @@ static void agglo_absorb_small(struct agglo *a, double lambda)
 			if (k != i && a->alive[k] && (best == a->n || D(a, i, k) < D(a, i, best)))
 				best = k;
 		if (best < i)
-			agglo_merge(a, best, i, lambda);
+			agglo_merge(a, best, i);
 		else
-			agglo_merge(a, i, best, lambda);
+			agglo_merge(a, i, best);
 	}
 }
 
-int dz_cluster(struct dz_segments *segs, double lambda, int hint, struct dz_stats **out)
+/* Survivors numbered in item order: map[item], their stats to out. */
+static size_t agglo_collect(const struct agglo *a, int *map, struct dz_stats *out)
 {
+	size_t k = 0;
+	int *num = pc_calloc(a->n, sizeof(*num));
+
+	for (size_t i = 0; i < a->n; i++) {
+		int c = a->owner[i];
+
+		if (!num[c]) {
+			out[k] = a->st[c];
+			num[c] = (int)++k;
+		}
+		map[i] = num[c] - 1;
+	}
+	free(num);
+	return k;
+}
+
+/* One round of block-wise clustering of st[0..n); returns the new count. */
+static size_t cluster_blocks(struct dz_stats *st, size_t n, int *map, double lambda)
+{
+	struct dz_stats *out = pc_calloc(n, sizeof(*out));
+	size_t m = 0;
+
+	for (size_t b = 0; b < n; b += BLOCK) {
+		size_t len = n - b < BLOCK ? n - b : BLOCK, k;
+		struct agglo a;
+
+		agglo_init(&a, st + b, len, lambda);
+		agglo_bic(&a, 0);
+		k = agglo_collect(&a, map + b, out + m);
+		for (size_t i = 0; i < len; i++)
+			map[b + i] += (int)m;
+		m += k;
+		agglo_release(&a);
+	}
+	memcpy(st, out, m * sizeof(*st));
+	free(out);
+	return m;
+}
+
+/* Groups of segments, reduced block-wise until one matrix holds them. */
+static size_t reduce_groups(const struct dz_segments *segs, double linear_lambda,
+			    double lambda, int *group, struct dz_stats *st)
+{
+	size_t n = linear_groups(segs, linear_lambda, group, st);
+	int *map = pc_calloc(n + 1, sizeof(*map));
+
+	while (n > BLOCK) {
+		size_t m = cluster_blocks(st, n, map, lambda);
+
+		for (size_t i = 0; i < segs->nr; i++)
+			group[i] = map[group[i]];
+		if (m == n)
+			break;
+		n = m;
+	}
+	free(map);
+	return n;
+}
+
+int dz_cluster(struct dz_segments *segs, double lambda, double linear_lambda, int hint,
+	       struct dz_stats **out)
+{
+	struct dz_stats *st;
 	struct agglo a;
-	int k = 0, *label;
+	int *group, *label, k = 0;
+	size_t n;
 
 	*out = NULL;
 	if (!segs->nr)
 		return 0;
-	agglo_init(&a, segs, lambda);
-	agglo_run(&a, lambda, hint);
-	agglo_absorb_small(&a, lambda);
-	label = pc_calloc(a.n, sizeof(*label));
-	for (size_t i = 0; i < a.n; i++)
-		label[i] = -1;
+	group = pc_calloc(segs->nr, sizeof(*group));
+	st = pc_calloc(segs->nr, sizeof(*st));
+	n = reduce_groups(segs, linear_lambda, lambda, group, st);
+	agglo_init(&a, st, n, lambda);
+	agglo_bic(&a, hint);
+	agglo_alike(&a);
+	agglo_absorb_small(&a);
+	label = pc_calloc(n, sizeof(*label));
 	*out = pc_calloc(agglo_count(&a), sizeof(**out));
+	for (size_t i = 0; i < n; i++)
+		label[i] = -1;
 	for (size_t i = 0; i < segs->nr; i++) {
-		int c = a.owner[i];
+		int c = a.owner[group[i]];
 
 		if (label[c] < 0) {
 			label[c] = k;
@@ -257,6 +406,8 @@ int dz_cluster(struct dz_segments *segs, double lambda, int hint, struct dz_stat
 		segs->items[i].cluster = label[c];
 	}
 	free(label);
+	free(group);
+	free(st);
 	agglo_release(&a);
 	return k;
 }

@@ -149,3 +149,27 @@ double dz_gauss_loglik(const struct dz_gauss *g, const float *x)
 	}
 	return g->norm - 0.5 * q;
 }
+
+/* s scaled to one frame: its mean and second moment. */
+static void normalized(struct dz_stats *out, const struct dz_stats *s)
+{
+	out->n = 1;
+	for (int i = 0; i < DZ_DIM; i++)
+		out->sum[i] = s->sum[i] / s->n;
+	for (int i = 0; i < DZ_TRI; i++)
+		out->sq[i] = s->sq[i] / s->n;
+}
+
+double dz_divergence(const struct dz_stats *a, const struct dz_stats *b)
+{
+	struct dz_stats na, nb, ab;
+
+	if (a->n <= 0 || b->n <= 0)
+		return 0;
+	normalized(&na, a);
+	normalized(&nb, b);
+	ab = na;
+	dz_stats_merge(&ab, &nb);
+	return 0.5 * (0.5 * dz_stats_nlogdet(&ab) - dz_stats_nlogdet(&na) * 0.5 -
+		      dz_stats_nlogdet(&nb) * 0.5);
+}

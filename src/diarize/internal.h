@@ -41,6 +41,12 @@ double dz_stats_nlogdet(const struct dz_stats *s);
  * when one voice explains them better.  lambda weighs the penalty.
  */
 double dz_delta_bic(const struct dz_stats *a, const struct dz_stats *b, double lambda);
+/*
+ * How unlike two voices are, whatever their amounts of speech: the
+ * log-likelihood gain per frame of two Gaussians over one, with a and b
+ * weighed equally (0 for the same Gaussian; about 1 for two flite voices).
+ */
+double dz_divergence(const struct dz_stats *a, const struct dz_stats *b);
 void dz_gauss_from_stats(struct dz_gauss *g, const struct dz_stats *s);
 double dz_gauss_loglik(const struct dz_gauss *g, const float *x);
 
@@ -88,7 +94,10 @@ void dz_change_segments(const struct audio_utterance *u, const struct dz_frames 
 /*
  * Clusters segs (sets each ->cluster to 0..k-1, in order of first
  * appearance) and returns k; clusters' stats go to *out (caller frees).
+ * Neighbours are first joined with linear_lambda (the change criterion),
+ * then all groups agglomerated with lambda, hint as in diarize.h.
  */
-int dz_cluster(struct dz_segments *segs, double lambda, int hint, struct dz_stats **out);
+int dz_cluster(struct dz_segments *segs, double lambda, double linear_lambda, int hint,
+	       struct dz_stats **out);
 
 #endif
