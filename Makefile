@@ -12,7 +12,7 @@ DEB_PACKAGES = build-essential meson ninja-build pkg-config \
 	libssl-dev libavformat-dev libavcodec-dev libswresample-dev libavfilter-dev \
 	libavutil-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx pocketsphinx-en-us \
 	libstemmer-dev libmicrohttpd-dev libcmocka-dev flite flite1-dev libgcc-12-dev \
-	zlib1g-dev sqlite3 python3 curl procps
+	zlib1g-dev sqlite3 python3 python3-yaml curl procps wamerican
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

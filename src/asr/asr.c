@@ -354,8 +354,7 @@ static void merge(struct run *r, struct segment_list *out, struct asr_stats *st)
 		const struct segment_list *l = &r->results[i];
 
 		for (size_t j = 0; j < l->nr; j++)
-			segment_list_push(out, l->items[j].start, l->items[j].end,
-					  l->items[j].speaker, l->items[j].text);
+			segment_list_push_copy(out, &l->items[j]);
 		st->segments += l->nr;
 	}
 }

@@ -4,8 +4,9 @@
  * Speaks OpenAI's transcription API, which local servers (whisper.cpp,
  * faster-whisper) imitate: a multipart form with the audio as `file`, the
  * `model`, an optional `language`, response_format=verbose_json and
- * timestamp_granularities[]=segment; the reply's segments[{start, end,
- * text}] become ours (a reply with only `text` becomes one untimed segment).
+ * timestamp_granularities[]=segment and word; the reply's segments[{start,
+ * end, text}] become ours, with the words[{word, start, end}] when the
+ * server gives them (a reply with only `text` becomes one untimed segment).
  *
  * Size: servers refuse large uploads (OpenAI: 25 MB).  A file up to
  * max_request_bytes is decoded once locally (to refuse non-audio early and
@@ -146,9 +147,52 @@ static void push_text(struct segment_list *out, double start, double end, const 
 	}
 }
 
-static void take_segments(json_t *segs, const struct upload *up, struct segment_list *out)
+/* The segment among out's items from first on that holds time t (or the
+ * last one that starts before it). */
+static struct segment *segment_at(struct segment_list *out, size_t first, double t)
+{
+	struct segment *best = first < out->nr ? &out->items[first] : NULL;
+
+	for (size_t i = first; i < out->nr; i++)
+		if (out->items[i].start <= t)
+			best = &out->items[i];
+	return best;
+}
+
+/*
+ * Word timings: OpenAI gives them as a top-level "words" array
+ * ([{word, start, end}], with timestamp_granularities[]=word), some servers
+ * inside each segment; either way each word goes to the segment its middle
+ * falls in, among the segments of this reply (from first on).
+ */
+static void take_words(json_t *words, const struct upload *up, struct segment_list *out,
+		       size_t first)
 {
 	size_t i;
+	json_t *w;
+
+	json_array_foreach(words, i, w) {
+		const char *text = json_string_value(json_object_get(w, "word"));
+		double a = clamp(json_number_value(json_object_get(w, "start")), up->duration);
+		double b = clamp(json_number_value(json_object_get(w, "end")), up->duration);
+		struct segment *seg;
+		char *t;
+
+		if (b < a)
+			b = a;
+		seg = segment_at(out, first, up->offset + (a + b) / 2);
+		if (!text || !seg)
+			continue;
+		t = pc_strdup(text + strspn(text, " \t\n\r"));
+		t[strcspn(t, " \t\n\r")] = 0;
+		segment_add_word(seg, t, up->offset + a, up->offset + b);
+		free(t);
+	}
+}
+
+static void take_segments(json_t *segs, const struct upload *up, struct segment_list *out)
+{
+	size_t i, first = out->nr;
 	json_t *s;
 
 	json_array_foreach(segs, i, s) {
@@ -159,6 +203,8 @@ static void take_segments(json_t *segs, const struct upload *up, struct segment_
 		if (text)
 			push_text(out, up->offset + a, up->offset + (b > a ? b : a), text);
 	}
+	json_array_foreach(segs, i, s)
+		take_words(json_object_get(s, "words"), up, out, first);
 }
 
 static int parse_reply(const struct remote *r, const struct sbuf *body,
@@ -167,10 +213,12 @@ static int parse_reply(const struct remote *r, const struct sbuf *body,
 	json_t *j = json_loadb(body->buf, body->len, 0, NULL);
 	json_t *segs = json_object_get(j, "segments");
 	const char *text = json_string_value(json_object_get(j, "text"));
+	size_t first = out->nr;
 	int rc = 0;
 
 	if (json_is_array(segs)) {
 		take_segments(segs, up, out);
+		take_words(json_object_get(j, "words"), up, out, first);
 	} else if (text && up->untimed_ok) {
 		push_text(out, -1, -1, text);
 	} else if (text) {
@@ -202,6 +250,8 @@ static size_t form_fields(const struct remote *r, const struct upload *up,
 	f[n++] = (struct net_form_part){ .name = "response_format", .value = "verbose_json" };
 	f[n++] = (struct net_form_part){ .name = "timestamp_granularities[]",
 					 .value = "segment" };
+	f[n++] = (struct net_form_part){ .name = "timestamp_granularities[]",
+					 .value = "word" };
 	return n;
 }
 
@@ -209,7 +259,7 @@ static size_t form_fields(const struct remote *r, const struct upload *up,
 static int send_audio(const struct remote *r, const struct upload *up,
 		      struct segment_list *out, struct sbuf *err)
 {
-	struct net_form_part fields[6];
+	struct net_form_part fields[7];
 	const char *headers[] = { r->auth, NULL };
 	struct net_post post = { .url = r->url, .headers = r->auth ? headers : NULL,
 				 .parts = fields, .max_bytes = MAX_REPLY };

@@ -43,11 +43,6 @@ struct psx {
 	cmd_ln_t *config;
 };
 
-struct word_time {
-	double start;
-	double end;
-};
-
 static void sphinx_silent(void *udata, err_lvl_t level, const char *fmt, ...)
 {
 	(void)udata;
@@ -232,21 +227,23 @@ static double frame_seconds(const struct audio_utterance *u, int frame, bool end
 	return audio_timemap_seconds(&u->map, off < u->n ? off : u->n - 1);
 }
 
-static void push_segment(struct segment_list *out, struct sbuf *text,
-			 const struct word_time *t)
+/* Gives the last segment of out the text gathered for it. */
+static void finish_segment(struct segment_list *out, struct sbuf *text)
 {
-	if (!text->len)
-		return;
-	segment_list_push(out, t->start, t->end, NULL, text->buf);
+	struct segment *s = &out->items[out->nr - 1];
+
+	free(s->text);
+	s->text = pc_strdup(text->buf);
 	sbuf_reset(text);
 }
 
-/* Walks the best path, turning words into segments split at long gaps. */
+/* Walks the best path, turning words into segments split at long gaps; each
+ * segment keeps its words with their times. */
 static void collect(struct psx *x, const struct audio_utterance *u,
 		    struct segment_list *out)
 {
 	struct sbuf text = SBUF_INIT(TEXT_MAX), w = SBUF_INIT(1024);
-	struct word_time seg = { 0, 0 };
+	struct segment *seg;
 
 	for (ps_seg_t *s = ps_seg_iter(x->ps); s; s = ps_seg_next(s)) {
 		int sf, ef;
@@ -258,14 +255,18 @@ static void collect(struct psx *x, const struct audio_utterance *u,
 		ps_seg_frames(s, &sf, &ef);
 		start = frame_seconds(u, sf, false);
 		end = frame_seconds(u, ef, true);
-		if (text.len && start - seg.end > SEGMENT_GAP)
-			push_segment(out, &text, &seg);
+		if (text.len && start - out->items[out->nr - 1].end > SEGMENT_GAP)
+			finish_segment(out, &text);
 		if (!text.len)
-			seg.start = start;
-		if (sbuf_addf(&text, "%s%s", text.len ? " " : "", w.buf) == 0)
-			seg.end = end;
+			segment_list_push(out, start, end, NULL, NULL);
+		if (sbuf_addf(&text, "%s%s", text.len ? " " : "", w.buf) < 0)
+			continue;
+		seg = &out->items[out->nr - 1];
+		seg->end = end;
+		segment_add_word(seg, w.buf, start, end);
 	}
-	push_segment(out, &text, &seg);
+	if (text.len)
+		finish_segment(out, &text);
 	sbuf_release(&text);
 	sbuf_release(&w);
 }

@@ -63,26 +63,38 @@ static void print_option(FILE *out, const struct opt_def *d)
 	sbuf_release(&text);
 }
 
-void cli_print_help(FILE *out, const char *usage, const char *summary,
-		    const struct cli_extra *extra, size_t nr_extra, bool all_options)
+static void print_extra(FILE *out, const struct cli_extra *e)
+{
+	struct sbuf syn = SBUF_INIT(SBUF_NOLIMIT);
+
+	if (e->short_name)
+		sbuf_addf(&syn, "-%c, ", e->short_name);
+	sbuf_addf(&syn, "--%s%s%s", e->name, e->metavar ? " " : "", e->metavar ? e->metavar : "");
+	fprintf(out, "  %-30s %s\n", syn.buf, e->help);
+	sbuf_release(&syn);
+}
+
+static void print_groups(FILE *out)
 {
 	size_t nr;
 	const struct opt_def *t = options_table(&nr);
 
-	fprintf(out, "Usage: %s\n\n%s\n", usage, summary);
-	if (nr_extra) {
-		fprintf(out, "\nCommand options:\n");
-		for (size_t i = 0; i < nr_extra; i++) {
-			struct sbuf syn = SBUF_INIT(SBUF_NOLIMIT);
-
-			if (extra[i].short_name)
-				sbuf_addf(&syn, "-%c, ", extra[i].short_name);
-			sbuf_addf(&syn, "--%s%s%s", extra[i].name, extra[i].metavar ? " " : "",
-				  extra[i].metavar ? extra[i].metavar : "");
-			fprintf(out, "  %-30s %s\n", syn.buf, extra[i].help);
-			sbuf_release(&syn);
-		}
+	for (int g = 0; g < GROUP__COUNT; g++) {
+		fprintf(out, "\n%s:\n", options_group_title(g));
+		for (size_t i = 0; i < nr; i++)
+			if ((int)t[i].group == g)
+				print_option(out, &t[i]);
 	}
+}
+
+void cli_print_help(FILE *out, const char *usage, const char *summary,
+		    const struct cli_extra *extra, size_t nr_extra, bool all_options)
+{
+	fprintf(out, "Usage: %s\n\n%s\n", usage, summary);
+	if (nr_extra)
+		fprintf(out, "\nCommand options:\n");
+	for (size_t i = 0; i < nr_extra; i++)
+		print_extra(out, &extra[i]);
 	fprintf(out, "\nGeneral:\n"
 		"  -c, --config FILE              YAML (.yaml/.yml) or JSON config file "
 		"(env PODCAST_SCRAPER_CONFIG)\n"
@@ -92,12 +104,7 @@ void cli_print_help(FILE *out, const char *usage, const char *summary,
 		fprintf(out, "\nAll run options are accepted too; see podcast_scraper --help.\n");
 		return;
 	}
-	for (int g = 0; g < GROUP__COUNT; g++) {
-		fprintf(out, "\n%s:\n", options_group_title(g));
-		for (size_t i = 0; i < nr; i++)
-			if ((int)t[i].group == g)
-				print_option(out, &t[i]);
-	}
+	print_groups(out);
 	fprintf(out, "\nEvery option is also a config-file key (the long name with underscores:\n"
 		"--max-episodes is max_episodes) and an environment variable\n"
 		"(PODCAST_SCRAPER_MAX_EPISODES). Precedence: flag > environment > config file >\n"

@@ -3,7 +3,7 @@
  *
  * main() picks the subcommand by name and calls it with the arguments that
  * follow the name (argv[0] is the subcommand name, or the program name for
- * the default run command).  Each returns an exit code (SPEC section 7).
+ * the default run command).  Each returns an exit code (enum pc_exit).
  * cmd_setup() is the common start of every subcommand: parse options in
  * their layers, set up logging and the crash handler from the config.
  */

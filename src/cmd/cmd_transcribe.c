@@ -66,7 +66,7 @@ static int render(const struct config *c, const char *format, struct segment_lis
 		transcript_to_screenplay_n(segs, (const char *const *)names.items, names.nr,
 					   (size_t)c->num_speakers, c->screenplay_gap, out);
 	else if (!strcmp(format, "txt"))
-		transcript_to_text(segs, false, out);
+		transcript_to_paragraphs(segs, TRANSCRIPT_PARAGRAPH_PAUSE, out);
 	else if (!strcmp(format, "vtt"))
 		transcript_to_vtt(segs, out);
 	else if (!strcmp(format, "srt"))

@@ -167,30 +167,64 @@ static int set_string(struct config *c, const struct opt_def *d, const char *v)
 	return 0;
 }
 
-static int set_value(struct config *c, const struct opt_def *d, const char *v,
-		     bool replace_list, struct sbuf *err)
+static int set_bool(struct config *c, const struct opt_def *d, const char *v,
+		    struct sbuf *err)
 {
 	bool b;
 
+	if (parse_bool(v, &b) < 0) {
+		sbuf_addf(err, "'%s' is not a boolean (true/false/yes/no/on/off/1/0)", v);
+		return -PC_EUSAGE;
+	}
+	*FIELD(c, d, bool) = b;
+	return 0;
+}
+
+static int set_tristate(struct config *c, const struct opt_def *d, const char *v,
+			struct sbuf *err)
+{
+	bool b;
+
+	if (!strcasecmp(v, "auto")) {
+		*FIELD(c, d, int) = TRI_AUTO;
+		return 0;
+	}
+	if (parse_bool(v, &b) < 0) {
+		sbuf_addf(err, "'%s' is not auto or a boolean", v);
+		return -PC_EUSAGE;
+	}
+	*FIELD(c, d, int) = b ? TRI_ON : TRI_OFF;
+	return 0;
+}
+
+static int set_date(struct config *c, const struct opt_def *d, const char *v,
+		    struct sbuf *err)
+{
+	if (parse_date(v, FIELD(c, d, time_t)) < 0) {
+		sbuf_addf(err, "'%s' is not a date (YYYY-MM-DD)", v);
+		return -PC_EUSAGE;
+	}
+	return 0;
+}
+
+static int set_list(struct config *c, const struct opt_def *d, const char *v,
+		    bool replace_list)
+{
+	if (replace_list)
+		strlist_release(FIELD(c, d, struct strlist));
+	if (*v)
+		strlist_push(FIELD(c, d, struct strlist), v);
+	return 0;
+}
+
+static int set_value(struct config *c, const struct opt_def *d, const char *v,
+		     bool replace_list, struct sbuf *err)
+{
 	switch (d->type) {
 	case OPTION_BOOL:
-		if (parse_bool(v, &b) < 0) {
-			sbuf_addf(err, "'%s' is not a boolean (true/false/yes/no/on/off/1/0)", v);
-			return -PC_EUSAGE;
-		}
-		*FIELD(c, d, bool) = b;
-		return 0;
+		return set_bool(c, d, v, err);
 	case OPTION_TRISTATE:
-		if (!strcasecmp(v, "auto")) {
-			*FIELD(c, d, int) = TRI_AUTO;
-			return 0;
-		}
-		if (parse_bool(v, &b) < 0) {
-			sbuf_addf(err, "'%s' is not auto or a boolean", v);
-			return -PC_EUSAGE;
-		}
-		*FIELD(c, d, int) = b ? TRI_ON : TRI_OFF;
-		return 0;
+		return set_tristate(c, d, v, err);
 	case OPTION_INT:
 	case OPTION_SIZE:
 	case OPTION_DOUBLE:
@@ -198,20 +232,12 @@ static int set_value(struct config *c, const struct opt_def *d, const char *v,
 	case OPTION_CHOICE:
 		return set_enum(c, d, v, err);
 	case OPTION_DATE:
-		if (parse_date(v, FIELD(c, d, time_t)) < 0) {
-			sbuf_addf(err, "'%s' is not a date (YYYY-MM-DD)", v);
-			return -PC_EUSAGE;
-		}
-		return 0;
+		return set_date(c, d, v, err);
 	case OPTION_STRING:
 	case OPTION_PATH:
 		return set_string(c, d, v);
 	case OPTION_LIST:
-		if (replace_list)
-			strlist_release(FIELD(c, d, struct strlist));
-		if (*v)
-			strlist_push(FIELD(c, d, struct strlist), v);
-		return 0;
+		return set_list(c, d, v, replace_list);
 	}
 	BUG("option type %d", d->type);
 }
@@ -290,8 +316,7 @@ static int set_from_env(struct config *c, const struct opt_def *d, const char *n
 static bool env_not_an_option(const char *suffix)
 {
 	static const char *const names[] = {
-		"CONFIG", "INJECT_FAULT", "INJECT_FAULT_COUNTER", "CRASH_DIR_DEFAULT",
-		"WORKER_FD", "TEST",
+		"CONFIG", "INJECT_FAULT", "INJECT_FAULT_COUNTER", "WORKER_FD",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(suffix, names[i]))
@@ -387,6 +412,60 @@ const char *config_device_name(int device)
 	return d->choices[device];
 }
 
+static void add_date_text(struct sbuf *sb, time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+	if (!t)
+		return;
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+	sbuf_adds(sb, buf);
+}
+
+static void add_list_text(struct sbuf *sb, const struct strlist *l)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		sbuf_addf(sb, "%s%s", i ? "," : "", l->items[i]);
+}
+
+static void add_value_text(struct sbuf *sb, const struct config *c, const struct opt_def *d)
+{
+	static const char *const tristate_names[] = { "auto", "true", "false" };
+
+	switch (d->type) {
+	case OPTION_BOOL:
+		sbuf_adds(sb, *FIELD(c, d, bool) ? "true" : "false");
+		break;
+	case OPTION_TRISTATE:
+		sbuf_adds(sb, tristate_names[*FIELD(c, d, int)]);
+		break;
+	case OPTION_INT:
+		sbuf_addf(sb, "%ld", *FIELD(c, d, long));
+		break;
+	case OPTION_SIZE:
+		sbuf_addf(sb, "%lld", *FIELD(c, d, long long));
+		break;
+	case OPTION_DOUBLE:
+		sbuf_addf(sb, "%g", *FIELD(c, d, double));
+		break;
+	case OPTION_CHOICE:
+		sbuf_adds(sb, d->choices[*FIELD(c, d, int)]);
+		break;
+	case OPTION_DATE:
+		add_date_text(sb, *FIELD(c, d, time_t));
+		break;
+	case OPTION_STRING:
+	case OPTION_PATH:
+		sbuf_adds(sb, *FIELD(c, d, char *) ? *FIELD(c, d, char *) : "");
+		break;
+	case OPTION_LIST:
+		add_list_text(sb, FIELD(c, d, struct strlist));
+		break;
+	}
+}
+
 char *config_value_text(const struct config *c, const char *key)
 {
 	const struct opt_def *d = options_find(key);
@@ -394,55 +473,7 @@ char *config_value_text(const struct config *c, const char *key)
 
 	if (!d)
 		return NULL;
-	switch (d->type) {
-	case OPTION_BOOL:
-		sbuf_adds(&sb, *FIELD(c, d, bool) ? "true" : "false");
-		break;
-	case OPTION_TRISTATE: {
-		static const char *const names[] = { "auto", "true", "false" };
-
-		sbuf_adds(&sb, names[*FIELD(c, d, int)]);
-		break;
-	}
-	case OPTION_INT:
-		sbuf_addf(&sb, "%ld", *FIELD(c, d, long));
-		break;
-	case OPTION_SIZE:
-		sbuf_addf(&sb, "%lld", *FIELD(c, d, long long));
-		break;
-	case OPTION_DOUBLE:
-		sbuf_addf(&sb, "%g", *FIELD(c, d, double));
-		break;
-	case OPTION_CHOICE:
-		sbuf_adds(&sb, d->choices[*FIELD(c, d, int)]);
-		break;
-	case OPTION_DATE: {
-		time_t t = *FIELD(c, d, time_t);
-		struct tm tm;
-		char buf[32];
-
-		if (t) {
-			gmtime_r(&t, &tm);
-			strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
-			sbuf_adds(&sb, buf);
-		}
-		break;
-	}
-	case OPTION_STRING:
-	case OPTION_PATH: {
-		const char *s = *FIELD(c, d, char *);
-
-		sbuf_adds(&sb, s ? s : "");
-		break;
-	}
-	case OPTION_LIST: {
-		const struct strlist *l = FIELD(c, d, struct strlist);
-
-		for (size_t i = 0; i < l->nr; i++)
-			sbuf_addf(&sb, "%s%s", i ? "," : "", l->items[i]);
-		break;
-	}
-	}
+	add_value_text(&sb, c, d);
 	return sbuf_detach(&sb, NULL);
 }
 

@@ -1,6 +1,6 @@
 /*
  * crash.h - crash handler, crash dumps, per-thread stage context and the
- * fault injector (SPEC section 8).
+ * fault injector (docs/CRASH_MITIGATION.md is the users' side of it).
  *
  * Purpose.  When a process of the program dies of SIGSEGV, SIGBUS, SIGFPE,
  * SIGILL or SIGABRT, the handler writes a report to stderr and to

@@ -112,9 +112,10 @@ int diarize_speaker_at(const struct diarize_result *r, double start, double end)
 /*
  * Gives every timed segment of l a speaker label DIARIZE_LABEL_PREFIX + n
  * from the turns (replacing any speaker it had).  A segment that spans a
- * change of voice is split at the turn boundary, its words shared out in
- * proportion to time (words are assumed evenly spread over the segment);
- * a piece too short to hold a whole word goes to its neighbour.  A segment
+ * change of voice is split between its words, each word going to the voice
+ * at its middle (by its own times, or spread evenly over the segment when
+ * the engine gave none); a turn too short to hold a whole word goes to its
+ * neighbour.  A segment
  * outside every turn takes the nearest turn's voice.  Untimed segments and
  * results without turns leave l as it is.
  */

@@ -39,7 +39,7 @@ static void record_engine(struct episode_job *ej, const char *stage, const char 
 }
 
 static struct stage_pool *make_pool(struct run *r, const char *handler, int workers,
-				    long timeout, const char *device)
+				    long timeout, const char *device, struct sbuf *err)
 {
 	const struct config *c = r->cfg;
 	struct stage_pool_options o = {
@@ -53,14 +53,10 @@ static struct stage_pool *make_pool(struct run *r, const char *handler, int work
 		.config = c,
 		.device = device,
 	};
-	struct sbuf err = SBUF_INIT(4096);
-	struct stage_pool *p = stage_pool_new(&o, &err);
+	struct stage_pool *p = stage_pool_new(&o, err);
 
-	if (!p)
-		log_error(handler, "cannot start the %s stage: %s", handler, err.buf);
-	else if (r->gate && strcmp(device, "cpu") && strcmp(device, "remote"))
+	if (p && r->gate && strcmp(device, "cpu") && strcmp(device, "remote"))
 		stage_pool_set_gate(p, r->gate);
-	sbuf_release(&err);
 	return p;
 }
 
@@ -78,7 +74,7 @@ static void setup_gate(struct run *r)
 	log_info("main", "stages on %s run one at a time (mps_exclusive)", t);
 }
 
-static struct stage_pool *transcribe_pool(struct run *r)
+static struct stage_pool *transcribe_pool(struct run *r, struct sbuf *err)
 {
 	const struct config *c = r->cfg;
 	bool downgraded;
@@ -89,12 +85,13 @@ static struct stage_pool *transcribe_pool(struct run *r)
 		warn_device_once("transcribe", c->whisper_device, stages_transcribe_engine(c),
 				 downgraded);
 		/* one worker process; it decodes utterances on transcription_workers threads */
-		r->transcribe_pool = make_pool(r, "transcribe", 1, c->transcription_timeout, device);
+		r->transcribe_pool = make_pool(r, "transcribe", 1, c->transcription_timeout, device,
+					       err);
 	}
 	return r->transcribe_pool;
 }
 
-static struct stage_pool *summarize_pool(struct run *r)
+static struct stage_pool *summarize_pool(struct run *r, struct sbuf *err)
 {
 	const struct config *c = r->cfg;
 	bool downgraded;
@@ -105,7 +102,7 @@ static struct stage_pool *summarize_pool(struct run *r)
 		warn_device_once("summarize", c->summary_device, stages_summarize_engine(c),
 				 downgraded);
 		r->summarize_pool = make_pool(r, "summarize", (int)c->summarization_workers,
-					      c->summarization_timeout, device);
+					      c->summarization_timeout, device, err);
 	}
 	return r->summarize_pool;
 }
@@ -139,6 +136,14 @@ static int load_segments(struct episode_job *ej, const char *path, struct sbuf *
 		r = transcript_parse(TRANSCRIPT_JSON, data.buf, data.len, &ej->segments, err);
 	sbuf_release(&data);
 	return r;
+}
+
+static void discard_work_segments(const struct episode_job *ej)
+{
+	char *segs = work_path(ej, ".asr.json");
+
+	unlink(segs);
+	free(segs);
 }
 
 static void remove_work_media(struct episode_job *ej)
@@ -175,40 +180,59 @@ static void split_decode_time(struct episode_job *ej, const struct stage_result 
 	}
 }
 
-static void on_transcribed(struct stage_pool *pool, struct stage_result *res, void *udata)
+/* Stage pool callbacks: record the result, let the lifecycle go on. */
+static void on_stage_done(struct stage_pool *pool, struct stage_result *res, void *udata)
 {
 	struct episode_job *ej = udata;
-	struct sbuf err = SBUF_INIT(4096);
-	char *segs = work_path(ej, ".asr.json");
-	bool remote = ej->fj->run->cfg->transcription_provider == ASR_PROVIDER_OPENAI;
-	bool loaded;
 
 	(void)pool;
+	ej->stage_res = res;
+	episode_advance(ej);
+	ej->stage_res = NULL;
+}
+
+static int write_transcribed(struct episode_job *ej, struct sbuf *err)
+{
+	char *segs = work_path(ej, ".asr.json");
+	int r = load_segments(ej, segs, err);
+
+	if (r >= 0) {
+		output_name_voices(ej, ej->stage_res->response);
+		r = output_generated_transcript(ej, err);
+	}
+	unlink(segs);
+	free(segs);
+	return r;
+}
+
+void transcribe_settle(struct episode_job *ej)
+{
+	const struct stage_result *res = ej->stage_res;
+	struct sbuf err = SBUF_INIT(4096);
+	bool remote = ej->fj->run->cfg->transcription_provider == ASR_PROVIDER_OPENAI;
+
 	ej->t_transcribe += res->seconds;
 	note_stage_result(ej, res, &ej->device_transcribe);
 	remove_work_media(ej);
 	if (res->code < 0) {
-		episode_fail(ej, "transcribe", "%s", res->error ? res->error : "failed");
+		discard_work_segments(ej);
+		episode_record_failure(ej, "transcribe", "%s", res->error ? res->error : "failed");
 		goto out;
 	}
 	copy_engine(ej, res->response);
 	split_decode_time(ej, res);
 	record_engine(ej, "transcription", ej->asr_engine, ej->asr_model,
 		      ej->fj->run->cfg->whisper_device, ej->device_transcribe);
-	loaded = load_segments(ej, segs, &err) == 0;
-	if (loaded)
-		output_name_voices(ej, res->response);
-	if (!loaded || output_generated_transcript(ej) < 0) {
-		episode_fail(ej, "transcribe", "transcript could not be written: %s", err.buf);
+	if (write_transcribed(ej, &err) < 0) {
+		episode_record_failure(ej, "transcribe", "transcript could not be written: %s",
+				       err.buf);
 		goto out;
 	}
 	ej->transcript_source = remote ? "remote_transcription" : "local_transcription";
 	ej->fj->run->totals->transcribed++;
 	store_run_count(ej->fj->artifacts, STORE_TRANSCRIPTS_TRANSCRIBED, 1);
-	output_finish_episode(ej);
+	ej->outcome = EP_OUT_OK;
 out:
-	unlink(segs);
-	free(segs);
 	sbuf_release(&err);
 }
 
@@ -225,29 +249,26 @@ static void names_to_know(const struct episode_job *ej, struct strlist *out)
 	speaker_list_release(&l);
 }
 
-void transcribe_submit(struct episode_job *ej)
+void transcribe_enter(struct episode_job *ej)
 {
-	struct stage_pool *pool = transcribe_pool(ej->fj->run);
-	struct strlist words = STRLIST_INIT;
 	struct sbuf err = SBUF_INIT(4096);
+	struct stage_pool *pool = transcribe_pool(ej->fj->run, &err);
+	struct strlist words = STRLIST_INIT;
 	char *media = fs_join(ej->fj->dir, ej->media_rel);
 	char *segs = work_path(ej, ".asr.json");
 	char *work = fs_join(ej->fj->dir, ".work");
-	json_t *req;
 
 	if (!pool) {
-		episode_fail(ej, "transcribe", "the transcription stage could not start");
-		goto out;
+		episode_record_failure(ej, "transcribe", "the transcription stage could not start: "
+				       "%s", err.buf);
+	} else if (fs_mkdir_p(work, &err) < 0) {
+		/* the result goes to .work/ even when the audio is kept under media/ */
+		episode_record_failure(ej, "transcribe", "%s", err.buf);
+	} else {
+		names_to_know(ej, &words);
+		stage_pool_submit(pool, stages_transcribe_request(ej->id, media, segs, &words),
+				  on_stage_done, ej);	/* takes the request */
 	}
-	names_to_know(ej, &words);
-	/* the result goes to .work/ even when the audio is kept under media/ */
-	if (fs_mkdir_p(work, &err) < 0) {
-		episode_fail(ej, "transcribe", "%s", err.buf);
-		goto out;
-	}
-	req = stages_transcribe_request(ej->id, media, segs, &words);
-	stage_pool_submit(pool, req, on_transcribed, ej);	/* takes req */
-out:
 	strlist_release(&words);
 	sbuf_release(&err);
 	free(media);
@@ -255,51 +276,53 @@ out:
 	free(work);
 }
 
-static void on_summarized(struct stage_pool *pool, struct stage_result *res, void *udata)
+static void record_summary(struct episode_job *ej)
 {
-	struct episode_job *ej = udata;
+	const struct config *c = ej->fj->run->cfg;
+
+	record_engine(ej, "summarization", ej->summary.provider,
+		      c->summary_provider == SUMMARY_PROVIDER_OPENAI ? c->openai_summary_model :
+		      NULL, c->summary_device, ej->device_summarize);
+	ej->has_summary = true;
+	ej->fj->run->totals->summaries++;
+	store_run_count(ej->fj->artifacts, STORE_SUMMARIES, 1);
+}
+
+void summarize_settle(struct episode_job *ej)
+{
+	const struct stage_result *res = ej->stage_res;
 	struct sbuf err = SBUF_INIT(4096);
 
-	(void)pool;
 	ej->t_summarize += res->seconds;
 	note_stage_result(ej, res, &ej->device_summarize);
 	if (res->code < 0) {
-		episode_fail(ej, "summarize", "%s", res->error ? res->error : "failed");
+		episode_record_failure(ej, "summarize", "%s", res->error ? res->error : "failed");
 	} else if (stages_summary_from_response(res->response, &ej->summary, &err) < 0) {
-		episode_fail(ej, "summarize", "%s", err.buf);
+		episode_record_failure(ej, "summarize", "%s", err.buf);
 	} else {
-		const struct config *c = ej->fj->run->cfg;
-
-		record_engine(ej, "summarization", ej->summary.provider,
-			      c->summary_provider == SUMMARY_PROVIDER_OPENAI ?
-			      c->openai_summary_model : NULL,
-			      c->summary_device, ej->device_summarize);
-		ej->has_summary = true;
-		ej->fj->run->totals->summaries++;
-		store_run_count(ej->fj->artifacts, STORE_SUMMARIES, 1);
-		ep_set_state(ej, EP_WRITE);
-		output_write_episode(ej);
+		record_summary(ej);
+		ej->outcome = EP_OUT_OK;
 	}
 	sbuf_release(&err);
 }
 
-void summarize_submit(struct episode_job *ej)
+void summarize_enter(struct episode_job *ej)
 {
-	struct stage_pool *pool = summarize_pool(ej->fj->run);
+	struct sbuf err = SBUF_INIT(4096);
+	struct stage_pool *pool = summarize_pool(ej->fj->run, &err);
 	struct strlist names = STRLIST_INIT;
 	char *cleaned = fs_join(ej->fj->dir, ej->cleaned_rel);
-	json_t *req;
 
-	ep_set_state(ej, EP_SUMMARIZE);
 	if (!pool) {
-		episode_fail(ej, "summarize", "the summarization stage could not start");
-		goto out;
+		episode_record_failure(ej, "summarize", "the summarization stage could not start: "
+				       "%s", err.buf);
+	} else {
+		speakers_names_for_screenplay(&ej->speakers, &names);
+		stage_pool_submit(pool, stages_summarize_request(ej->id, cleaned, &names),
+				  on_stage_done, ej);	/* takes the request */
 	}
-	speakers_names_for_screenplay(&ej->speakers, &names);
-	req = stages_summarize_request(ej->id, cleaned, &names);
-	stage_pool_submit(pool, req, on_summarized, ej);	/* takes req */
-out:
 	strlist_release(&names);
+	sbuf_release(&err);
 	free(cleaned);
 }
 
@@ -321,15 +344,13 @@ static void abandon_jobs(struct run *r)
 	for (size_t i = 0; i < r->nr_feeds; i++) {
 		for (size_t j = 0; j < r->feeds[i].nr_episodes; j++) {
 			struct episode_job *ej = &r->feeds[i].episodes[j];
-			char *segs;
 
-			if (ej->state == EP_SUMMARIZE) {
-				episode_interrupted(ej, "summarize");
-			} else if (ej->state == EP_TRANSCRIBE) {
-				segs = work_path(ej, ".asr.json");
-				unlink(segs);
-				free(segs);
-				episode_interrupted(ej, "transcribe");
+			if (ej->state == EP_TRANSCRIBE)
+				discard_work_segments(ej);
+			if (ej->state == EP_TRANSCRIBE || ej->state == EP_SUMMARIZE) {
+				episode_record_interrupt(ej, ej->state == EP_TRANSCRIBE ?
+							 "transcribe" : "summarize");
+				episode_advance(ej);
 			}
 		}
 	}
@@ -348,20 +369,17 @@ int engines_poll(struct run *r, int timeout_ms)
 	return pending;
 }
 
-/* Can any episode of the run still reach state `until` (or one before it)? */
-static bool may_still_reach(const struct run *r, enum ep_state until)
+/* Can any episode of the run still submit a job to `stage`? */
+static bool may_still_reach(const struct run *r, enum ep_state stage)
 {
 	for (size_t i = 0; i < r->nr_feeds; i++) {
 		const struct feed_job *fj = &r->feeds[i];
 
 		if (!fj->parsed && !fj->failed)
 			return true;
-		for (size_t j = 0; j < fj->nr_episodes; j++) {
-			enum ep_state s = fj->episodes[j].state;
-
-			if (s < until || (until == EP_SUMMARIZE && s == EP_TRANSCRIBE))
+		for (size_t j = 0; j < fj->nr_episodes; j++)
+			if (ep_may_still_enter(fj->episodes[j].state, stage))
 				return true;
-		}
 	}
 	return false;
 }

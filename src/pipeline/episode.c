@@ -1,5 +1,6 @@
 /*
- * episode.c - one episode through the states drawn in internal.h.
+ * episode.c - an episode's start (skip or not) and its published transcripts:
+ * which link to try next, fetching one, and the fall-back to the audio.
  */
 #include "pipeline/internal.h"
 #include "crash/crash.h"
@@ -11,59 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static const char *const state_names[] = {
-	"new", "skipped", "fetch_transcript", "download_media", "transcribe",
-	"write", "summarize", "done", "failed",
-};
-
-static bool is_final(enum ep_state s)
-{
-	return s == EP_DONE || s == EP_SKIPPED || s == EP_FAILED;
-}
-
-static bool in_flight(enum ep_state s)
-{
-	return s == EP_FETCH_TRANSCRIPT || s == EP_DOWNLOAD_MEDIA || s == EP_TRANSCRIBE ||
-	       s == EP_SUMMARIZE;
-}
-
-/* The per-state invariants of the diagram in internal.h. */
-bool ep_state_ok(const struct episode_job *ej)
-{
-	const struct config *c = ej->fj->run->cfg;
-
-	switch (ej->state) {
-	case EP_DONE:
-		return ej->text_rel && ej->transcript_rel && ej->transcript_source &&
-		       (!c->generate_metadata || ej->metadata_rel) &&
-		       (!c->generate_summaries || ej->has_summary);
-	case EP_FAILED:
-		return ej->error_message && ej->error_stage;
-	case EP_TRANSCRIBE:
-		return ej->media_rel != NULL;
-	case EP_SUMMARIZE:
-		return ej->cleaned_rel && ej->text_rel;
-	case EP_FETCH_TRANSCRIPT:
-		return ej->next_candidate > 0 && ej->next_candidate <= ej->nr_candidates;
-	default:
-		return true;
-	}
-}
-
-/* Moves ej to next, keeping the feed's in_flight count true to the invariant. */
-void ep_set_state(struct episode_job *ej, enum ep_state next)
-{
-	if (is_final(ej->state))
-		BUG("episode %s: %s -> %s after a final state", ej->id,
-		    state_names[ej->state], state_names[next]);
-	if (in_flight(ej->state))
-		ej->fj->in_flight--;
-	if (in_flight(next))
-		ej->fj->in_flight++;
-	ej->state = next;
-	assert(is_final(next) || ep_state_ok(ej));
-}
 
 bool episode_selected(const struct config *c, const struct episode *ep)
 {
@@ -111,147 +59,120 @@ static void order_candidates(struct episode_job *ej, const struct strlist *prefe
 	free(taken);
 }
 
-void episode_fail(struct episode_job *ej, const char *stage, const char *fmt, ...)
+static const struct transcript_ref *current_ref(const struct episode_job *ej)
 {
-	struct sbuf msg = SBUF_INIT(16384);
-	struct run *r = ej->fj->run;
-	va_list ap;
-
-	va_start(ap, fmt);
-	sbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	ep_set_state(ej, EP_FAILED);
-	ej->error_stage = stage;
-	free(ej->error_message);
-	ej->error_message = sbuf_detach(&msg, NULL);
-	log_error(stage, "episode '%s' (%s): %s", ej->ep->title ? ej->ep->title : ej->stem,
-		  ej->id, ej->error_message);
-	r->totals->failed++;
-	output_index_row(ej);
-	r->episode_failures++;
-	if (r->cfg->fail_fast)
-		run_stop(r, "an episode failed and fail_fast is on");
-	else if (r->cfg->max_failures && r->episode_failures >= r->cfg->max_failures)
-		run_stop(r, "max_failures reached");
+	return &ej->ep->transcripts[ej->candidates[ej->next_candidate - 1]];
 }
 
 /*
- * The run was stopped (Ctrl-C, fail_fast) while this episode was in flight:
- * not a failure of the episode.  Its state row says pending, so the next run
- * does it; the index row says why it is not done.
+ * A failed link is not yet an error of the episode: the next one is tried.
+ * Why it failed is kept for the error of an episode with none left.
  */
-void episode_interrupted(struct episode_job *ej, const char *stage)
-{
-	ep_set_state(ej, EP_FAILED);
-	ej->interrupted = true;
-	ej->error_stage = stage;
-	free(ej->error_message);
-	ej->error_message = pc_strdup("interrupted");
-	ej->fj->run->totals->pending++;
-	output_index_row(ej);
-}
-
-static void try_next_transcript(struct episode_job *ej);
-static void fall_back_to_audio(struct episode_job *ej, const char *why);
-
-/* Keeps why the last candidate failed, for the error of an episode with none left. */
-static void note_candidate_error(struct episode_job *ej, const char *fmt, const char *arg)
+static void try_next(struct episode_job *ej, const char *what, const char *why)
 {
 	struct sbuf msg = SBUF_INIT(16384);
 
-	sbuf_addf(&msg, fmt, arg);
+	if (what)
+		sbuf_addf(&msg, "%s: ", what);
+	sbuf_adds(&msg, why);
 	free(ej->error_message);
 	ej->error_message = sbuf_detach(&msg, NULL);
+	log_warn("download", "episode '%s': transcript %s", ej->stem, ej->error_message);
+	ej->outcome = EP_OUT_TRY_NEXT;
 }
 
-static void on_transcript_fetched(struct net *net, struct net_result *res, void *udata)
+void episode_fetch_settle(struct episode_job *ej)
 {
-	struct episode_job *ej = udata;
-	const struct transcript_ref *ref =
-		&ej->ep->transcripts[ej->candidates[ej->next_candidate - 1]];
+	const struct net_result *res = ej->net_res;
+	const struct transcript_ref *ref = current_ref(ej);
+	struct sbuf err = SBUF_INIT(4096);
 	enum transcript_format fmt;
 
-	(void)net;
-	ej->t_download += time_mono() - ej->started;
 	if (res->code == -PC_EINTR) {
-		episode_interrupted(ej, "download");
-		return;
+		episode_record_interrupt(ej, "download");
+		goto out;
 	}
 	if (res->code < 0) {
-		log_warn("download", "episode '%s': transcript %s", ej->stem, res->err.buf);
-		note_candidate_error(ej, "%s", res->err.buf);
-		try_next_transcript(ej);
-		return;
+		try_next(ej, NULL, res->err.buf);
+		goto out;
 	}
 	store_run_count(ej->fj->artifacts, STORE_BYTES_DOWNLOADED, res->bytes);
 	store_run_count(ej->fj->artifacts, STORE_RETRIES, res->attempts - 1);
 	fmt = transcript_detect(ref->type, res->content_type, res->final_url,
 				res->body.buf, res->body.len);
-	if (output_transcript(ej, fmt, res->body.buf, res->body.len) < 0) {
-		note_candidate_error(ej, "transcript %s could not be parsed or written", ref->url);
-		try_next_transcript(ej);
-		return;
+	if (output_transcript(ej, fmt, res->body.buf, res->body.len, &err) < 0) {
+		try_next(ej, ref->url, err.buf);
+		goto out;
 	}
-	free(ej->error_message);
-	ej->error_message = NULL;
+	pc_freep(&ej->error_message);
 	ej->transcript_source = "direct_download";
 	ej->fj->run->totals->downloaded++;
 	store_run_count(ej->fj->artifacts, STORE_TRANSCRIPTS_DOWNLOADED, 1);
-	output_finish_episode(ej);
+	ej->outcome = EP_OUT_OK;
+out:
+	sbuf_release(&err);
 }
 
-static void try_next_transcript(struct episode_job *ej)
+void episode_fetch_enter(struct episode_job *ej)
 {
-	const struct transcript_ref *ref;
 	struct net_request req = { 0 };
 
-	if (ej->next_candidate >= ej->nr_candidates) {
-		struct sbuf why = SBUF_INIT(SBUF_NOLIMIT);
-
-		sbuf_adds(&why, ej->nr_candidates ? "no published transcript could be "
-			  "downloaded and parsed" : "no published transcript");
-		if (ej->error_message)
-			sbuf_addf(&why, " (last: %s)", ej->error_message);
-		fall_back_to_audio(ej, why.buf);
-		sbuf_release(&why);
-		return;
-	}
-	ref = &ej->ep->transcripts[ej->candidates[ej->next_candidate++]];
-	if (!episode_url_allowed(ej, ref->url)) {
-		log_warn("download", "episode '%s': transcript URL '%s' refused (only http(s) "
-			 "links are followed from a remote feed)", ej->stem, ref->url);
-		try_next_transcript(ej);
-		return;
-	}
-	ep_set_state(ej, EP_FETCH_TRANSCRIPT);
 	crash_stage_enter(STAGE_DOWNLOAD, ej->id);
-	req.url = ref->url;
+	req.url = current_ref(ej)->url;
 	req.max_bytes = (size_t)ej->fj->run->cfg->max_transcript_bytes;
-	req.done = on_transcript_fetched;
+	req.done = episode_transfer_done;
 	req.udata = ej;
 	net_add(ej->fj->run->net, &req);
 }
 
-static void fall_back_to_audio(struct episode_job *ej, const char *why)
+/* No published transcript worked: the audio, if allowed and there is one. */
+static enum ep_state fall_back_to_audio(struct episode_job *ej, const char *why)
 {
 	const struct config *c = ej->fj->run->cfg;
 
 	if (!c->transcribe_missing) {
-		episode_fail(ej, "download", "%s (transcribe_missing is off)", why);
-		return;
+		episode_record_failure(ej, "download", "%s (transcribe_missing is off)", why);
+		return EP_FAILED;
 	}
 	if (!ej->ep->media_url) {
-		episode_fail(ej, "download", "%s and no audio enclosure", why);
-		return;
+		episode_record_failure(ej, "download", "%s and no audio enclosure", why);
+		return EP_FAILED;
 	}
 	if (!episode_url_allowed(ej, ej->ep->media_url)) {
-		episode_fail(ej, "download", "%s, and the enclosure URL '%s' is refused (only "
-			     "http(s) links are followed from a remote feed)", why, ej->ep->media_url);
-		return;
+		episode_record_failure(ej, "download", "%s, and the enclosure URL '%s' is refused "
+				       "(only http(s) links are followed from a remote feed)",
+				       why, ej->ep->media_url);
+		return EP_FAILED;
 	}
-	free(ej->error_message);
-	ej->error_message = NULL;
-	episode_transcribe(ej);
+	pc_freep(&ej->error_message);
+	return EP_DOWNLOAD_MEDIA;
+}
+
+static enum ep_state no_link_left(struct episode_job *ej)
+{
+	struct sbuf why = SBUF_INIT(SBUF_NOLIMIT);
+	enum ep_state next;
+
+	sbuf_adds(&why, ej->nr_candidates ? "no published transcript could be "
+		  "downloaded and parsed" : "no published transcript");
+	if (ej->error_message)
+		sbuf_addf(&why, " (last: %s)", ej->error_message);
+	next = fall_back_to_audio(ej, why.buf);
+	sbuf_release(&why);
+	return next;
+}
+
+enum ep_state episode_choose_source(struct episode_job *ej)
+{
+	while (ej->next_candidate < ej->nr_candidates) {
+		const char *url = ej->ep->transcripts[ej->candidates[ej->next_candidate++]].url;
+
+		if (episode_url_allowed(ej, url))
+			return EP_FETCH_TRANSCRIPT;
+		log_warn("download", "episode '%s': transcript URL '%s' refused (only http(s) "
+			 "links are followed from a remote feed)", ej->stem, url);
+	}
+	return no_link_left(ej);
 }
 
 static void plan_dry_run(struct episode_job *ej)
@@ -273,8 +194,12 @@ static bool already_done(struct episode_job *ej)
 	struct store_episode_state st = { 0 };
 	struct sbuf err = SBUF_INIT(4096);
 	bool done = false;
+	int r = store_state_get(ej->fj->state, ej->id, &st, &err);
 
-	if (store_state_get(ej->fj->state, ej->id, &st, &err) == 0) {
+	/* a row that cannot be read is redone, but the reason is not hidden */
+	if (r < 0 && r != -PC_ENOTFOUND)
+		log_warn("state", "episode '%s': %s; it is done again", ej->stem, err.buf);
+	if (r == 0) {
 		done = st.status == STORE_DONE;
 		/* the recorded stem wins: an edited title never renames files */
 		if (st.stem && *st.stem && strcmp(st.stem, ej->stem)) {
@@ -307,14 +232,9 @@ void episode_start(struct episode_job *ej)
 		plan_dry_run(ej);
 		return;
 	}
-	if (already_done(ej) && !c->force) {
-		ej->state = EP_SKIPPED;
-		ej->fj->run->totals->skipped++;
-		output_index_row(ej);
-		return;
-	}
+	ej->skip = already_done(ej) && !c->force;
 	ej->started = time_mono();
-	try_next_transcript(ej);
+	episode_advance(ej);
 }
 
 void episode_release(struct episode_job *ej)

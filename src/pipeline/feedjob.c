@@ -3,7 +3,8 @@
  * artifacts at the end.
  *
  * A feed that cannot be fetched or parsed is an error naming the feed; the
- * other feeds of the run go on (SPEC section 3.1).
+ * other feeds of the run go on, and the run ends with PC_EXIT_PARTIAL
+ * (PC_EXIT_FATAL when no feed could be read).
  */
 #include "pipeline/internal.h"
 #include "log/log.h"
@@ -17,7 +18,7 @@
 static char *feed_dir_for(const struct run *r, const char *url);
 
 /*
- * index.json says which feed failed and why (SPEC section 7): the feed's
+ * index.json says which feed failed and why (exit status 3 sends users there): the feed's
  * folder gets this run's artifacts with one row for the feed itself.
  */
 static void record_feed_failure(struct feed_job *fj, const char *stage, const char *what)
@@ -159,9 +160,7 @@ void feedjob_start(struct feed_job *fj)
 static void count_unfinished(struct feed_job *fj)
 {
 	for (size_t i = 0; i < fj->nr_episodes; i++) {
-		enum ep_state s = fj->episodes[i].state;
-
-		if (s != EP_DONE && s != EP_SKIPPED && s != EP_FAILED && !fj->run->cfg->dry_run)
+		if (!ep_is_final(fj->episodes[i].state) && !fj->run->cfg->dry_run)
 			fj->run->totals->pending++;
 	}
 }

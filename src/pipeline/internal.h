@@ -16,26 +16,29 @@
 #include <jansson.h>
 
 /*
- * Episode states.  Transitions (ep_set_state checks them in debug builds):
+ * Episode states.  lifecycle.c moves an episode along these arrows only (the
+ * table allowed[] there is this drawing, checked on every move):
  *
  *   NEW ──done in state.sqlite and no --force──► SKIPPED
  *    │
- *    ├─ has transcript links ─► FETCH_TRANSCRIPT ─ok─► WRITE ─────────────────► DONE
- *    │                            │  bad download or parse: next link   │  ▲
- *    │                            ▼  no link left                       ▼  │
- *    └─ no links ─────────► (transcribe_missing) DOWNLOAD_MEDIA       SUMMARIZE
- *                           (otherwise)          FAILED  │           (generate_summaries)
- *                                                        ▼
- *                                                    TRANSCRIBE ─► WRITE
+ *    ├─ a usable transcript link ─► FETCH_TRANSCRIPT ─ok─► WRITE ─► SUMMARIZE ─► FINISH ─► DONE
+ *    │                               │ ▲ bad download       │ ▲  (generate_summaries)  ▲
+ *    │                               │ └─ or parse: next    │ └──────────────┐         │
+ *    │                               ▼    link              └── no summaries ┼─────────┘
+ *    └─ no link left ───────► DOWNLOAD_MEDIA ─► TRANSCRIBE ──────────────────┘
+ *       (transcribe_missing,
+ *        an allowed enclosure; otherwise FAILED)
  *
- *   any state ── error ──► FAILED   (state.sqlite keeps stage and message;
- *                                    the next run retries the episode)
- *   any state ── Ctrl-C ──► FAILED with "interrupted" (retried next run)
+ *   any state but the final ones ── error ──► FAILED   (state.sqlite keeps
+ *                        stage and message; the next run retries the episode)
+ *   any in-flight state ── Ctrl-C ──► FAILED with "interrupted" (retried next run)
  *
- * Invariants: an episode in FETCH_TRANSCRIPT, DOWNLOAD_MEDIA, TRANSCRIBE or
- * SUMMARIZE has exactly one operation in flight (a transfer or a stage job)
- * and counts in its feed's in_flight;
- * DONE, SKIPPED and FAILED are final and have an index row.
+ * WRITE: speakers, screenplay, the cleaned text; FINISH: metadata and the
+ * state row.  Invariants: an episode in FETCH_TRANSCRIPT, DOWNLOAD_MEDIA,
+ * TRANSCRIBE or SUMMARIZE has one operation (a transfer or a stage job) in
+ * flight, whose callback records its result and calls episode_advance(), and
+ * counts in its feed's in_flight; DONE, SKIPPED and FAILED are final and have
+ * an index row.
  */
 enum ep_state {
 	EP_NEW,
@@ -45,12 +48,24 @@ enum ep_state {
 	EP_TRANSCRIBE,
 	EP_WRITE,
 	EP_SUMMARIZE,
+	EP_FINISH,
 	EP_DONE,
 	EP_FAILED,
+	EP_NR_STATES
+};
+
+/* How the work of the current state ended, as recorded for episode_advance(). */
+enum ep_outcome {
+	EP_OUT_OK,		/* done: go on */
+	EP_OUT_PENDING,		/* the state's operation is still in flight */
+	EP_OUT_TRY_NEXT,	/* this transcript link failed: the next one, or the audio */
+	EP_OUT_FAILED,		/* error_stage and error_message say why */
+	EP_OUT_INTERRUPTED,	/* the run is stopping */
 };
 
 struct run;
 struct feed_job;
+struct stage_result;
 
 struct episode_job {
 	struct feed_job *fj;
@@ -59,6 +74,10 @@ struct episode_job {
 	char *id;
 	char *stem;
 	enum ep_state state;
+	enum ep_outcome outcome;
+	bool skip;                   /* done by an earlier run */
+	struct net_result *net_res;  /* the finished transfer, while it is settled */
+	struct stage_result *stage_res; /* the finished stage job, while it is settled */
 	size_t *candidates;          /* transcript refs, in the order to try */
 	size_t nr_candidates;
 	size_t next_candidate;
@@ -121,41 +140,58 @@ void feedjob_start(struct feed_job *fj);
 void feedjob_finish(struct feed_job *fj);
 void feedjob_release(struct feed_job *fj);
 
-/* episode.c */
-void episode_start(struct episode_job *ej);
-void episode_fail(struct episode_job *ej, const char *stage, const char *fmt, ...)
+/*
+ * lifecycle.c: the one dispatcher.  A callback records its result (net_res,
+ * stage_res, or one of the record functions) and calls episode_advance(),
+ * which settles the result, decides the next state and enters it.
+ */
+void episode_advance(struct episode_job *ej);
+/* net_done_fn of every episode transfer (udata: the episode). */
+void episode_transfer_done(struct net *net, struct net_result *res, void *udata);
+void episode_record_failure(struct episode_job *ej, const char *stage, const char *fmt, ...)
 	PC_PRINTF(3, 4);
-void episode_interrupted(struct episode_job *ej, const char *stage);
-void episode_release(struct episode_job *ej);
-bool episode_selected(const struct config *c, const struct episode *ep);
-void ep_set_state(struct episode_job *ej, enum ep_state next);
+void episode_record_interrupt(struct episode_job *ej, const char *stage);
+bool ep_is_final(enum ep_state s);
+/* May an episode in state s still submit a job to stage (EP_TRANSCRIBE, EP_SUMMARIZE)? */
+bool ep_may_still_enter(enum ep_state s, enum ep_state stage);
 /* Checked on every transition and index row (debug builds): see the diagram. */
 bool ep_state_ok(const struct episode_job *ej);
+
+/* episode.c: the NEW and FETCH_TRANSCRIPT steps */
+void episode_start(struct episode_job *ej);
+void episode_release(struct episode_job *ej);
+bool episode_selected(const struct config *c, const struct episode *ep);
 bool episode_url_allowed(const struct episode_job *ej, const char *url);
+/* Takes the next usable transcript link, else decides between the audio and failing. */
+enum ep_state episode_choose_source(struct episode_job *ej);
+void episode_fetch_enter(struct episode_job *ej);
+void episode_fetch_settle(struct episode_job *ej);
 
-/* transcribe.c: media download and local or remote transcription */
-void episode_transcribe(struct episode_job *ej);
-/* Queues a downloaded episode (state TRANSCRIBE) for the transcription stage. */
-void transcribe_submit(struct episode_job *ej);
+/* transcribe.c: the DOWNLOAD_MEDIA step */
+void media_download_enter(struct episode_job *ej);
+void media_download_settle(struct episode_job *ej);
 
-/* output.c */
-int output_transcript(struct episode_job *ej, enum transcript_format fmt,
-		      const char *data, size_t len);
-void output_finish_episode(struct episode_job *ej);
-int output_generated_transcript(struct episode_job *ej);
-/* Names the diarized voices of ej->segments from the transcription response. */
-void output_name_voices(struct episode_job *ej, json_t *response);
-/* After the summary (or without one): metadata, state, index row. */
-void output_write_episode(struct episode_job *ej);
-void output_index_row(struct episode_job *ej);
-
-/* engines.c: the coordinator's side of the transcription and summarization stages */
-void summarize_submit(struct episode_job *ej);
+/* engines.c: the TRANSCRIBE and SUMMARIZE steps, run by stage pools */
+void transcribe_enter(struct episode_job *ej);
+void transcribe_settle(struct episode_job *ej);
+void summarize_enter(struct episode_job *ej);
+void summarize_settle(struct episode_job *ej);
 /* Polls the stage pools (callbacks run here); returns jobs still queued or running. */
 int engines_poll(struct run *r, int timeout_ms);
 /* Tells pools that no more work can arrive, so workers may free their models. */
 void engines_drain_hints(struct run *r);
 void engines_free(struct run *r);
+
+/* output.c: the WRITE and FINISH steps, the DONE bookkeeping, index rows */
+int output_transcript(struct episode_job *ej, enum transcript_format fmt,
+		      const char *data, size_t len, struct sbuf *err);
+int output_generated_transcript(struct episode_job *ej, struct sbuf *err);
+/* Names the diarized voices of ej->segments from the transcription response. */
+void output_name_voices(struct episode_job *ej, json_t *response);
+void output_write_enter(struct episode_job *ej);
+void output_finish_enter(struct episode_job *ej);
+void output_done(struct episode_job *ej);
+void output_index_row(struct episode_job *ej);
 
 /* Stops scheduling new work (fail_fast, max_failures, Ctrl-C). */
 void run_stop(struct run *r, const char *why);

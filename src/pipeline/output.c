@@ -17,66 +17,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Writes one file; on failure err says which and why. */
 static int write_rel(struct episode_job *ej, char **rel_out, enum store_file kind,
-		     const char *ext, const char *data, size_t len)
+		     const char *ext, const char *data, size_t len, struct sbuf *err)
 {
-	struct sbuf err = SBUF_INIT(4096);
 	char *rel = store_relpath(kind, ej->stem, ext);
-	int r = store_write_file(ej->fj->dir, rel, data, len, &err);
+	int r = store_write_file(ej->fj->dir, rel, data, len, err);
 
 	if (r < 0) {
-		log_error("write", "episode '%s': %s", ej->stem, err.buf);
 		free(rel);
 	} else {
 		free(*rel_out);
 		*rel_out = rel;
 	}
-	sbuf_release(&err);
 	return r;
 }
 
 /* Writes the original bytes, the plain text and the timed segments. */
 int output_transcript(struct episode_job *ej, enum transcript_format fmt,
-		      const char *data, size_t len)
+		      const char *data, size_t len, struct sbuf *err)
 {
-	struct sbuf err = SBUF_INIT(4096), text = SBUF_INIT(SBUF_NOLIMIT);
-	struct sbuf json = SBUF_INIT(SBUF_NOLIMIT);
+	struct sbuf text = SBUF_INIT(SBUF_NOLIMIT), json = SBUF_INIT(SBUF_NOLIMIT);
 	int r;
 
 	crash_stage_enter(STAGE_WRITE, ej->id);
 	segment_list_release(&ej->segments);
-	r = transcript_parse(fmt, data, len, &ej->segments, &err);
-	if (r < 0) {
-		log_warn("parse", "episode '%s': transcript (%s): %s", ej->stem,
-			 transcript_format_ext(fmt), err.buf);
+	r = transcript_parse(fmt, data, len, &ej->segments, err);
+	if (r < 0)
 		goto out;
-	}
 	if (fmt != TRANSCRIPT_TEXT &&
 	    (r = write_rel(ej, &ej->transcript_rel, STORE_TRANSCRIPT,
-			   transcript_format_ext(fmt), data, len)) < 0)
+			   transcript_format_ext(fmt), data, len, err)) < 0)
 		goto out;
 	/* a plain-text transcript is its own text form: its bytes are kept as published */
 	if (fmt == TRANSCRIPT_TEXT)
 		sbuf_add(&text, data, len);
 	else
 		transcript_to_text(&ej->segments, false, &text);
-	if ((r = write_rel(ej, &ej->text_rel, STORE_TEXT, NULL, text.buf, text.len)) < 0)
+	if ((r = write_rel(ej, &ej->text_rel, STORE_TEXT, NULL, text.buf, text.len, err)) < 0)
 		goto out;
 	if (!ej->transcript_rel)
 		ej->transcript_rel = pc_strdup(ej->text_rel);
 	if (segment_list_timed(&ej->segments)) {
 		transcript_to_segments_json(&ej->segments, &json);
-		r = write_rel(ej, &ej->segments_rel, STORE_SEGMENTS, NULL, json.buf, json.len);
+		r = write_rel(ej, &ej->segments_rel, STORE_SEGMENTS, NULL, json.buf, json.len, err);
 	}
 out:
-	sbuf_release(&err);
 	sbuf_release(&text);
 	sbuf_release(&json);
 	return r;
 }
 
 /* Transcripts made here from the audio: text, segments, WebVTT and SRT. */
-int output_generated_transcript(struct episode_job *ej)
+int output_generated_transcript(struct episode_job *ej, struct sbuf *err)
 {
 	struct sbuf text = SBUF_INIT(SBUF_NOLIMIT), json = SBUF_INIT(SBUF_NOLIMIT);
 	struct sbuf vtt = SBUF_INIT(SBUF_NOLIMIT), srt = SBUF_INIT(SBUF_NOLIMIT);
@@ -84,17 +77,18 @@ int output_generated_transcript(struct episode_job *ej)
 	int r;
 
 	crash_stage_enter(STAGE_WRITE, ej->id);
-	transcript_to_text(&ej->segments, false, &text);
+	transcript_to_paragraphs(&ej->segments, TRANSCRIPT_PARAGRAPH_PAUSE, &text);
 	transcript_to_segments_json(&ej->segments, &json);
 	transcript_to_vtt(&ej->segments, &vtt);
 	transcript_to_srt(&ej->segments, &srt);
-	r = write_rel(ej, &ej->text_rel, STORE_TEXT, NULL, text.buf, text.len);
+	r = write_rel(ej, &ej->text_rel, STORE_TEXT, NULL, text.buf, text.len, err);
 	if (!r)
-		r = write_rel(ej, &ej->segments_rel, STORE_SEGMENTS, NULL, json.buf, json.len);
+		r = write_rel(ej, &ej->segments_rel, STORE_SEGMENTS, NULL, json.buf, json.len,
+			      err);
 	if (!r)
-		r = write_rel(ej, &vtt_rel, STORE_TRANSCRIPT, "vtt", vtt.buf, vtt.len);
+		r = write_rel(ej, &vtt_rel, STORE_TRANSCRIPT, "vtt", vtt.buf, vtt.len, err);
 	if (!r)
-		r = write_rel(ej, &srt_rel, STORE_TRANSCRIPT, "srt", srt.buf, srt.len);
+		r = write_rel(ej, &srt_rel, STORE_TRANSCRIPT, "srt", srt.buf, srt.len, err);
 	if (!r) {
 		free(ej->transcript_rel);
 		ej->transcript_rel = pc_strdup(ej->text_rel);
@@ -188,10 +182,9 @@ static void metadata_extras_release(struct metadata_extras *x)
 	strlist_release(&x->guests);
 }
 
-static int write_metadata(struct episode_job *ej)
+static int write_metadata(struct episode_job *ej, struct sbuf *err)
 {
 	const struct config *c = ej->fj->run->cfg;
-	struct sbuf err = SBUF_INIT(4096);
 	struct store_episode_doc doc = {
 		.feed = &ej->fj->feed,
 		.feed_url = ej->fj->url,
@@ -225,12 +218,9 @@ static int write_metadata(struct episode_job *ej)
 	metadata_extras_release(&x);
 	int r = store_metadata_write(ej->fj->dir, ej->stem,
 				     c->metadata_format == METADATA_YAML ? STORE_FORMAT_YAML :
-				     STORE_FORMAT_JSON, j, &ej->metadata_rel, &err);
+				     STORE_FORMAT_JSON, j, &ej->metadata_rel, err);
 
-	if (r < 0)
-		log_error("write", "episode '%s': %s", ej->stem, err.buf);
 	json_decref(j);
-	sbuf_release(&err);
 	return r;
 }
 
@@ -253,19 +243,15 @@ static char *files_json(const struct episode_job *ej)
 	return s;
 }
 
-static int record_state(struct episode_job *ej, enum store_status status)
+static int record_state(struct episode_job *ej, enum store_status status, struct sbuf *err)
 {
-	struct sbuf err = SBUF_INIT(4096);
 	char *files = files_json(ej);
 	int r = store_state_set(ej->fj->state, ej->id, ej->stem, status, ej->error_stage,
-				ej->error_message, ej->transcript_source, &err);
+				ej->error_message, ej->transcript_source, err);
 
 	if (!r)
-		r = store_state_set_files(ej->fj->state, ej->id, files, &err);
-	if (r < 0)
-		log_error("write", "episode '%s': state: %s", ej->stem, err.buf);
+		r = store_state_set_files(ej->fj->state, ej->id, files, err);
 	free(files);
-	sbuf_release(&err);
 	return r;
 }
 
@@ -273,18 +259,16 @@ static void detect_speakers(struct episode_job *ej)
 {
 	const struct config *c = ej->fj->run->cfg;
 	struct speakers_options so = { &c->known_hosts, &c->speaker_names, c->auto_speakers };
-	struct strlist voices = STRLIST_INIT;
 	double t0 = time_mono();
 
 	crash_stage_enter(STAGE_SPEAKERS, ej->id);
-	transcript_speakers(&ej->segments, &voices);
 	speaker_list_release(&ej->speakers);
-	speakers_detect(&ej->fj->feed, ej->ep, &so, &voices, &ej->speakers);
-	strlist_release(&voices);
+	/* turns get full names for the screenplay and the summary */
+	speakers_detect_transcript(&ej->fj->feed, ej->ep, &so, &ej->segments, &ej->speakers);
 	ej->t_speakers += time_mono() - t0;
 }
 
-static int write_screenplay(struct episode_job *ej)
+static int write_screenplay(struct episode_job *ej, struct sbuf *err)
 {
 	const struct config *c = ej->fj->run->cfg;
 	struct strlist names = STRLIST_INIT;
@@ -294,44 +278,39 @@ static int write_screenplay(struct episode_job *ej)
 	speakers_names_for_screenplay(&ej->speakers, &names);
 	transcript_to_screenplay_n(&ej->segments, (const char *const *)names.items, names.nr,
 				   (size_t)c->num_speakers, c->screenplay_gap, &out);
-	r = write_rel(ej, &ej->screenplay_rel, STORE_SCREENPLAY, NULL, out.buf, out.len);
+	r = write_rel(ej, &ej->screenplay_rel, STORE_SCREENPLAY, NULL, out.buf, out.len, err);
 	strlist_release(&names);
 	sbuf_release(&out);
 	return r;
 }
 
 /* The text the summarizer reads: sponsor reads, labels and filler removed. */
-static int write_cleaned(struct episode_job *ej)
+static int write_cleaned(struct episode_job *ej, struct sbuf *err)
 {
 	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
 	int r = summarize_clean_segments(&ej->segments, &out);
 
-	if (r >= 0)
+	if (r < 0)
+		sbuf_addf(err, "cannot clean the transcript: %s", pc_strerror(r));
+	else
 		r = write_rel(ej, &ej->cleaned_rel, STORE_TRANSCRIPT, "cleaned.txt", out.buf,
-			      out.len);
+			      out.len, err);
 	sbuf_release(&out);
 	return r;
 }
 
-void output_finish_episode(struct episode_job *ej)
+/* WRITE: speakers, then the screenplay and the summarizer's text if asked for. */
+void output_write_enter(struct episode_job *ej)
 {
 	const struct config *c = ej->fj->run->cfg;
+	struct sbuf err = SBUF_INIT(4096);
 
-	ep_set_state(ej, EP_WRITE);
 	detect_speakers(ej);
-	if (c->screenplay && write_screenplay(ej) < 0) {
-		episode_fail(ej, "write", "screenplay could not be written");
-		return;
-	}
-	if (c->generate_summaries) {
-		if (write_cleaned(ej) < 0) {
-			episode_fail(ej, "summarize", "cleaned transcript could not be written");
-			return;
-		}
-		summarize_submit(ej);
-		return;
-	}
-	output_write_episode(ej);
+	if (c->screenplay && write_screenplay(ej, &err) < 0)
+		episode_record_failure(ej, "write", "screenplay: %s", err.buf);
+	else if (c->generate_summaries && write_cleaned(ej, &err) < 0)
+		episode_record_failure(ej, "summarize", "cleaned transcript: %s", err.buf);
+	sbuf_release(&err);
 }
 
 /* metrics.json: seconds per stage, summed over the finished episodes. */
@@ -346,23 +325,35 @@ static void add_stage_times(const struct episode_job *ej)
 	store_run_add_stage_time(run, STAGE_SUMMARIZE, ej->t_summarize);
 }
 
-void output_write_episode(struct episode_job *ej)
+/* FINISH: metadata, then the state row last (see the top of this file). */
+void output_finish_enter(struct episode_job *ej)
 {
-	const struct config *c = ej->fj->run->cfg;
+	struct sbuf err = SBUF_INIT(4096);
 
-	if (c->generate_metadata && write_metadata(ej) < 0) {
-		episode_fail(ej, "write", "metadata could not be written");
-		return;
-	}
-	if (record_state(ej, STORE_DONE) < 0) {
-		episode_fail(ej, "write", "state could not be recorded");
-		return;
-	}
-	ep_set_state(ej, EP_DONE);
+	crash_stage_enter(STAGE_WRITE, ej->id);
+	if (ej->fj->run->cfg->generate_metadata && write_metadata(ej, &err) < 0)
+		episode_record_failure(ej, "write", "metadata: %s", err.buf);
+	else if (record_state(ej, STORE_DONE, &err) < 0)
+		episode_record_failure(ej, "write", "state: %s", err.buf);
+	sbuf_release(&err);
+}
+
+void output_done(struct episode_job *ej)
+{
 	add_stage_times(ej);
 	ej->fj->run->totals->transcripts++;
 	log_info("write", "episode '%s': done (%s)", ej->stem, ej->transcript_source);
 	output_index_row(ej);
+}
+
+/* A failed episode's state row keeps its cause; a stopped one stays pending. */
+static void record_failed_state(struct episode_job *ej)
+{
+	struct sbuf err = SBUF_INIT(4096);
+
+	if (record_state(ej, ej->interrupted ? STORE_PENDING : STORE_FAILED, &err) < 0)
+		log_error("write", "episode '%s': state: %s", ej->stem, err.buf);
+	sbuf_release(&err);
 }
 
 void output_index_row(struct episode_job *ej)
@@ -386,7 +377,7 @@ void output_index_row(struct episode_job *ej)
 
 	assert(ep_state_ok(ej));
 	if (ej->state == EP_FAILED && ej->fj->state)
-		record_state(ej, ej->interrupted ? STORE_PENDING : STORE_FAILED);
+		record_failed_state(ej);
 	if (ej->fj->artifacts)
 		store_run_add_row(ej->fj->artifacts, &row);
 }

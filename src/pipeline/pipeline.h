@@ -1,11 +1,13 @@
 /*
- * pipeline.h - a run of the pipeline over a list of feeds (SPEC section 3).
+ * pipeline.h - a run of the pipeline over a list of feeds.
  *
  * pipeline_run() fetches every feed, plans its episodes against
  * state.sqlite, downloads published transcripts (or media, to transcribe),
  * writes transcripts, metadata and run artifacts, and returns the exit code
- * of SPEC section 7.  It never exits the process and never prints except
- * through the log; totals feed the one-line summary.
+ * (enum pc_exit: 0 all done or skipped, 1 no feed could be read, 3 finished
+ * with a failed episode or feed; 128 + signal when interrupted).  It never
+ * exits the process and never prints except through the log; totals feed
+ * the one-line summary.
  */
 #ifndef PIPELINE_H
 #define PIPELINE_H

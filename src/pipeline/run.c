@@ -63,9 +63,7 @@ static void show_progress(struct run *r)
 
 		total += (long)fj->nr_episodes;
 		for (size_t j = 0; j < fj->nr_episodes; j++)
-			done += fj->episodes[j].state == EP_DONE ||
-				fj->episodes[j].state == EP_SKIPPED ||
-				fj->episodes[j].state == EP_FAILED;
+			done += ep_is_final(fj->episodes[j].state);
 	}
 	if (total)
 		log_progress("episodes", done, total);

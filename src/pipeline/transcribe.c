@@ -61,59 +61,56 @@ static char *media_rel_path(const struct episode_job *ej)
 	return rel;
 }
 
-static void on_media_downloaded(struct net *net, struct net_result *res, void *udata)
+void media_download_settle(struct episode_job *ej)
 {
-	struct episode_job *ej = udata;
+	const struct net_result *res = ej->net_res;
 
-	(void)net;
-	ej->t_download += time_mono() - ej->started;
 	if (res->code == -PC_EINTR) {
-		episode_interrupted(ej, "download");
+		episode_record_interrupt(ej, "download");
 		return;
 	}
 	if (res->code < 0) {
-		episode_fail(ej, "download", "%s", res->err.buf);
+		episode_record_failure(ej, "download", "%s", res->err.buf);
 		return;
 	}
 	store_run_count(ej->fj->artifacts, STORE_BYTES_DOWNLOADED, res->bytes);
 	store_run_count(ej->fj->artifacts, STORE_RETRIES, res->attempts - 1);
-	ep_set_state(ej, EP_TRANSCRIBE);
-	transcribe_submit(ej);
+	ej->outcome = EP_OUT_OK;
 }
 
-void episode_transcribe(struct episode_job *ej)
+static void start_download(struct episode_job *ej, const char *path)
 {
-	struct sbuf err = SBUF_INIT(4096);
-	char *rel = media_rel_path(ej);
-	char *path = fs_join(ej->fj->dir, rel);
-	char *parent = pc_strdup(path);
 	struct net_request req = { 0 };
 
-	*strrchr(parent, '/') = '\0';
-	free(ej->media_rel);
-	ej->media_rel = rel;
-	if (fs_mkdir_p(parent, &err) < 0) {
-		ep_set_state(ej, EP_DOWNLOAD_MEDIA);
-		episode_fail(ej, "download", "%s", err.buf);
-		goto out;
-	}
-	ep_set_state(ej, EP_DOWNLOAD_MEDIA);
-	if (ej->fj->run->cfg->reuse_media && fs_exists(path)) {
-		log_info("download", "episode '%s': reusing %s", ej->stem, rel);
-		ep_set_state(ej, EP_TRANSCRIBE);
-		transcribe_submit(ej);
-		goto out;
-	}
 	crash_stage_enter(STAGE_DOWNLOAD, ej->id);
 	req.url = ej->ep->media_url;
 	req.dest_path = path;
 	req.max_bytes = (size_t)ej->fj->run->cfg->max_media_bytes;
-	req.done = on_media_downloaded;
+	req.done = episode_transfer_done;
 	req.udata = ej;
 	net_add(ej->fj->run->net, &req);
-out:
+}
+
+void media_download_enter(struct episode_job *ej)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	char *path, *parent;
+
+	free(ej->media_rel);
+	ej->media_rel = media_rel_path(ej);
+	path = fs_join(ej->fj->dir, ej->media_rel);
+	parent = pc_strdup(path);
+
+	*strrchr(parent, '/') = '\0';
+	if (fs_mkdir_p(parent, &err) < 0) {
+		episode_record_failure(ej, "download", "%s", err.buf);
+	} else if (ej->fj->run->cfg->reuse_media && fs_exists(path)) {
+		log_info("download", "episode '%s': reusing %s", ej->stem, ej->media_rel);
+		ej->outcome = EP_OUT_OK;
+	} else {
+		start_download(ej, path);
+	}
 	free(path);
 	free(parent);
 	sbuf_release(&err);
 }
-

@@ -4,12 +4,25 @@
  * Sources, in the order they are consulted:
  *   hosts   podcast:person role="host" (episode, then channel), the
  *           known_hosts config list, then itunes:author / itunes:owner
- *           (episode author, channel author, owner name, every feed author);
- *   guests  podcast:person role="guest" (episode), WebVTT <v Name> voices
- *           that are not hosts, then names found in the episode title and
- *           description ("with X", "feat. X", "guest: X", "guests: X and Y",
- *           "interview with X", "joined by X", "X joins us", and in titles
- *           only "X on <topic>" at the start and "| X" / "- X" at the end).
+ *           (episode author, channel author, owner name, every feed author)
+ *           unless it is a placeholder ("Test Author", "Admin", "Unknown",
+ *           the show's own title, a name the feed calls a network or a
+ *           production); with speakers_detect_transcript also the
+ *           transcript's "Host:" header line and its introduction ("I'm
+ *           your host, Cam", "I'm Ethan Park and this is ...");
+ *   guests  podcast:person role="guest" (episode), then names found in the
+ *           episode title and description ("with X", "feat. X", "guest: X",
+ *           "guests: X and Y", "interview with X", "joined by X", "X joins
+ *           us", "talks to X", a role before a name: "Coach X", "author X",
+ *           "glaciologist X"; in titles only "X on <topic>" at the start and
+ *           "| X" / "- X" at the end); with speakers_detect_transcript also
+ *           the "Guest:" header line and introductions ("I'm joined by X",
+ *           "my guest today is X", "welcome back, X");
+ *   labels  WebVTT <v Name> voices and "Name:" turn labels: a label that
+ *           names one person found above (first name, last name, a prefix
+ *           of either) is that person; any other becomes a guest, or a host
+ *           when it introduces the guest or no host is known and it speaks
+ *           first (speakers_transcript.c has the details).
  *
  * Heuristics, chosen to be conservative (a missed guest costs less than an
  * invented one):
@@ -71,6 +84,7 @@ enum speaker_source {
 	SPEAKER_SRC_DESCRIPTION,
 	SPEAKER_SRC_CONFIG,
 	SPEAKER_SRC_MANUAL,
+	SPEAKER_SRC_TRANSCRIPT,
 };
 
 struct speaker {
@@ -105,6 +119,19 @@ struct speakers_options {
 int speakers_detect(const struct feed *f, const struct episode *ep,
 		    const struct speakers_options *o, const struct strlist *vtt_voices,
 		    struct speaker_list *out);
+
+/*
+ * speakers_detect with what the transcript says (see speakers_transcript.c):
+ * its header lines, its turn labels and the introductions in its opening.
+ * Then rewrites segs for the screenplay and the summary: the header block's
+ * metadata lines are removed and every turn label that names a detected
+ * person becomes that person's full name ("Priya:" -> "Priya Nair").
+ * segs may be NULL.  Returns 0, or -PC_EUSAGE when out is not empty.
+ */
+struct segment_list;
+int speakers_detect_transcript(const struct feed *f, const struct episode *ep,
+			       const struct speakers_options *o, struct segment_list *segs,
+			       struct speaker_list *out);
 void speaker_list_release(struct speaker_list *l);
 
 /* Names of the hosts / the guests, in list order (appended to out). */

@@ -9,6 +9,7 @@
  * and "Zoe" without changing the process locale.
  */
 #include "speakers/speakers.h"
+#include "speakers/sp_internal.h"
 #include "util/sbuf.h"
 #include "util/utf8.h"
 
@@ -18,18 +19,6 @@
 #include <string.h>
 #include <strings.h>
 #include <wctype.h>
-
-struct tok {
-	const char *s;
-	size_t len;
-	char after;     /* punctuation after the word: 0, ',', '.', ':', '|', '-', '&', ';' */
-};
-
-struct toks {
-	struct tok *v;
-	size_t n;
-	size_t alloc;
-};
 
 /* ---- letters ---------------------------------------------------------- */
 
@@ -76,7 +65,7 @@ static uint32_t to_lower(uint32_t c)
 
 /* ---- tokens ------------------------------------------------------------ */
 
-static bool tok_is(const struct tok *t, const char *w)
+bool sp_tok_is(const struct tok *t, const char *w)
 {
 	return strlen(w) == t->len && !strncasecmp(t->s, w, t->len);
 }
@@ -84,7 +73,7 @@ static bool tok_is(const struct tok *t, const char *w)
 static bool tok_in(const struct tok *t, const char *const *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (tok_is(t, list[i]))
+		if (sp_tok_is(t, list[i]))
 			return true;
 	return false;
 }
@@ -273,12 +262,44 @@ static const char *const org_words[] = {
 	"studios", "team", "times", "tv", "university",
 };
 
-static bool is_honorific(const struct tok *t)
+/*
+ * Roles written before a name ("Coach Sophie van Dalen", "author Jane Doe"):
+ * they introduce a guest and are not part of the name.
+ */
+static const char *const role_words[] = {
+	"activist", "actor", "actress", "analyst", "architect", "artist", "astronaut",
+	"astronomer", "athlete", "attorney", "author", "baker", "biologist", "ceo",
+	"chef", "co-founder", "coach", "comedian", "consultant", "cto", "designer",
+	"developer", "dietitian", "director", "doctor", "economist", "engineer",
+	"entrepreneur", "epidemiologist", "expert", "farmer", "filmmaker", "founder",
+	"historian", "investor", "journalist", "lawyer", "mathematician", "mayor",
+	"musician", "neuroscientist", "novelist", "nurse", "nutritionist", "olympian",
+	"philosopher", "photographer", "physician", "physicist", "poet", "psychiatrist",
+	"psychologist", "rapper", "reporter", "researcher", "scientist", "senator",
+	"singer", "songwriter", "strategist", "surgeon", "teacher", "therapist",
+	"trainer", "veteran", "writer",
+};
+
+static bool ends_with(const struct tok *t, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return t->len > n + 2 && !strncasecmp(t->s + t->len - n, suffix, n);
+}
+
+bool sp_is_role(const struct tok *t)
+{
+	/* glaciologist, cartographer, statistician */
+	return tok_in(t, role_words, ARRAY_SIZE(role_words)) || ends_with(t, "logist") ||
+	       ends_with(t, "ographer") || ends_with(t, "ician");
+}
+
+bool sp_is_honorific(const struct tok *t)
 {
 	return is_upper((unsigned char)t->s[0]) && tok_in(t, honorifics, ARRAY_SIZE(honorifics));
 }
 
-static bool is_particle(const struct tok *t)
+bool sp_is_particle(const struct tok *t)
 {
 	return !is_upper((unsigned char)t->s[0]) && tok_in(t, particles, ARRAY_SIZE(particles));
 }
@@ -288,7 +309,7 @@ static bool is_suffix(const struct tok *t)
 	return tok_in(t, suffixes, ARRAY_SIZE(suffixes));
 }
 
-static bool is_not_name(const struct tok *t)
+bool sp_is_not_name(const struct tok *t)
 {
 	return tok_in(t, not_names, ARRAY_SIZE(not_names)) ||
 	       tok_in(t, topic_words, ARRAY_SIZE(topic_words)) ||
@@ -296,7 +317,7 @@ static bool is_not_name(const struct tok *t)
 }
 
 /* "Ana", "Zoë", "O'Brien-Smith", "J.": a capital, then letters, ' ’ - . */
-static bool is_capitalised(const struct tok *t)
+bool sp_is_capitalised(const struct tok *t)
 {
 	const char *p = t->s, *end = t->s + t->len;
 	bool first = true;
@@ -330,7 +351,7 @@ static bool is_acronym(const struct tok *t)
 	return letters >= 2;
 }
 
-static void casefold(const char *s, size_t len, struct sbuf *out)
+void sp_casefold(const char *s, size_t len, struct sbuf *out)
 {
 	const char *p = s, *end = s + len;
 
@@ -342,23 +363,27 @@ static void casefold(const char *s, size_t len, struct sbuf *out)
 
 /* ---- names ------------------------------------------------------------- */
 
-struct scan {
-	struct toks t;
-	struct strlist show_words;    /* case-folded words of the show title */
-	struct sbuf tmp;
-};
-
 static bool is_show_word(struct scan *sc, const struct tok *t)
 {
 	if (!sc->show_words.nr)
 		return false;
-	casefold(t->s, t->len, &sc->tmp);
+	sp_casefold(t->s, t->len, &sc->tmp);
 	return strlist_has(&sc->show_words, sc->tmp.buf);
 }
 
-static bool name_word_ok(struct scan *sc, const struct tok *t)
+/* "I'm", "We're", "It's": a contraction is never part of a name. */
+bool sp_is_contraction(const struct tok *t)
 {
-	return is_capitalised(t) && !is_not_name(t) && !is_show_word(sc, t) &&
+	for (size_t i = t->len; i > 1; i--)
+		if (t->s[i - 1] == '\'' || (i >= 3 && !memcmp(t->s + i - 3, "\xe2\x80\x99", 3)))
+			return t->len - i <= 2;
+	return false;
+}
+
+bool sp_name_word_ok(struct scan *sc, const struct tok *t)
+{
+	return !sp_is_contraction(t) && sp_is_capitalised(t) && !sp_is_not_name(t) &&
+	       !is_show_word(sc, t) &&
 	       (!is_acronym(t) || is_suffix(t)) && t->s[t->len - 1] != '-';
 }
 
@@ -366,22 +391,22 @@ static bool name_word_ok(struct scan *sc, const struct tok *t)
 static bool span_is_name(struct scan *sc, size_t i, size_t e)
 {
 	const struct tok *v = sc->t.v;
-	bool honorific = i < e && is_honorific(&v[i]);
+	bool honorific = i < e && sp_is_honorific(&v[i]);
 	size_t caps = 0;
 
 	if (honorific)
 		i++;
-	if (i < e && e - i >= 2 && is_suffix(&v[e - 1]) && !is_particle(&v[e - 1]))
+	if (i < e && e - i >= 2 && is_suffix(&v[e - 1]) && !sp_is_particle(&v[e - 1]))
 		e--;
 	for (size_t k = i; k < e; k++) {
 		if (k + 1 < e && v[k].after)
 			return false;
-		if (is_particle(&v[k])) {
+		if (sp_is_particle(&v[k])) {
 			if (k == i || k + 1 == e)
 				return false;
 			continue;
 		}
-		if (!name_word_ok(sc, &v[k]) || is_honorific(&v[k]))
+		if (!sp_name_word_ok(sc, &v[k]) || sp_is_honorific(&v[k]))
 			return false;
 		caps++;
 	}
@@ -394,15 +419,15 @@ static size_t run_end(struct scan *sc, size_t i)
 	const struct tok *v = sc->t.v;
 	size_t j = i, n = sc->t.n;
 
-	if (j < n && is_honorific(&v[j]) && !v[j].after)
+	if (j < n && sp_is_honorific(&v[j]) && !v[j].after)
 		j++;
 	while (j < n && j - i < 8) {
-		if (j > i && is_particle(&v[j]) && j + 1 < n && !v[j].after &&
-		    is_capitalised(&v[j + 1])) {
+		if (j > i && sp_is_particle(&v[j]) && j + 1 < n && !v[j].after &&
+		    sp_is_capitalised(&v[j + 1])) {
 			j++;
 			continue;
 		}
-		if (!name_word_ok(sc, &v[j]) || (is_honorific(&v[j]) && j > i))
+		if (!sp_name_word_ok(sc, &v[j]) || (sp_is_honorific(&v[j]) && j > i))
 			break;
 		j++;
 		if (v[j - 1].after)
@@ -411,7 +436,7 @@ static size_t run_end(struct scan *sc, size_t i)
 	return j;
 }
 
-static void push_span(struct scan *sc, size_t i, size_t e, struct strlist *out)
+void sp_push_span(struct scan *sc, size_t i, size_t e, struct strlist *out)
 {
 	const struct tok *v = sc->t.v;
 	size_t len = (size_t)(v[e - 1].s + v[e - 1].len - v[i].s);
@@ -426,21 +451,25 @@ static void push_span(struct scan *sc, size_t i, size_t e, struct strlist *out)
 }
 
 /* Reads "X", "X and Y", "X, Y & Z" from i; returns where the list ended. */
-static size_t take_names(struct scan *sc, size_t i, struct strlist *out)
+size_t sp_take_names(struct scan *sc, size_t i, struct strlist *out)
 {
 	const struct tok *v = sc->t.v;
 	size_t n = sc->t.n;
 
 	while (i < n) {
-		size_t e = run_end(sc, i);
+		size_t e;
 		char a;
+
+		if (sp_is_role(&v[i]) && !v[i].after && i + 1 < n)
+			i++;
+		e = run_end(sc, i);
 
 		if (e == i || !span_is_name(sc, i, e))
 			return i;
-		push_span(sc, i, e, out);
+		sp_push_span(sc, i, e, out);
 		a = v[e - 1].after;
 		i = e;
-		if ((a == ',' || a == '&' || !a) && i < n && tok_is(&v[i], "and")) {
+		if ((a == ',' || a == '&' || !a) && i < n && sp_tok_is(&v[i], "and")) {
 			i++;
 			continue;
 		}
@@ -449,6 +478,20 @@ static size_t take_names(struct scan *sc, size_t i, struct strlist *out)
 		return e;
 	}
 	return i;
+}
+
+/* "talks to X", "speaking with X" (with is a trigger of its own), "interviews X". */
+static bool is_talk_trigger(const struct toks *t, size_t i)
+{
+	static const char *const talk[] = {
+		"chats", "speaks", "speaking", "talks", "talking", "chatting",
+	};
+	const struct tok *k = &t->v[i];
+
+	if (sp_tok_is(k, "interviews") || sp_tok_is(k, "interviewing"))
+		return !k->after;
+	return sp_tok_is(k, "to") && !k->after && i > 0 && !t->v[i - 1].after &&
+	       tok_in(&t->v[i - 1], talk, ARRAY_SIZE(talk));
 }
 
 static bool is_forward_trigger(const struct toks *t, size_t i)
@@ -461,7 +504,9 @@ static bool is_forward_trigger(const struct toks *t, size_t i)
 		return !k->after || k->after == ':';
 	if (tok_in(k, guest, ARRAY_SIZE(guest)))
 		return !k->after || k->after == ':';
-	return tok_is(k, "by") && !k->after && i > 0 && tok_is(&t->v[i - 1], "joined");
+	if ((sp_is_role(k) && !k->after) || is_talk_trigger(t, i))
+		return true;
+	return sp_tok_is(k, "by") && !k->after && i > 0 && sp_tok_is(&t->v[i - 1], "joined");
 }
 
 /* "X joins us", "X join us", "X joins me", "X joins the show". */
@@ -471,12 +516,12 @@ static void take_joins(struct scan *sc, size_t k, struct strlist *out)
 	size_t s = k;
 
 	while (s > 0 && k - s < 6 && !v[s - 1].after &&
-	       (name_word_ok(sc, &v[s - 1]) || is_particle(&v[s - 1]) ||
-		is_honorific(&v[s - 1])))
+	       (sp_name_word_ok(sc, &v[s - 1]) || sp_is_particle(&v[s - 1]) ||
+		sp_is_honorific(&v[s - 1])))
 		s--;
 	for (; s < k; s++) {
 		if (span_is_name(sc, s, k)) {
-			push_span(sc, s, k, out);
+			sp_push_span(sc, s, k, out);
 			return;
 		}
 	}
@@ -484,9 +529,9 @@ static void take_joins(struct scan *sc, size_t k, struct strlist *out)
 
 static bool is_joins(const struct toks *t, size_t i)
 {
-	return (tok_is(&t->v[i], "joins") || tok_is(&t->v[i], "join")) && i + 1 < t->n &&
-	       (tok_is(&t->v[i + 1], "us") || tok_is(&t->v[i + 1], "me") ||
-		tok_is(&t->v[i + 1], "the"));
+	return (sp_tok_is(&t->v[i], "joins") || sp_tok_is(&t->v[i], "join")) && i + 1 < t->n &&
+	       (sp_tok_is(&t->v[i + 1], "us") || sp_tok_is(&t->v[i + 1], "me") ||
+		sp_tok_is(&t->v[i + 1], "the"));
 }
 
 /* "Building Compilers on Linux" reads like a name but is a topic. */
@@ -509,8 +554,8 @@ static void take_on_topic(struct scan *sc, struct strlist *out)
 
 		if (s > 0 && !(v[s - 1].after && strchr(":|-.", v[s - 1].after)))
 			continue;
-		e = take_names(sc, s, &found);
-		if (found.nr && e < sc->t.n && !v[e - 1].after && tok_is(&v[e], "on") &&
+		e = sp_take_names(sc, s, &found);
+		if (found.nr && e < sc->t.n && !v[e - 1].after && sp_tok_is(&v[e], "on") &&
 		    !has_gerund(v + s, e - s))
 			for (size_t i = 0; i < found.nr; i++)
 				if (!strlist_has(out, found.items[i]))
@@ -527,14 +572,14 @@ static void take_tail(struct scan *sc, struct strlist *out)
 
 	while (p > 0 && sc->t.v[p - 1].after != '|' && sc->t.v[p - 1].after != '-')
 		p--;
-	if (p > 0 && p < sc->t.n && take_names(sc, p, &found) == sc->t.n)
+	if (p > 0 && p < sc->t.n && sp_take_names(sc, p, &found) == sc->t.n)
 		for (size_t i = 0; i < found.nr; i++)
 			if (!strlist_has(out, found.items[i]))
 				strlist_push(out, found.items[i]);
 	strlist_release(&found);
 }
 
-static void scan_init(struct scan *sc, const char *text, size_t len, const char *show)
+void sp_scan_init(struct scan *sc, const char *text, size_t len, const char *show)
 {
 	memset(sc, 0, sizeof(*sc));
 	sbuf_init(&sc->tmp, SBUF_NOLIMIT);
@@ -543,7 +588,7 @@ static void scan_init(struct scan *sc, const char *text, size_t len, const char 
 
 		toks_split(show, strlen(show), &st);
 		for (size_t i = 0; i < st.n; i++) {
-			casefold(st.v[i].s, st.v[i].len, &sc->tmp);
+			sp_casefold(st.v[i].s, st.v[i].len, &sc->tmp);
 			strlist_push(&sc->show_words, sc->tmp.buf);
 		}
 		free(st.v);
@@ -551,7 +596,7 @@ static void scan_init(struct scan *sc, const char *text, size_t len, const char 
 	toks_split(text, len, &sc->t);
 }
 
-static void scan_release(struct scan *sc)
+void sp_scan_release(struct scan *sc)
 {
 	free(sc->t.v);
 	strlist_release(&sc->show_words);
@@ -568,10 +613,10 @@ void speakers_names_in_text(const char *text, bool is_title, const char *show_ti
 		return;
 	if (len > SPEAKERS_TEXT_MAX)
 		len = SPEAKERS_TEXT_MAX;
-	scan_init(&sc, text, len, show_title);
+	sp_scan_init(&sc, text, len, show_title);
 	for (size_t i = 0; i < sc.t.n; i++) {
 		if (is_forward_trigger(&sc.t, i) && i + 1 < sc.t.n)
-			take_names(&sc, i + 1, out);
+			sp_take_names(&sc, i + 1, out);
 		else if (i > 0 && !sc.t.v[i - 1].after && is_joins(&sc.t, i))
 			take_joins(&sc, i, out);
 	}
@@ -579,7 +624,7 @@ void speakers_names_in_text(const char *text, bool is_title, const char *show_ti
 		take_on_topic(&sc, out);
 		take_tail(&sc, out);
 	}
-	scan_release(&sc);
+	sp_scan_release(&sc);
 }
 
 bool speakers_is_person_name(const char *s)
@@ -589,9 +634,9 @@ bool speakers_is_person_name(const char *s)
 
 	if (!s || strlen(s) > SPEAKERS_NAME_MAX)
 		return false;
-	scan_init(&sc, s, strlen(s), NULL);
-	ok = sc.t.n && span_is_name(&sc, 0, sc.t.n) && !is_not_name(&sc.t.v[0]);
-	scan_release(&sc);
+	sp_scan_init(&sc, s, strlen(s), NULL);
+	ok = sc.t.n && span_is_name(&sc, 0, sc.t.n) && !sp_is_not_name(&sc.t.v[0]);
+	sp_scan_release(&sc);
 	return ok;
 }
 
@@ -607,35 +652,45 @@ void speakers_split_authors(const char *s, struct strlist *out)
 
 	if (!len)
 		return;
-	scan_init(&sc, s, len > SPEAKERS_TEXT_MAX ? SPEAKERS_TEXT_MAX : len, NULL);
+	sp_scan_init(&sc, s, len > SPEAKERS_TEXT_MAX ? SPEAKERS_TEXT_MAX : len, NULL);
 	while (i < sc.t.n) {
 		size_t e = i;
 
-		while (e < sc.t.n && !tok_is(&sc.t.v[e], "and"))
+		while (e < sc.t.n && !sp_tok_is(&sc.t.v[e], "and"))
 			if (is_sep(sc.t.v[e++].after))
 				break;
 		if (e > i && span_is_name(&sc, i, e))
-			push_span(&sc, i, e, out);
-		i = e < sc.t.n && tok_is(&sc.t.v[e], "and") ? e + 1 : e;
+			sp_push_span(&sc, i, e, out);
+		i = e < sc.t.n && sp_tok_is(&sc.t.v[e], "and") ? e + 1 : e;
 	}
-	scan_release(&sc);
+	sp_scan_release(&sc);
 }
 
 /* Case-folded words of a name, honorifics, particles and suffixes left out. */
-static void name_key_words(const char *name, struct strlist *out)
+static void name_words(const char *name, bool particles, struct strlist *out)
 {
 	struct scan sc;
 
-	scan_init(&sc, name, strlen(name), NULL);
+	sp_scan_init(&sc, name, strlen(name), NULL);
 	for (size_t i = 0; i < sc.t.n; i++) {
 		const struct tok *t = &sc.t.v[i];
 
-		if (is_honorific(t) || is_particle(t) || is_suffix(t))
+		if (sp_is_honorific(t) || (!particles && sp_is_particle(t)) || is_suffix(t))
 			continue;
-		casefold(t->s, t->len, &sc.tmp);
+		sp_casefold(t->s, t->len, &sc.tmp);
 		strlist_push(out, sc.tmp.buf);
 	}
-	scan_release(&sc);
+	sp_scan_release(&sc);
+}
+
+void sp_name_key_words(const char *name, struct strlist *out)
+{
+	name_words(name, false, out);
+}
+
+void sp_name_all_words(const char *name, struct strlist *out)
+{
+	name_words(name, true, out);
 }
 
 static bool words_subset(const struct strlist *a, const struct strlist *b)
@@ -653,8 +708,8 @@ bool speakers_same_person(const char *a, const char *b)
 
 	if (!a || !b)
 		return false;
-	name_key_words(a, &wa);
-	name_key_words(b, &wb);
+	sp_name_key_words(a, &wa);
+	sp_name_key_words(b, &wb);
 	same = !strcasecmp(a, b) || words_subset(&wa, &wb) || words_subset(&wb, &wa);
 	strlist_release(&wa);
 	strlist_release(&wb);

@@ -7,6 +7,7 @@
 #include "asr/asr.h"
 #include "diarize/diarize.h"
 #include "log/log.h"
+#include "text/text.h"
 #include "transcript/transcript.h"
 #include "util/fs.h"
 #include "worker/worker.h"
@@ -84,19 +85,31 @@ static int transcriber_open(const struct config *c, void **engine, struct sbuf *
 	return 0;
 }
 
-static int add_words(struct transcriber *t, json_t *words, struct sbuf *err)
+static void string_list(json_t *words, struct strlist *out)
 {
-	struct strlist l = STRLIST_INIT;
 	json_t *v;
 	size_t i;
-	int r;
 
 	json_array_foreach(words, i, v)
 		if (json_is_string(v))
-			strlist_push(&l, json_string_value(v));
-	r = l.nr ? asr_add_words(t->asr, (const char *const *)l.items, l.nr, err) : 0;
-	strlist_release(&l);
-	return r;
+			strlist_push(out, json_string_value(v));
+}
+
+/*
+ * The embedded recognizer hears words without case or punctuation: its
+ * output becomes sentences, with the episode's names capitalized as
+ * written.  A remote engine's text is kept as its server wrote it.
+ */
+static void make_readable(const struct transcriber *t, const struct strlist *names,
+			  struct segment_list *segs)
+{
+	struct text_options o = TEXT_OPTIONS_INIT;
+
+	if (asr_engine_devices(t->asr) & ASR_DEVICE_REMOTE)
+		return;
+	o.names = (const char *const *)names->items;
+	o.nr_names = names->nr;
+	text_sentences(segs, &o);
 }
 
 static json_t *response_for(const struct transcriber *t, const struct asr_stats *st)
@@ -152,6 +165,7 @@ static int transcriber_run(void *engine, json_t *request, json_t **response, str
 	const char *output = json_string_value(json_object_get(request, "output"));
 	struct segment_list segs = SEGMENT_LIST_INIT;
 	struct sbuf json = SBUF_INIT(SBUF_NOLIMIT);
+	struct strlist names = STRLIST_INIT;
 	struct asr_stats stats = { 0 };
 	json_t *diarization = NULL;
 	int r;
@@ -160,12 +174,15 @@ static int transcriber_run(void *engine, json_t *request, json_t **response, str
 		sbuf_setf(err, "transcription request without input or output path");
 		return -PC_EUSAGE;
 	}
-	r = add_words(t, json_object_get(request, "words"), err);
+	string_list(json_object_get(request, "words"), &names);
+	r = names.nr ? asr_add_words(t->asr, (const char *const *)names.items, names.nr, err)
+		     : 0;
 	if (!r)
 		r = asr_engine_transcribe(t->asr, input, &t->opts, &segs, &stats, err);
 	if (!r && t->diarize && segment_list_timed(&segs))
 		diarization = diarize_segments(t, input, &segs);
 	if (!r) {
+		make_readable(t, &names, &segs);
 		transcript_to_segments_json(&segs, &json);
 		r = fs_write_atomic(output, json.buf, json.len, err);
 	}
@@ -176,6 +193,7 @@ static int transcriber_run(void *engine, json_t *request, json_t **response, str
 	}
 	json_decref(diarization);
 	segment_list_release(&segs);
+	strlist_release(&names);
 	sbuf_release(&json);
 	return r;
 }

@@ -1,6 +1,6 @@
 /*
- * metadata.c - the per-episode metadata document (SPEC section 5, schema
- * "1.1.0").  Keys are added in schema order and every key is always
+ * metadata.c - the per-episode metadata document (schema
+ * STORE_SCHEMA_VERSION, "1.1.0").  Keys are added in schema order and every key is always
  * present; jansson keeps insertion order, so the files read top-down the
  * way the schema is written.
  */

@@ -1,6 +1,6 @@
 /*
- * naming.c - names of feed folders, episode ids and file stems (SPEC
- * section 4).  Everything here is a pure function of its arguments, so the
+ * naming.c - names of feed folders, episode ids and file stems (the layout
+ * in store.h).  Everything here is a pure function of its arguments, so the
  * same feed and episode always get the same names.
  */
 #include "store/internal.h"

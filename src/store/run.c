@@ -1,7 +1,7 @@
 /*
  * run.c - what one run did: counters and index rows gathered from every
  * thread of the pipeline, written as runs/<run_id>/{run_manifest, metrics,
- * index, run}.json (SPEC section 6).
+ * index, run}.json.
  *
  * One mutex guards the whole struct; the work done under it is a few
  * copies, so contention is not a concern next to downloads and decoding.

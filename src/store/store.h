@@ -1,8 +1,8 @@
 /*
  * store.h - everything the pipeline leaves on disk: names, the per-feed
- * state database, metadata documents and run artifacts (SPEC sections 4-6).
+ * state database, metadata documents and run artifacts.
  *
- * Layout of a feed folder (SPEC section 4):
+ * Layout of a feed folder (README.md, "Output", shows it to users):
  *
  *	<feed_dir>/transcripts/<stem>.<ext>        original bytes, .txt, .segments.json
  *	<feed_dir>/metadata/<stem>.metadata.json   (or .yaml)
@@ -64,7 +64,7 @@
 #include <jansson.h>
 #include <time.h>
 
-/* ---- Names (SPEC section 4) -------------------------------------------- */
+/* ---- Names -------------------------------------------------------------- */
 
 /* Longest title part of a stem, in bytes (cut on a UTF-8 boundary). */
 #define STORE_TITLE_MAX 80
@@ -238,7 +238,7 @@ struct store_run;
 int store_state_record_run(struct store_state *st, struct store_run *run,
 			   struct sbuf *err);
 
-/* ---- Metadata documents (SPEC section 5) ------------------------------- */
+/* ---- Metadata documents ------------------------------------------------- */
 
 #define STORE_SCHEMA_VERSION "1.1.0"
 
@@ -337,7 +337,7 @@ int store_dump(json_t *doc, enum store_format fmt, struct sbuf *out, struct sbuf
  */
 json_t *store_config_redact(json_t *snapshot);
 
-/* ---- Run artifacts (SPEC section 6) ------------------------------------ */
+/* ---- Run artifacts ------------------------------------------------------ */
 
 /* Counters a run accumulates; episode ok/skipped/failed come from the rows. */
 enum store_counter {
@@ -419,7 +419,7 @@ json_t *store_run_index(struct store_run *run);
 int store_run_write(struct store_run *run, const char *feed_dir, struct sbuf *err);
 
 /*
- * The last line of a run (SPEC section 6), without newline, into out:
+ * The last line of a run, without newline, into out:
  * "Done. feeds=1 episodes=12 transcripts=12 (downloaded 9, transcribed 3)
  * summaries=12 failed=0 skipped=0 in 41.2s".
  */

@@ -21,8 +21,14 @@
  *     0.85, tolerance 1e-6, at most 100 iterations), then picked best
  *     first, skipping any sentence too similar to one already picked, and
  *     given back in their original order.  Equal scores go to the earlier
- *     sentence.  Summaries are made of verbatim cleaned sentences; a
- *     sentence without final punctuation gets a "." in the output.
+ *     sentence.  Summaries are made of verbatim cleaned sentences, with a
+ *     capital first letter and a "." when the sentence has no final
+ *     punctuation.  Only whole sentences of at least five words that are not
+ *     greetings, thanks or sign-offs ("welcome back", "thanks for
+ *     listening", "see you next time") are picked (a transcript without any
+ *     gets its best sentences all the same); key points are the best such
+ *     sentences not in the short summary nor repeating it, short ones
+ *     first, and may be fewer than asked.
  *
  * Engines sit behind a small static interface (open / summarize / close)
  * with private state, chosen by name; summarize_open() finds them:

@@ -23,6 +23,7 @@
 #define MIN_WORDS 6            /* sentences preferred in a summary: 6..60 words */
 #define MAX_WORDS 60
 #define MIN_TERMS 3
+#define WHOLE_WORDS 5          /* summaries and key points: sentences of at least this many */
 #define SHORT_POINT 25         /* key points prefer sentences up to this many words */
 #define LONG_LINE 80           /* a line longer than this is split again */
 #define COMMON_TERM_SHARE 4    /* with many sentences, skip stems in over 1/4 of them */
@@ -470,10 +471,40 @@ struct chooser {
 struct pass {
 	size_t max_words;
 	bool strict;              /* only sentences of summary length and substance */
+	bool whole;               /* only whole sentences that are not formulas */
 	const size_t *avoid;      /* must not repeat these either */
 	size_t navoid;
 	const bool *exclude;
 };
+
+/* Greetings, thanks and sign-offs: they open and close shows and say
+ * nothing about the episode. */
+static const char *const formulas[] = {
+	"welcome to", "welcome back", "thank you", "thanks for", "thanks to", "thanks so much",
+	"hello", "hi everyone", "hi there", "good morning", "good evening", "good afternoon",
+	"goodbye", "bye", "see you", "until next", "next time", "take care", "talk soon",
+	"talk to you", "for joining", "for listening", "for tuning in", "subscribe",
+	"rate and review", "that's all", "that is all", "that's it for", "signing off",
+};
+
+/* phrase occurs in s as whole words, ignoring case */
+static bool has_phrase(const char *s, const char *phrase)
+{
+	size_t n = strlen(phrase);
+
+	for (const char *p = s; (p = strcasestr(p, phrase)); p++)
+		if ((p == s || !isalpha((unsigned char)p[-1])) && !isalpha((unsigned char)p[n]))
+			return true;
+	return false;
+}
+
+static bool formulaic(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(formulas); i++)
+		if (has_phrase(s, formulas[i]))
+			return true;
+	return false;
+}
 
 static bool redundant_with(const struct doc *d, size_t i, const size_t *set, size_t n)
 {
@@ -490,6 +521,9 @@ static bool acceptable(const struct chooser *c, const struct pass *p, size_t i)
 	if (c->taken[i] || (p->exclude && p->exclude[i]) || d->words[i] > p->max_words)
 		return false;
 	if (p->strict && (d->words[i] < MIN_WORDS || nterms_of(d, i) < MIN_TERMS))
+		return false;
+	if ((p->strict || p->whole) &&
+	    (d->words[i] < WHOLE_WORDS || formulaic(d->sent.items[i])))
 		return false;
 	return !redundant_with(d, i, c->picked, c->nr) &&
 	       !redundant_with(d, i, p->avoid, p->navoid);
@@ -532,25 +566,28 @@ static void chooser_finish(struct chooser *c)
 	c->taken = NULL;
 }
 
+/* Whole sentences first; a transcript without any still gets its best. */
 static void pick_summary(struct chooser *c)
 {
-	const struct pass strict = { MAX_WORDS, true, NULL, 0, NULL };
-	const struct pass any = { SIZE_MAX, false, NULL, 0, NULL };
+	const struct pass strict = { MAX_WORDS, true, true, NULL, 0, NULL };
+	const struct pass whole = { SIZE_MAX, false, true, NULL, 0, NULL };
+	const struct pass any = { SIZE_MAX, false, false, NULL, 0, NULL };
 
 	choose(c, &strict);
-	choose(c, &any);
+	choose(c, &whole);
+	if (!c->nr)
+		choose(c, &any);
 	chooser_finish(c);
 }
 
-/* Short sentences not already in (or repeating) the summary come first. */
+/* Whole sentences not in (nor repeating) the summary, short ones first. */
 static void pick_key_points(struct chooser *c, const struct chooser *summary)
 {
 	bool *in_summary = pc_calloc(c->d->sent.nr + 1, sizeof(*in_summary));
 	const struct pass passes[] = {
-		{ SHORT_POINT, true, summary->picked, summary->nr, in_summary },
-		{ MAX_WORDS, true, summary->picked, summary->nr, in_summary },
-		{ SIZE_MAX, false, NULL, 0, in_summary },
-		{ SIZE_MAX, false, NULL, 0, NULL },
+		{ SHORT_POINT, true, true, summary->picked, summary->nr, in_summary },
+		{ MAX_WORDS, true, true, summary->picked, summary->nr, in_summary },
+		{ SIZE_MAX, false, true, NULL, 0, in_summary },
 	};
 
 	for (size_t k = 0; k < summary->nr; k++)
@@ -576,7 +613,7 @@ struct textrank {
 	struct sb_stemmer *stemmer;
 };
 
-/* s, with a full stop when it has no final punctuation of its own. */
+/* s, with a capital and a full stop when it has none of its own. */
 static void add_sentence(struct sbuf *sb, const char *s)
 {
 	size_t n = strlen(s), k = n;
@@ -586,6 +623,9 @@ static void add_sentence(struct sbuf *sb, const char *s)
 	if (k && strchr(",;:", s[k - 1]) && k == n)
 		n--;
 	sbuf_add(sb, s, n);
+	/* a sentence starts with a capital, also when the transcript had none */
+	if (n && islower((unsigned char)sb->buf[sb->len - n]))
+		sb->buf[sb->len - n] = (char)toupper((unsigned char)sb->buf[sb->len - n]);
 	if (!k || !strchr(".!?", s[k - 1]))
 		if (!(k >= 3 && !memcmp(s + k - 3, "\xe2\x80\xa6", 3)))
 			sbuf_addch(sb, '.');

@@ -239,6 +239,11 @@ static bool only_time(const char *s, size_t n)
 	return digit;
 }
 
+bool tr_is_speaker_name(const char *s, size_t n)
+{
+	return n <= 48 && valid_name(s, n);
+}
+
 bool tr_split_speaker(const char *s, size_t n, size_t *name_len, const char **rest)
 {
 	size_t lim = n < 48 ? n : 48;

@@ -55,6 +55,27 @@ static const char *json_str(const json_t *o, const char *key, const char *alt, s
 	return json_string_value(v);
 }
 
+/* "words":[{"w","start","end"}] of a segment; entries without text are
+ * skipped, times missing as -1. */
+static void push_words(const json_t *words, struct segment *seg)
+{
+	const json_t *w;
+	size_t i;
+
+	json_array_foreach(words, i, w) {
+		size_t n = 0;
+		const char *t = json_str(w, "w", "word", &n);
+		char *copy;
+
+		if (!t || !n || memchr(t, 0, n))
+			continue;
+		copy = pc_strndup(t, n);
+		segment_add_word(seg, copy, json_time(w, "start", "start"),
+				 json_time(w, "end", "end"));
+		free(copy);
+	}
+}
+
 static void push_item(const json_t *item, struct segment_list *out)
 {
 	struct sbuf text = SBUF_INIT(SBUF_NOLIMIT);
@@ -75,8 +96,10 @@ static void push_item(const json_t *item, struct segment_list *out)
 	end = json_time(item, "endTime", "end");
 	if (end >= 0 && start >= 0 && end < start)
 		end = start;
-	if (text.len)
+	if (text.len) {
 		segment_list_push(out, start, end, speaker.buf, text.buf);
+		push_words(json_object_get(item, "words"), &out->items[out->nr - 1]);
+	}
 	sbuf_release(&text);
 	sbuf_release(&speaker);
 }
@@ -255,6 +278,24 @@ static void add_json_time(struct sbuf *out, double t)
 	sbuf_add(out, frac, (size_t)nfrac);
 }
 
+/* ,"words":[{"w":..,"start":..,"end":..}] in the same layout. */
+static void add_json_words(struct sbuf *out, const struct segment *s)
+{
+	ADD_LIT(out, ",\n      \"words\": [");
+	for (size_t i = 0; i < s->nr_words; i++) {
+		if (i)
+			sbuf_addch(out, ',');
+		ADD_LIT(out, "\n        {\n          \"w\": ");
+		add_json_string(out, s->words[i].text);
+		ADD_LIT(out, ",\n          \"start\": ");
+		add_json_time(out, s->words[i].start);
+		ADD_LIT(out, ",\n          \"end\": ");
+		add_json_time(out, s->words[i].end);
+		ADD_LIT(out, "\n        }");
+	}
+	ADD_LIT(out, "\n      ]");
+}
+
 static void add_json_segment(struct sbuf *out, const struct segment *s)
 {
 	ADD_LIT(out, "    {\n      \"start\": ");
@@ -268,6 +309,8 @@ static void add_json_segment(struct sbuf *out, const struct segment *s)
 		ADD_LIT(out, "null");
 	ADD_LIT(out, ",\n      \"text\": ");
 	add_json_string(out, s->text);
+	if (s->nr_words)
+		add_json_words(out, s);
 	ADD_LIT(out, "\n    }");
 }
 

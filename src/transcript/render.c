@@ -27,6 +27,53 @@ void transcript_to_text(const struct segment_list *l, bool with_speakers, struct
 	}
 }
 
+static size_t count_words(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s != ' ' && (s[1] == ' ' || !s[1]);
+	return n;
+}
+
+/* Segment i opens a new paragraph after the one before it. */
+static bool new_paragraph(const struct segment_list *l, size_t i, double pause,
+			  size_t words)
+{
+	const struct segment *prev = &l->items[i - 1], *cur = &l->items[i];
+
+	if (!(prev->speaker == cur->speaker ||
+	      (prev->speaker && cur->speaker && !strcmp(prev->speaker, cur->speaker))))
+		return true;
+	if (prev->end >= 0 && cur->start >= 0 && cur->start - prev->end >= pause)
+		return true;
+	return words >= TRANSCRIPT_PARAGRAPH_WORDS;
+}
+
+void transcript_to_paragraphs(const struct segment_list *l, double pause, struct sbuf *out)
+{
+	size_t words = 0;
+	bool open = false;
+
+	for (size_t i = 0; i < l->nr; i++) {
+		const char *text = l->items[i].text;
+
+		if (!*text)
+			continue;
+		if (open && new_paragraph(l, i, pause, words)) {
+			sbuf_adds(out, "\n\n");
+			words = 0;
+		} else if (open) {
+			sbuf_addch(out, ' ');
+		}
+		sbuf_adds(out, text);
+		words += count_words(text);
+		open = true;
+	}
+	if (open)
+		sbuf_addch(out, '\n');
+}
+
 /* v in decimal with at least width digits (zero-padded) into buf; returns the length. */
 static size_t format_uint(char *buf, unsigned long long v, size_t width)
 {
@@ -64,20 +111,20 @@ static void add_time(struct sbuf *out, double t, char sep)
 	sbuf_add(out, buf, n);
 }
 
-static void add_timing(struct sbuf *out, const struct segment *s, char sep)
+static void add_timing(struct sbuf *out, double start, double end, char sep)
 {
-	add_time(out, s->start, sep);
+	add_time(out, start, sep);
 	sbuf_adds(out, " --> ");
-	add_time(out, s->end > s->start ? s->end : s->start, sep);
+	add_time(out, end > start ? end : start, sep);
 	sbuf_addch(out, '\n');
 }
 
-/* Cue text on one line: line breaks would end the cue. */
-static void add_vtt_text(struct sbuf *out, const char *s)
+/* Cue text of n bytes on one line: line breaks would end the cue. */
+static void add_vtt_text(struct sbuf *out, const char *s, size_t n)
 {
-	const char *span = s;
+	const char *span = s, *end = s + n;
 
-	for (; *s; s++) {
+	for (; s < end; s++) {
 		const char *esc;
 
 		switch (*s) {
@@ -94,37 +141,17 @@ static void add_vtt_text(struct sbuf *out, const char *s)
 	sbuf_add(out, span, (size_t)(s - span));
 }
 
-void transcript_to_vtt(const struct segment_list *l, struct sbuf *out)
-{
-	sbuf_adds(out, "WEBVTT\n");
-	for (size_t i = 0; i < l->nr; i++) {
-		const struct segment *s = &l->items[i];
-
-		if (s->start < 0)
-			continue;
-		sbuf_addch(out, '\n');
-		add_timing(out, s, '.');
-		if (s->speaker) {
-			sbuf_adds(out, "<v ");
-			add_vtt_text(out, s->speaker);
-			sbuf_addch(out, '>');
-		}
-		add_vtt_text(out, s->text);
-		sbuf_addch(out, '\n');
-	}
-}
-
 /* SRT has no escapes: keep text on one line and without a timing arrow. */
-static void add_srt_text(struct sbuf *out, const char *s)
+static void add_srt_text(struct sbuf *out, const char *s, size_t n)
 {
-	const char *span = s;
+	const char *span = s, *end = s + n;
 
-	for (; *s; s++) {
+	for (; s < end; s++) {
 		if (*s == '\n' || *s == '\r') {
 			sbuf_add(out, span, (size_t)(s - span));
 			sbuf_addch(out, ' ');
 			span = s + 1;
-		} else if (!strncmp(s, "-->", 3)) {
+		} else if (end - s >= 3 && !strncmp(s, "-->", 3)) {
 			sbuf_add(out, span, (size_t)(s - span));
 			sbuf_adds(out, "->");
 			s += 2;
@@ -134,25 +161,73 @@ static void add_srt_text(struct sbuf *out, const char *s)
 	sbuf_add(out, span, (size_t)(s - span));
 }
 
+/* What a cue writer needs besides the cue. */
+struct cue_out {
+	struct sbuf *out;
+	const struct segment *s;
+	size_t nr;           /* SRT: cues written so far */
+};
+
+static void vtt_cue(const struct tr_cue *c, void *udata)
+{
+	struct cue_out *o = udata;
+
+	sbuf_addch(o->out, '\n');
+	add_timing(o->out, c->start, c->end, '.');
+	if (o->s->speaker) {
+		sbuf_adds(o->out, "<v ");
+		add_vtt_text(o->out, o->s->speaker, strlen(o->s->speaker));
+		sbuf_addch(o->out, '>');
+	}
+	add_vtt_text(o->out, c->line1, c->len1);
+	if (c->line2) {
+		sbuf_addch(o->out, '\n');
+		add_vtt_text(o->out, c->line2, c->len2);
+	}
+	sbuf_addch(o->out, '\n');
+}
+
+void transcript_to_vtt(const struct segment_list *l, struct sbuf *out)
+{
+	struct cue_out o = { out, NULL, 0 };
+
+	sbuf_adds(out, "WEBVTT\n");
+	for (size_t i = 0; i < l->nr; i++) {
+		o.s = &l->items[i];
+		if (o.s->start >= 0)
+			tr_cues(o.s, 0, vtt_cue, &o);
+	}
+}
+
+static void srt_cue(const struct tr_cue *c, void *udata)
+{
+	struct cue_out *o = udata;
+
+	if (o->nr)
+		sbuf_addch(o->out, '\n');
+	sbuf_addf(o->out, "%zu\n", ++o->nr);
+	add_timing(o->out, c->start, c->end, ',');
+	if (o->s->speaker) {
+		add_srt_text(o->out, o->s->speaker, strlen(o->s->speaker));
+		sbuf_adds(o->out, ": ");
+	}
+	add_srt_text(o->out, c->line1, c->len1);
+	if (c->line2) {
+		sbuf_addch(o->out, '\n');
+		add_srt_text(o->out, c->line2, c->len2);
+	}
+	sbuf_addch(o->out, '\n');
+}
+
 void transcript_to_srt(const struct segment_list *l, struct sbuf *out)
 {
-	size_t nr = 0;
+	struct cue_out o = { out, NULL, 0 };
 
 	for (size_t i = 0; i < l->nr; i++) {
-		const struct segment *s = &l->items[i];
-
-		if (s->start < 0)
-			continue;
-		if (nr)
-			sbuf_addch(out, '\n');
-		sbuf_addf(out, "%zu\n", ++nr);
-		add_timing(out, s, ',');
-		if (s->speaker) {
-			add_srt_text(out, s->speaker);
-			sbuf_adds(out, ": ");
-		}
-		add_srt_text(out, s->text);
-		sbuf_addch(out, '\n');
+		o.s = &l->items[i];
+		/* the "Name: " prefix takes room on the first line */
+		if (o.s->start >= 0)
+			tr_cues(o.s, o.s->speaker ? strlen(o.s->speaker) + 2 : 0, srt_cue, &o);
 	}
 }
 

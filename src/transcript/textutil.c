@@ -259,10 +259,7 @@ void tr_add_printable(struct sbuf *sb, const char *s, size_t n)
 
 void tr_quote(struct sbuf *err, const char *s, size_t n)
 {
-	size_t max = n > 40 ? 40 : n;
-
-	while (max < n && max && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
+	size_t max = utf8_cut(s, n, 40);
 	sbuf_addch(err, '\'');
 	tr_add_printable(err, s, max);
 	if (max < n)

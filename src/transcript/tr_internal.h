@@ -68,6 +68,8 @@ void tr_rtrim(struct sbuf *sb);
  * sets *name_len and *rest (the text after the colon and its spaces).
  */
 bool tr_split_speaker(const char *s, size_t n, size_t *name_len, const char **rest);
+/* The name part of tr_split_speaker on its own: "Ethan Park". */
+bool tr_is_speaker_name(const char *s, size_t n);
 
 /* Appends s as valid UTF-8 with control bytes shown as '?' (for messages). */
 void tr_add_printable(struct sbuf *sb, const char *s, size_t n);
@@ -78,6 +80,28 @@ void tr_quote(struct sbuf *err, const char *s, size_t n);
  * (0: none), text of text_len bytes; neither needs a NUL in that range. */
 void tr_push(struct segment_list *l, double start, double end, const char *speaker,
 	     size_t speaker_len, const char *text, size_t text_len);
+
+/* Subtitle limits a cue keeps (see cues.c). */
+#define TR_CUE_MAX_SECONDS 7.0
+#define TR_CUE_MAX_LINE 42
+
+/* One cue: one or two lines, each a span of the segment's text. */
+struct tr_cue {
+	double start, end;
+	const char *line1;
+	size_t len1;
+	const char *line2;    /* NULL: one line */
+	size_t len2;
+};
+
+typedef void (*tr_cue_fn)(const struct tr_cue *c, void *udata);
+
+/*
+ * Cuts timed segment s into cues within the limits, between words, calling
+ * fn for each in order.  prefix: characters the first line carries before
+ * the text (an SRT "Name: ").
+ */
+void tr_cues(const struct segment *s, size_t prefix, tr_cue_fn fn, void *udata);
 
 int tr_parse_vtt(const char *data, size_t len, struct segment_list *out, struct sbuf *err);
 int tr_parse_srt(const char *data, size_t len, struct segment_list *out, struct sbuf *err);

@@ -18,6 +18,40 @@ void tr_push(struct segment_list *l, double start, double end, const char *speak
 	s->end = end;
 	s->speaker = speaker && speaker_len ? utf8_sanitize(speaker, speaker_len) : NULL;
 	s->text = utf8_sanitize(text ? text : "", text ? text_len : 0);
+	s->words = NULL;
+	s->nr_words = s->alloc_words = 0;
+}
+
+void segment_add_word(struct segment *s, const char *text, double start, double end)
+{
+	struct word *w;
+
+	if (!text || !*text)
+		return;
+	PC_GROW(s->words, s->alloc_words, s->nr_words + 1);
+	w = &s->words[s->nr_words++];
+	w->text = utf8_sanitize(text, strlen(text));
+	w->start = start;
+	w->end = end;
+}
+
+void segment_list_push_copy(struct segment_list *l, const struct segment *s)
+{
+	struct segment *d;
+
+	segment_list_push(l, s->start, s->end, s->speaker, s->text);
+	d = &l->items[l->nr - 1];
+	for (size_t i = 0; i < s->nr_words; i++)
+		segment_add_word(d, s->words[i].text, s->words[i].start, s->words[i].end);
+}
+
+static void segment_free_words(struct segment *s)
+{
+	for (size_t i = 0; i < s->nr_words; i++)
+		free(s->words[i].text);
+	free(s->words);
+	s->words = NULL;
+	s->nr_words = s->alloc_words = 0;
 }
 
 void segment_list_push(struct segment_list *l, double start, double end,
@@ -34,6 +68,7 @@ static void segment_list_truncate(struct segment_list *l, size_t keep)
 		l->nr--;
 		free(l->items[l->nr].speaker);
 		free(l->items[l->nr].text);
+		segment_free_words(&l->items[l->nr]);
 	}
 }
 

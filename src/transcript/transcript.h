@@ -36,11 +36,28 @@ enum transcript_format {
 	TRANSCRIPT_TEXT,
 };
 
+/* One recognized word with its times (seconds of the original audio). */
+struct word {
+	char *text;        /* valid UTF-8, never NULL or empty */
+	double start;
+	double end;
+};
+
+/*
+ * words: the segment's words in order, when the engine timed them (the
+ * embedded recognizer always does, a remote one when its server does);
+ * nr_words 0 otherwise.  Published transcripts carry none.  A word's
+ * text is what was heard, written as the segment's text writes it (which
+ * adds punctuation).
+ */
 struct segment {
 	double start;      /* seconds; -1 when unknown */
 	double end;
 	char *speaker;     /* NULL when unknown */
 	char *text;        /* plain text, tags removed, never NULL */
+	struct word *words;
+	size_t nr_words;
+	size_t alloc_words;
 };
 
 struct segment_list {
@@ -58,6 +75,11 @@ struct segment_list {
 void segment_list_push(struct segment_list *l, double start, double end,
 		       const char *speaker, const char *text);
 void segment_list_release(struct segment_list *l);
+/* Appends a copy of s (speaker, text and words) to l. */
+void segment_list_push_copy(struct segment_list *l, const struct segment *s);
+/* Appends a word (a copy of text, made valid UTF-8) to s; empty text is
+ * ignored. */
+void segment_add_word(struct segment *s, const char *text, double start, double end);
 /* True when at least one segment has a start time. */
 bool segment_list_timed(const struct segment_list *l);
 
@@ -100,13 +122,28 @@ int transcript_parse(enum transcript_format f, const char *data, size_t len,
 /* Plain text: one line a segment ("Name: text" when with_speakers); segments
  * with empty text are left out. */
 void transcript_to_text(const struct segment_list *l, bool with_speakers, struct sbuf *out);
+/*
+ * Plain text in paragraphs, for transcripts of sentences (one segment
+ * each): sentences joined by spaces, a blank line between paragraphs.  A
+ * paragraph ends at a speaker change, at a pause of at least pause seconds
+ * between two segments, or after the sentence that brings it to
+ * TRANSCRIPT_PARAGRAPH_WORDS words.  Empty segments are left out.
+ */
+#define TRANSCRIPT_PARAGRAPH_PAUSE 1.5
+#define TRANSCRIPT_PARAGRAPH_WORDS 120
+void transcript_to_paragraphs(const struct segment_list *l, double pause, struct sbuf *out);
 /* {"segments":[{"start":..,"end":..,"speaker":..,"text":..}]} as JSON:
  * times in seconds rounded to milliseconds, null when unknown; speaker null
- * when unknown.  transcript_parse(TRANSCRIPT_JSON) reads it back. */
+ * when unknown.  A segment with words adds "words":[{"w":..,"start":..,
+ * "end":..}] after "text".  transcript_parse(TRANSCRIPT_JSON) reads it back,
+ * words included. */
 void transcript_to_segments_json(const struct segment_list *l, struct sbuf *out);
 /* WebVTT / SRT renderings of the timed segments (untimed ones are left out).
- * VTT carries speakers as <v Name> voices, SRT as a "Name: " prefix; text is
- * escaped so that it cannot end a cue. */
+ * A segment becomes cues of subtitle size: at most 7 s and two lines of 42
+ * characters, cut between words at the word timings (spread over the
+ * segment when it has none).  VTT carries speakers as <v Name> voices on
+ * every cue, SRT as a "Name: " prefix; text is escaped so that it cannot
+ * end a cue. */
 void transcript_to_vtt(const struct segment_list *l, struct sbuf *out);
 void transcript_to_srt(const struct segment_list *l, struct sbuf *out);
 

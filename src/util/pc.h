@@ -34,7 +34,7 @@ enum pc_error_code {
 	PC_ETIMEOUT,          /* a deadline passed */
 };
 
-/* Exit codes, SPEC section 7. */
+/* Exit codes of every command; README.md ("Exit status") says when each is used. */
 enum pc_exit {
 	PC_EXIT_OK = 0,
 	PC_EXIT_FATAL = 1,

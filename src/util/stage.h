@@ -1,5 +1,5 @@
 /*
- * stage.h - the fixed names of pipeline stages (SPEC section 8).
+ * stage.h - the fixed names of pipeline stages.
  *
  * Used by logs, the crash context and the fault injector, so a crash dump,
  * a log line and PODCAST_SCRAPER_INJECT_FAULT all speak of the same stage.

@@ -116,6 +116,29 @@ char *utf8_sanitize(const char *s, size_t n)
 	return sbuf_detach(&sb, NULL);
 }
 
+static bool is_continuation(char c)
+{
+	return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+size_t utf8_count(const char *s, size_t n)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += !is_continuation(s[i]);
+	return count;
+}
+
+size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (max >= n)
+		return n;
+	while (max && is_continuation(s[max]))
+		max--;
+	return max;
+}
+
 size_t utf8_encode(uint32_t cp, char out[4])
 {
 	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))

@@ -35,6 +35,10 @@ size_t utf8_valid_len(const char *s, size_t n);
 bool utf8_valid(const char *s, size_t n);
 /* A new NUL-terminated copy of s (caller frees), each invalid or NUL byte replaced by U+FFFD. */
 char *utf8_sanitize(const char *s, size_t n);
+/* Characters in s: bytes that are not continuation bytes (s assumed valid). */
+size_t utf8_count(const char *s, size_t n);
+/* The largest length <= max that does not end inside a character of s (n bytes). */
+size_t utf8_cut(const char *s, size_t n, size_t max);
 /* Writes cp as UTF-8 into out; returns its length.  Non-scalar values and 0 write U+FFFD. */
 size_t utf8_encode(uint32_t cp, char out[4]);
 /* Appends cp as UTF-8 (as utf8_encode). */

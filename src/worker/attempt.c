@@ -79,6 +79,9 @@ static int ensure_worker(struct worker_slot *s, struct sbuf *why)
 	strlist_push(&argv, p->h->name);
 	strlist_push(&argv, "--config");
 	strlist_push(&argv, p->config_path);
+	/* the pool's policy is the only one: the worker never reads it from the config */
+	strlist_push(&argv, "--model-cleanup");
+	strlist_push(&argv, worker_cleanup_name(p->model_cleanup));
 	worker_env(&env, p->threads);
 	r = worker_proc_start(&s->proc, argv.items, env.items, why);
 	strlist_release(&argv);

@@ -3,7 +3,7 @@
  *
  * frame.c    the length-prefixed JSON frames, with deadlines and a stop fd
  * spawn.c    starting, waiting for and killing one worker process
- * handlers.c the handler table
+ * handlers.c the registered handlers, by name
  * serve.c    one job through a handler (shared by worker processes and
  *            inline threads) and the worker process's main loop
  * pool.c     the pool: queue, slot threads, completions, device gate
@@ -72,6 +72,9 @@ void worker_env(struct strlist *env, int threads);
 const char *worker_signal_name(int sig);
 
 /* serve.c */
+
+/* "stage", "episode", "exit", "none": a model_cleanup policy on a worker's command line. */
+const char *worker_cleanup_name(int model_cleanup);
 
 /* An engine as a worker holds it: state is the handler's, open says it is loaded. */
 struct worker_engine {

@@ -125,9 +125,36 @@ static char *encode_envelope(const struct stage_handler *h, json_t *env)
 	return out;
 }
 
+/* What the worker process was started with (argv), beside the engine's config. */
+struct worker_args {
+	const char *stage, *config_path;
+	int model_cleanup;      /* from the pool, the one source of the policy */
+};
+
+static const char *const cleanup_names[] = {
+	[CLEANUP_STAGE] = "stage", [CLEANUP_EPISODE] = "episode",
+	[CLEANUP_EXIT] = "exit", [CLEANUP_NONE] = "none",
+};
+
+const char *worker_cleanup_name(int model_cleanup)
+{
+	if (model_cleanup < 0 || model_cleanup >= (int)ARRAY_SIZE(cleanup_names))
+		BUG("model_cleanup %d", model_cleanup);
+	return cleanup_names[model_cleanup];
+}
+
+static int cleanup_from_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cleanup_names); i++)
+		if (!strcmp(cleanup_names[i], name))
+			return (int)i;
+	return -PC_EUSAGE;
+}
+
 /* Serves one job frame; returns 0, or -1 after logging a protocol failure. */
 static int serve_frame(const struct stage_handler *h, const struct config *c,
-		       struct worker_engine *e, const struct sbuf *in, int proto)
+		       struct worker_engine *e, const struct sbuf *in, int proto,
+		       int model_cleanup)
 {
 	struct worker_io io = { -1, 0 };
 	json_error_t jerr;
@@ -140,7 +167,7 @@ static int serve_frame(const struct stage_handler *h, const struct config *c,
 		json_decref(req);
 		return -1;
 	}
-	env = worker_serve(h, c, e, c->model_cleanup, req);
+	env = worker_serve(h, c, e, model_cleanup, req);
 	json_decref(req);
 	out = encode_envelope(h, env);
 	json_decref(env);
@@ -152,7 +179,8 @@ static int serve_frame(const struct stage_handler *h, const struct config *c,
 }
 
 /* Serves frames from stdin until it ends; returns the exit code. */
-static int serve_loop(const struct stage_handler *h, const struct config *c, int proto)
+static int serve_loop(const struct stage_handler *h, const struct config *c, int proto,
+		      int model_cleanup)
 {
 	struct sbuf in = SBUF_INIT(WORKER_FRAME_MAX);
 	struct worker_io io = { -1, 0 };
@@ -160,7 +188,7 @@ static int serve_loop(const struct stage_handler *h, const struct config *c, int
 	int code = 0, r;
 
 	while ((r = worker_frame_recv(STDIN_FILENO, &in, &io)) == 0)
-		if (serve_frame(h, c, &e, &in, proto) < 0)
+		if (serve_frame(h, c, &e, &in, proto, model_cleanup) < 0)
 			break;
 	if (r != -ENODATA) {
 		if (r < 0)
@@ -168,7 +196,7 @@ static int serve_loop(const struct stage_handler *h, const struct config *c, int
 		code = 1;
 	}
 	sbuf_release(&in);
-	if (c->model_cleanup == CLEANUP_NONE && code == 0)
+	if (model_cleanup == CLEANUP_NONE && code == 0)
 		_exit(0);       /* no teardown at all, as asked */
 	worker_engine_close(h, &e);
 	return code;
@@ -202,21 +230,37 @@ static int setup_process(const struct config *c, const char *role, struct sbuf *
 	return r < 0 ? r : crash_install(&co, err);
 }
 
-/* "worker STAGE --config FILE" (or --config=FILE) into *stage and *path. */
-static int parse_args(int argc, char **argv, const char **stage, const char **path)
+/* The value of option name at argv[*i] ("--name VALUE" or "--name=VALUE"), or NULL. */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
 {
-	*stage = *path = NULL;
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (!argv[*i][n] && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+/* "worker STAGE --config FILE [--model-cleanup POLICY]" into *a. */
+static int parse_args(int argc, char **argv, struct worker_args *a)
+{
+	const char *v;
+
+	*a = (struct worker_args){ NULL, NULL, CLEANUP_EXIT };
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--config") && i + 1 < argc)
-			*path = argv[++i];
-		else if (!strncmp(argv[i], "--config=", 9))
-			*path = argv[i] + 9;
-		else if (argv[i][0] != '-' && !*stage)
-			*stage = argv[i];
+		if ((v = option_value(argc, argv, &i, "--config")))
+			a->config_path = v;
+		else if ((v = option_value(argc, argv, &i, "--model-cleanup")))
+			a->model_cleanup = cleanup_from_name(v);
+		else if (argv[i][0] != '-' && !a->stage)
+			a->stage = argv[i];
 		else
 			return -PC_EUSAGE;
 	}
-	return *stage && *path ? 0 : -PC_EUSAGE;
+	return a->stage && a->config_path && a->model_cleanup >= 0 ? 0 : -PC_EUSAGE;
 }
 
 /* Moves the protocol off fd 1 and points fd 1 at stderr; returns the protocol fd. */
@@ -231,7 +275,7 @@ static int take_stdout(void)
 	return proto;
 }
 
-static int run_worker(const struct stage_handler *h, const char *path)
+static int run_worker(const struct stage_handler *h, const struct worker_args *a)
 {
 	struct sbuf err = SBUF_INIT(8192), role = SBUF_INIT(256);
 	struct config c;
@@ -242,13 +286,13 @@ static int run_worker(const struct stage_handler *h, const char *path)
 	prctl(PR_SET_NAME, program_invocation_short_name);
 	sbuf_addf(&role, "worker:%s", h->name);
 	crash_context_set(STAGE_CONFIG, NULL);
-	if (config_load_file(&c, path, &err) < 0 || load_secrets(&c, &err) < 0 ||
+	if (config_load_file(&c, a->config_path, &err) < 0 || load_secrets(&c, &err) < 0 ||
 	    setup_process(&c, role.buf, &err) < 0) {
 		log_error(role.buf, "%s", err.buf);
 	} else if ((proto = take_stdout()) < 0) {
 		log_error(role.buf, "cannot set up the result pipe: %s", strerror(errno));
 	} else {
-		code = serve_loop(h, &c, proto);
+		code = serve_loop(h, &c, proto, a->model_cleanup);
 		close(proto);
 	}
 	config_release(&c);
@@ -260,16 +304,17 @@ static int run_worker(const struct stage_handler *h, const char *path)
 int worker_main(int argc, char **argv)
 {
 	const struct stage_handler *h;
-	const char *stage, *path;
+	struct worker_args a;
 
-	if (parse_args(argc, argv, &stage, &path) < 0) {
+	if (parse_args(argc, argv, &a) < 0) {
 		log_error("worker", "usage: podcast_scraper worker STAGE --config FILE "
-			  "(internal: started by the pipeline)");
+			  "[--model-cleanup stage|episode|exit|none] (internal: started by "
+			  "the pipeline)");
 		return PC_EXIT_USAGE;
 	}
-	h = worker_find_handler(stage);
+	h = worker_find_handler(a.stage);
 	if (!h) {
-		log_error("worker", "no engine for stage '%s' in this build", stage);
+		log_error("worker", "no engine for stage '%s' in this build", a.stage);
 		return PC_EXIT_USAGE;
 	}
 	/*
@@ -277,5 +322,5 @@ int worker_main(int argc, char **argv)
 	 * decides what stops, and closes our stdin (or kills us) when it does.
 	 */
 	signal(SIGINT, SIG_IGN);
-	return run_worker(h, path);
+	return run_worker(h, &a);
 }

@@ -1,7 +1,7 @@
 /*
  * worker.h - supervised stage execution: engines run in worker processes
- * (or threads) that the coordinator watches, retries and replaces (SPEC
- * section 8, "Crash resilience").
+ * (or threads) that the coordinator watches, retries and replaces
+ * (docs/CRASH_MITIGATION.md tells users how to tune it).
  *
  * Purpose.  A native engine (speech recognition, summarization) may crash,
  * hang or leak.  The coordinator never runs one itself: it submits jobs to a
@@ -15,9 +15,9 @@
  * taken down: it blocks SIGPIPE in the threads that talk to workers and
  * treats EPIPE as a dead worker.
  *
- * Engines.  An engine implements struct stage_handler; handlers.c keeps the
- * static table of the program's engines (adding one is one line there), and
- * worker_register_handler() adds more at run time (tests do).
+ * Engines.  An engine implements struct stage_handler and is registered with
+ * worker_register_handler() (stages/ registers the program's engines; tests
+ * add their own).
  *
  * Protocol (process isolation).  Jobs go to the worker's stdin, results come
  * back on its original stdout, which the worker duplicates before pointing
@@ -102,20 +102,22 @@ struct stage_handler {
 
 /*
  * Adds h (not copied: it must outlive its use) to the handlers found by
- * name, ahead of the static table.  Call before creating pools or running
- * worker_main(); not thread-safe.
+ * name, ahead of any registered earlier under the same name.  Call before
+ * creating pools or running worker_main(); not thread-safe.
  */
 void worker_register_handler(const struct stage_handler *h);
 /* The handler called name, or NULL. */
 const struct stage_handler *worker_find_handler(const char *name);
 
 /*
- * The worker process: `worker STAGE --config FILE` (argv[0] is "worker").
- * Loads the config from FILE only (plus secrets such as OPENAI_API_KEY from
- * the environment), sets logging and the crash handler with role
- * "worker:STAGE", then serves jobs on stdin until it ends.  Returns the exit
+ * The worker process: `worker STAGE --config FILE --model-cleanup POLICY`
+ * (argv[0] is "worker").  Loads the config from FILE only (plus secrets such
+ * as OPENAI_API_KEY from the environment), sets logging and the crash handler
+ * with role "worker:STAGE", then serves jobs on stdin until it ends.  The
+ * cleanup policy comes from the pool's options by this argument only (the
+ * config's model_cleanup is not read here; default exit).  Returns the exit
  * code: 0 after a clean end of input, 1 on a protocol or setup error, 2 on a
- * usage error.  With model_cleanup none it _exit(0)s at end of input.
+ * usage error.  With --model-cleanup none it _exit(0)s at end of input.
  */
 int worker_main(int argc, char **argv);
 

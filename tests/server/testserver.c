@@ -57,7 +57,8 @@
  * (first: the user message's first line, at most 40 bytes, spaces as "_")
  * and take mode=M: error401 (401 with an OpenAI error body quoting the
  * bearer token, as a careless server would), text (transcriptions: only
- * {"text"}), prompt (chat: the summary is the system message), fenced
+ * {"text"}), words (transcriptions: with OpenAI's top-level "words", the
+ * text's words spread evenly over the segment), prompt (chat: the summary is the system message), fenced
  * (chat: the JSON inside a ``` code fence), plain (chat: plain text with
  * "- " key points).
  */
@@ -351,6 +352,35 @@ static bool parse_form(struct route_ctx *c, struct form *f)
 	return MHD_destroy_post_processor(pp) == MHD_YES && ok;
 }
 
+/* The text's words spread evenly over 0..secs, as OpenAI's "words". */
+static json_t *even_words(const char *text, double secs)
+{
+	json_t *a = json_array();
+	char *copy = strdup(text), *save = NULL;
+	size_t n = 0, i = 0;
+
+	for (const char *p = text; *p; p++)
+		n += *p != ' ' && (p == text || p[-1] == ' ');
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save), i++)
+		json_array_append_new(a, json_pack("{s:s,s:f,s:f}", "word", w, "start",
+						   secs * (double)i / (double)n, "end",
+						   secs * (double)(i + 1) / (double)n));
+	free(copy);
+	return a;
+}
+
+static void transcription_json(struct reply *r, const char *text, const char *language,
+			       double secs, bool words)
+{
+	json_t *j = json_pack("{s:s,s:s,s:f,s:s,s:[{s:i,s:f,s:f,s:s}]}", "task", "transcribe",
+			      "language", language, "duration", secs, "text", text,
+			      "segments", "id", 0, "start", 0.0, "end", secs, "text", text);
+
+	if (words)
+		json_object_set_new(j, "words", even_words(text, secs));
+	reply_json(r, 200, j);
+}
+
 static void transcription_reply(struct route_ctx *c, struct form *f, struct reply *r)
 {
 	double secs = wav_seconds(&f->file);
@@ -369,11 +399,8 @@ static void transcription_reply(struct route_ctx *c, struct form *f, struct repl
 	if (query(c->con, "mode") && !strcmp(query(c->con, "mode"), "text"))
 		reply_json(r, 200, json_pack("{s:s}", "text", text));
 	else
-		reply_json(r, 200, json_pack("{s:s,s:s,s:f,s:s,s:[{s:i,s:f,s:f,s:s}]}",
-					     "task", "transcribe", "language",
-					     f->language.buf, "duration", secs, "text", text,
-					     "segments", "id", 0, "start", 0.0, "end", secs,
-					     "text", text));
+		transcription_json(r, text, f->language.buf, secs,
+				   query(c->con, "mode") && !strcmp(query(c->con, "mode"), "words"));
 }
 
 /* POST /v1/audio/transcriptions: see the top of the file. */

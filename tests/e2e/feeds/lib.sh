@@ -40,6 +40,18 @@ xesc() {
 	printf '%s' "$s"
 }
 
+# entity_bomb ROOT: the prolog of a "billion laughs" document whose root is
+# ROOT; entity &j; would expand to 10^9 "lol"s.  The caller adds the body.
+entity_bomb() {
+	local prev=a e
+	printf '<?xml version="1.0"?>\n<!DOCTYPE %s [\n <!ENTITY a "lollollollollollollollollollol">\n' "$1"
+	for e in b c d e f g h i j; do
+		printf ' <!ENTITY %s "%s">\n' "$e" "$(printf "&$prev;%.0s" {1..10})"
+		prev=$e
+	done
+	printf ']>\n'
+}
+
 feed_open() {
 	cat >"$1" <<XML
 <?xml version="1.0" encoding="UTF-8"?>

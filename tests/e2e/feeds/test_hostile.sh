@@ -52,7 +52,8 @@ head -c 250 "$SITE/full.xml" >"$SITE/truncated.xml"
 printf '{"feed": "json, not XML"}\n' >"$SITE/notxml.json"
 
 # expect_bad_feed TARGET PROBLEM...: exit 1, an error naming the feed URL and
-# the problem, nothing fetched but the feed, the Done line last.
+# the problem, the feed fetched exactly once (--http-retries 0) and nothing
+# else, the Done line last.
 expect_bad_feed() {
 	local target=$1 url=$SERVER_URL$1 out=out_$RANDOM
 	shift
@@ -68,6 +69,8 @@ expect_bad_feed() {
 	}
 	check "only the feed was requested for $target" \
 		test "$(grep -vcF "GET $target " "$SERVER_LOG")" = 0
+	check "the feed $target was fetched once, no retry" \
+		test "$(grep -cF "GET $target " "$SERVER_LOG")" = 1
 }
 
 expect_bad_feed /xxe.xml "entit"

@@ -51,19 +51,25 @@ kill_after() {
 	echo "killed with $(ls killed/metadata | wc -l) of $N episodes written"
 }
 
-# SIGTERM stops the run cleanly: exit 128+15, the summary still printed last.
+# stop_with SIG DIR: start a run, send SIG once an episode is done, wait.
 # (--delay-ms keeps the run going long enough for the signal to find it busy)
-"$PODCAST_SCRAPER" "$URL" --output-dir killed --workers 2 --delay-ms 40 2>"$T_WORK/err" &
-pid=$!
-for ((i = 0; i < 3000; i++)); do
-	grep -q "done (direct_download)" "$T_WORK/err" && break
-	sleep 0.005
-done
-kill -TERM "$pid"
-set +e
-wait "$pid"
-T_STATUS=$?
-set -e
+stop_with() {
+	local pid i
+	"$PODCAST_SCRAPER" "$URL" --output-dir "$2" --workers 2 --delay-ms 40 2>"$T_WORK/err" &
+	pid=$!
+	for ((i = 0; i < 3000; i++)); do
+		grep -q "done (direct_download)" "$T_WORK/err" && break
+		sleep 0.005
+	done
+	kill "-$1" "$pid"
+	set +e
+	wait "$pid"
+	T_STATUS=$?
+	set -e
+}
+
+# SIGTERM stops the run cleanly: exit 128+15, the summary still printed last.
+stop_with TERM killed
 expect_status 143
 expect_done_last
 expect_in "$T_WORK/err" "stopping: terminated"
@@ -71,6 +77,19 @@ expect_in "$T_WORK/err" " pending="
 expect_not_in "$T_WORK/err" "ERROR"
 check "no temporary file after SIGTERM" test -z "$(find killed -name '.*.tmp-*')"
 check "no .part after SIGTERM" test -z "$(find killed -name '*.part')"
+
+# Ctrl-C (SIGINT) the same way: exit 128+2.  The program installs its own
+# handler, so the SIGINT a non-interactive shell ignores for background jobs
+# still reaches it.
+stop_with INT intr
+expect_status 130
+expect_done_last
+expect_in "$T_WORK/err" "stopping: interrupted (Ctrl-C)"
+expect_not_in "$T_WORK/err" "ERROR"
+check "no temporary file after SIGINT" test -z "$(find intr -name '.*.tmp-*')"
+check "no .part after SIGINT" test -z "$(find intr -name '*.part')"
+check "SIGINT left a sound database" \
+	test "$(sqlite3 intr/state.sqlite 'PRAGMA integrity_check')" = ok
 
 kill_after metadata 8
 kill_after transcripts 60

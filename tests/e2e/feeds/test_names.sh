@@ -10,12 +10,16 @@ cd "$T_WORK"
 mkdir -p "$SITE/t"
 make_vtt 2 "named" >"$SITE/t/a.vtt"
 long="x$(printf 'é%.0s' {1..1000})"           # 2 KB, two-byte characters at odd offsets
+exact="$(printf 'a%.0s' {1..80})"              # exactly the 80-byte limit: kept whole
+over="$(printf 'b%.0s' {1..81})"               # one byte over: cut to 80
 titles=(
 	"a/b/../../etc/passwd"
 	".."
 	"../../.."
 	"/absolute/path"
 	"$long"
+	"$exact"
+	"$over"
 	"🎙️ Podcast 🎧 Night"
 	$'مرحبا بالعالم \u202eevil\u202c'
 	".hidden dot file"
@@ -60,6 +64,10 @@ expect_not_in names $'\t'
 check "untitled fallback" grep -q '^2026-03-02_untitled_[0-9a-f]\{6\}\.vtt$' names
 check "the 2 KB title cut to 79 bytes on a character boundary" \
 	grep -q "^2026-03-02_x$(printf 'é%.0s' {1..39})_[0-9a-f]\{6\}\.vtt$" names
+check "an 80-byte title kept whole" \
+	grep -q "^2026-03-02_${exact}_[0-9a-f]\{6\}\.vtt$" names
+check "an 81-byte title cut to 80 bytes" \
+	grep -q "^2026-03-02_${over%b}_[0-9a-f]\{6\}\.vtt$" names
 check "same titles get distinct stems" \
 	test "$(grep -c '^2026-03-02_Same_title_[0-9a-f]\{6\}\.vtt$' names)" = 2
 

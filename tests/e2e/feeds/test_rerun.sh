@@ -57,8 +57,13 @@ check "only the new transcript fetched" \
 	test "$(server_requests | grep -v '^GET /feed.xml ')" = "GET /t/5.vtt - 200"
 verify outputs r "$SITE" "$SERVER_URL" 5
 verify index r ok=1 skipped=4
+names_of() {   # names_of DIGEST I: the file names of episode I in a digest
+	awk '{print $2}' "$1" | grep "_Episode_${2}_"
+}
+digest r >dgrown
 for i in 1 2 3 4; do
-	check "stem of episode $i kept as the feed grew" grep -q "_Episode_${i}_" d1
+	check "stem of episode $i kept as the feed grew" \
+		test -n "$(names_of d1 $i)" -a "$(names_of dgrown $i)" = "$(names_of d1 $i)"
 done
 
 # --- --force redoes everything, to the same files -------------------------
@@ -153,4 +158,33 @@ run_ps "$SERVER_URL/feed.xml" --output-dir notours --clean-output
 expect_status 1
 expect_in "$T_WORK/err" "notours"
 check "foreign file kept" test "$(cat notours/thesis.tex)" = precious
+
+# --- an output folder that cannot be written is exit 1, naming it ----------
+# root ignores file modes, so as root the folder is made read-only by a
+# read-only bind mount in a private mount namespace instead.
+run_ps_readonly() {   # run_ps_readonly DIR ARGS...: run with DIR not writable
+	local dir=$1
+	shift
+	chmod a-w "$dir"
+	if [ "$(id -u)" = 0 ]; then
+		run_ps_in_ns() {
+			unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" &&
+				shift && exec "$@"' sh "$dir" "$PODCAST_SCRAPER" "$@"
+		}
+		set +e
+		run_ps_in_ns "$@" >"$T_WORK/out" 2>"$T_WORK/err"
+		T_STATUS=$?
+		set -e
+	else
+		run_ps "$@"
+	fi
+	chmod u+w "$dir"
+}
+mkdir ro
+run_ps_readonly ro "$SERVER_URL/feed.xml" --output-dir ro
+expect_status 1
+expect_done_last
+expect_in "$T_WORK/err" "ro"
+check "the error gives the reason" grep -qiE "read-only|permission denied" "$T_WORK/err"
+check "nothing written in the read-only folder" test -z "$(ls -A ro)"
 finish

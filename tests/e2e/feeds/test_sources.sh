@@ -80,13 +80,8 @@ cat >xxe.opml <<XML
 <outline text="&remote;" xmlUrl="$U2"/></body></opml>
 XML
 {
-	printf '<?xml version="1.0"?>\n<!DOCTYPE opml [\n <!ENTITY a "lollollollollollollollollollol">\n'
-	prev=a
-	for e in b c d e f g h i j; do
-		printf ' <!ENTITY %s "%s">\n' "$e" "$(printf "&$prev;%.0s" {1..10})"
-		prev=$e
-	done
-	printf ']>\n<opml version="2.0"><body><outline text="&j;" xmlUrl="%s"/></body></opml>\n' "$U1"
+	entity_bomb opml
+	printf '<opml version="2.0"><body><outline text="&j;" xmlUrl="%s"/></body></opml>\n' "$U1"
 } >bomb.opml
 for f in xxe.opml bomb.opml; do
 	requests_reset

@@ -112,9 +112,16 @@ run_ps summarize site/t11.txt --summary-sentences 2
 expect_status 0
 expect_not_in "$T_WORK/out" "promo code"
 expect_in "$T_WORK/out" "Key points:"
-run_ps summarize --format json -o sum.json site/t12.vtt
+run_ps summarize --format json -o sum.json --summary-sentences 2 site/t12.vtt
 expect_status 0
 check "summary JSON" python3 -c "import json; d=json.load(open('sum.json')); assert d['provider']=='textrank' and d['key_points']"
+check "key points: whole sentences, not in the summary, no thanks" python3 - sum.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in d["key_points"]:
+    assert k[0].isupper() and k[-1] in ".?!" and len(k.split()) >= 5, k
+    assert k not in d["short_summary"] and "Thanks" not in k and "Welcome" not in k, (k, d)
+PY
 run_ps summarize missing.txt
 expect_status 1
 expect_in "$T_WORK/err" "missing.txt"

@@ -37,6 +37,18 @@ check "VTT output" grep -q '^WEBVTT' "$T_WORK/out"
 check "VTT cue" grep -qE '^00:00:0[0-9]\.[0-9]{3} --> ' "$T_WORK/out"
 run_ps transcribe site/fox.wav --format json -o fox.json
 check "segments JSON" python3 -c "import json; s=json.load(open('fox.json'))['segments']; assert s and s[0]['end'] > s[0]['start'] >= 0"
+check "words with their times in the segments" python3 - fox.json "$TEXT" <<'PY'
+import json, sys
+segs = json.load(open(sys.argv[1]))["segments"]
+words = [w for s in segs for w in s["words"]]
+assert len(words) >= len(sys.argv[2].split()) * 0.7, words
+for s in segs:
+    assert " ".join(w["w"] for w in s["words"]) + s["text"][-1] == s["text"], s
+    assert s["text"][0].isupper() and s["text"][-1] in ".?", s
+    for w in s["words"]:
+        assert s["start"] - 1e-3 <= w["start"] <= w["end"] <= s["end"] + 1e-3, (s, w)
+assert all(a["end"] <= b["start"] + 1e-3 for a, b in zip(words, words[1:])), words
+PY
 run_ps transcribe --format doc site/fox.wav
 expect_status 2
 printf 'not audio at all\n' > site/notes.mp3
@@ -72,6 +84,7 @@ for e in MP3 M4A OGG; do
 	check "$e via the pipeline: at least 70% of the words (got $pct%)" test "$pct" -ge 70
 	check "$e: VTT and SRT made from the segments" \
 		test -s "${txt%.txt}.vtt" -a -s "${txt%.txt}.srt" -a -s "${txt%.txt}.segments.json"
+	check "$e: words in the segments" python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['segments']; assert s and all(x['words'] for x in s)" "${txt%.txt}.segments.json"
 done
 python3 - result <<'PY'
 import json, glob, sys

@@ -74,4 +74,32 @@ expect_loads episode inline 3 3
 expect_loads stage inline 1 1
 # none leaves an inline engine allocated on purpose: not a leak to report
 ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 expect_loads none inline 1 0
+
+# --- model_cleanup stage on a rerun with skipped episodes ----------------------
+# Skipped episodes can never submit a summary, so the stage drains once the
+# new episode's summary is in: the engine is freed then, before the pool's
+# statistics at teardown (a freeing held back to teardown comes after them).
+mkdir -p "$SITE/g"
+text_feed "$SITE/g/feed.xml" 2
+feed_close "$SITE/g/feed.xml"
+run_ps "$SERVER_URL/g/feed.xml" -o grow --generate-summaries
+expect_status 0
+text_feed "$SITE/g/feed.xml" 3
+feed_close "$SITE/g/feed.xml"
+for iso in process inline; do
+	rm -f "log_grow_$iso"
+	cp -r grow "grow_$iso"
+	run_ps "$SERVER_URL/g/feed.xml" -o "grow_$iso" --generate-summaries --model-cleanup stage \
+		--isolation "$iso" --log-file "log_grow_$iso"
+	expect_status 0
+	expect_summary skipped=2 summaries=1
+	check "$iso: the engine freed once the stage drained, before the pool statistics" \
+		python3 - "log_grow_$iso" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+freed = [i for i, l in enumerate(lines) if "summarize: model freed" in l]
+stats = [i for i, l in enumerate(lines) if "summarize: 1 jobs," in l]
+sys.exit(not (len(freed) == 1 and len(stats) == 1 and freed[0] < stats[0]))
+PY
+done
 finish

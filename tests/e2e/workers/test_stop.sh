@@ -73,4 +73,23 @@ wcheck sound ff
 run_ps "$SERVER_URL/s/feed.xml" -o ff --run-id r2 --generate-summaries
 expect_status 0
 wcheck episodes ff w1 w2 w3 w4
+
+# --- max_failures: the run stops at the Nth failed episode, not before or after
+PODCAST_SCRAPER_INJECT_FAULT=summarize:SIGSEGV:9 run_ps "$SERVER_URL/s/feed.xml" -o mf \
+	--run-id r1 --generate-summaries --stage-retries 0 --summarization-workers 1 \
+	--max-failures 2 --crash-dir dumps
+expect_no_signal
+expect_status 3
+expect_in "$T_WORK/err" "stopping: max_failures reached"
+wcheck json mf/runs/r1/metrics.json worker_crashes=2 summaries=0
+check "two episodes failed by crashes, the others interrupted" \
+	python3 - mf/runs/r1/index.json <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+crashed = [r for r in rows if "SIGSEGV" in (r["error_message"] or "")]
+assert len(crashed) == 2, rows
+for r in rows:
+    if r not in crashed:
+        assert r["status"] == "failed" and r["error_message"] == "interrupted", r
+PY
 finish

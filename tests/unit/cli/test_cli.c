@@ -71,7 +71,8 @@ static void table_is_sorted_and_complete(void **state)
 {
 	size_t nr;
 	const struct opt_def *t = options_table(&nr);
-	static const char *const spec_keys[] = {
+	/* every key users may have in their configs: none may disappear */
+	static const char *const known_keys[] = {
 		"rss", "feeds", "output_dir", "max_episodes", "since", "until", "prefer_type",
 		"dry_run", "force", "skip_existing", "clean_output", "keep_media", "reuse_media",
 		"run_id", "workers", "timeout", "delay_ms", "user_agent", "http_retries",
@@ -92,9 +93,9 @@ static void table_is_sorted_and_complete(void **state)
 	(void)state;
 	for (size_t i = 1; i < nr; i++)
 		assert_true(strcmp(t[i - 1].key, t[i].key) < 0);
-	for (size_t i = 0; i < ARRAY_SIZE(spec_keys); i++) {
-		if (!options_find(spec_keys[i]))
-			fail_msg("SPEC key %s missing from the options table", spec_keys[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(known_keys); i++) {
+		if (!options_find(known_keys[i]))
+			fail_msg("key %s missing from the options table", known_keys[i]);
 	}
 }
 
@@ -239,6 +240,34 @@ static void flag_beats_env_beats_file(void **state)
 	assert_int_equal(workers_with("3", "5", NULL), 5);
 	assert_int_equal(workers_with("3", "5", "7"), 7);
 	assert_int_equal(workers_with("3", NULL, "7"), 7);
+}
+
+/* Only PODCAST_SCRAPER_ variables something reads are exempt from the key check. */
+static void unknown_env_keys_refused(void **state)
+{
+	static const char *const names[] = {
+		"PODCAST_SCRAPER_TEST", "PODCAST_SCRAPER_CRASH_DIR_DEFAULT", "PODCAST_SCRAPER_WORKERZ",
+	};
+	struct config c;
+	struct sbuf err = SBUF_INIT(4096);
+
+	(void)state;
+	clear_env();
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		config_init(&c);
+		setenv(names[i], "1", 1);
+		assert_int_equal(config_load_env(&c, &err), -PC_EUSAGE);
+		unsetenv(names[i]);
+		if (!strstr(err.buf, names[i]) || !strstr(err.buf, "unknown key"))
+			fail_msg("%s: got \"%s\"", names[i], err.buf);
+		config_release(&c);
+	}
+	setenv("PODCAST_SCRAPER_INJECT_FAULT_COUNTER", "/nonexistent", 1);
+	config_init(&c);
+	assert_int_equal(config_load_env(&c, &err), 0);
+	unsetenv("PODCAST_SCRAPER_INJECT_FAULT_COUNTER");
+	config_release(&c);
+	sbuf_release(&err);
 }
 
 static void mps_exclusive_layers_and_alias(void **state)
@@ -400,6 +429,7 @@ int main(void)
 		cmocka_unit_test(docs_match_the_table),
 		cmocka_unit_test(file_errors_name_key_file_and_line),
 		cmocka_unit_test(flag_beats_env_beats_file),
+		cmocka_unit_test(unknown_env_keys_refused),
 		cmocka_unit_test(mps_exclusive_layers_and_alias),
 		cmocka_unit_test(lists_replace_lower_layers_and_append_within),
 		cmocka_unit_test(values_of_every_type_parse),

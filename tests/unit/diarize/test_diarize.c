@@ -17,6 +17,7 @@
 #include "testaudio.h"
 #include "transcript/transcript.h"
 #include "util/fs.h"
+#include "util/strlist.h"
 
 #define TOL 0.4   /* seconds a found boundary may be off */
 
@@ -294,6 +295,61 @@ static void labels_split_segments(void **state)
 	segment_list_release(&l);
 }
 
+/* With the engine's word times, words go by their own times and stay. */
+static void labels_follow_word_times(void **state)
+{
+	struct diarize_turn turns[] = { { 0, 4, 0 }, { 4.1, 8, 1 } };
+	double secs[] = { 4, 3.9 };
+	struct diarize_result r = { turns, 2, 2, 2, secs };
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct segment *s;
+
+	(void)state;
+	segment_list_push(&l, 3.0, 7.0, NULL, "Four five, six seven.");
+	s = &l.items[0];
+	segment_add_word(s, "four", 3.0, 3.5);
+	segment_add_word(s, "five", 3.6, 3.9);
+	segment_add_word(s, "six", 4.2, 5.0);
+	segment_add_word(s, "seven", 5.5, 7.0);
+	diarize_label_segments(&r, &l);
+	assert_int_equal(l.nr, 2);
+	assert_string_equal(l.items[0].text, "Four five,");
+	assert_string_equal(l.items[0].speaker, "SPEAKER_0");
+	assert_int_equal(l.items[0].nr_words, 2);
+	assert_true(fabs(l.items[0].end - 3.9) < 1e-9);
+	assert_string_equal(l.items[1].text, "six seven.");
+	assert_string_equal(l.items[1].speaker, "SPEAKER_1");
+	assert_true(fabs(l.items[1].start - 4.2) < 1e-9);
+	assert_true(fabs(l.items[1].end - 7.0) < 1e-9);
+	assert_string_equal(l.items[1].words[1].text, "seven");
+	segment_list_release(&l);
+}
+
+/* Host: the voice that opens, unless another speaks far more; then guests. */
+static void voices_get_names(void **state)
+{
+	static const char *const hosts[] = { "Jane Doe" };
+	static const char *const guests[] = { "Maya Verbeek" };
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct strlist names = STRLIST_INIT;
+
+	(void)state;
+	segment_list_push(&l, 0, 10, "SPEAKER_0", "welcome");
+	segment_list_push(&l, 10, 11, "SPEAKER_2", "buy seeds");
+	segment_list_push(&l, 11, 20, "SPEAKER_1", "thanks");
+	segment_list_push(&l, 20, 90, "SPEAKER_0", "so");
+	segment_list_push(&l, 90, 99, "SPEAKER_3", "hello");
+	diarize_name_voices(&l, hosts, 1, guests, 1, &names);
+	assert_string_equal(l.items[0].speaker, "Jane Doe");
+	assert_string_equal(l.items[1].speaker, "SPEAKER_2");   /* the ad: too little */
+	assert_string_equal(l.items[2].speaker, "Maya Verbeek");
+	assert_string_equal(l.items[4].speaker, "SPEAKER_3");   /* no name left */
+	assert_int_equal(names.nr, 4);
+	assert_string_equal(names.items[1], "Maya Verbeek");
+	strlist_release(&names);
+	segment_list_release(&l);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -321,6 +377,8 @@ int main(void)
 		cmocka_unit_test(silence_has_no_voice),
 		cmocka_unit_test(bad_input_names_the_file),
 		cmocka_unit_test(labels_split_segments),
+		cmocka_unit_test(labels_follow_word_times),
+		cmocka_unit_test(voices_get_names),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

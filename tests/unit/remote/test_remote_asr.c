@@ -214,6 +214,56 @@ static void text_only_reply_is_one_untimed_segment(void **state)
 	free(path);
 }
 
+/* Every segment has one timed word per word of its text, in order, inside it. */
+static void check_words(const struct segment_list *l)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct segment *s = &l->items[i];
+		size_t n = 1;
+
+		for (const char *p = s->text; *p; p++)
+			n += *p == ' ';
+		assert_int_equal(s->nr_words, n);
+		assert_true(!strncmp(s->text, s->words[0].text, strlen(s->words[0].text)));
+		for (size_t k = 0; k < s->nr_words; k++) {
+			assert_true(s->words[k].start >= s->start - EPS);
+			assert_true(s->words[k].end <= s->end + EPS);
+			assert_true(s->words[k].end >= s->words[k].start);
+			if (k)
+				assert_true(s->words[k].start >= s->words[k - 1].end - EPS);
+		}
+	}
+}
+
+static void words_are_kept_when_the_server_times_them(void **state)
+{
+	struct asr_options o = options("?mode=words", RF_KEY);
+	struct segment_list l = SEGMENT_LIST_INIT, plain = SEGMENT_LIST_INIT;
+	struct sbuf err = SBUF_INIT(4096);
+	char *path = fixture("words.wav", &small, NULL), *big = fixture("wbig.wav", &bursts, NULL);
+
+	(void)state;
+	assert_int_equal(transcribe(path, &o, &l, NULL, &err), 0);
+	assert_int_equal(l.nr, 1);
+	check_words(&l);
+	assert_true(fabs(l.items[0].words[l.items[0].nr_words - 1].end - small.seconds) < EPS);
+	segment_list_release(&l);
+	/* split files: each part's words come back at their original times */
+	o.max_request_bytes = SMALL_LIMIT;
+	assert_int_equal(transcribe(big, &o, &l, NULL, &err), 0);
+	assert_true(l.nr >= 4);
+	check_words(&l);
+	/* a server that gives no words: segments without any */
+	o = options(NULL, RF_KEY);
+	assert_int_equal(transcribe(path, &o, &plain, NULL, &err), 0);
+	assert_int_equal(plain.items[0].nr_words, 0);
+	segment_list_release(&l);
+	segment_list_release(&plain);
+	sbuf_release(&err);
+	free(path);
+	free(big);
+}
+
 /* ---- large files ---- */
 
 /* Every segment follows the one before and stays inside the audio. */
@@ -405,6 +455,7 @@ int main(void)
 		cmocka_unit_test(no_key_sends_no_authorization),
 		cmocka_unit_test(engine_reports_remote_model_and_device),
 		cmocka_unit_test(text_only_reply_is_one_untimed_segment),
+		cmocka_unit_test(words_are_kept_when_the_server_times_them),
 		cmocka_unit_test(large_file_is_split_at_pauses),
 		cmocka_unit_test(speech_without_pauses_is_still_split),
 		cmocka_unit_test(unauthorized_says_what_the_server_said),

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +91,10 @@ static void clean_removes_intros_and_outros(void **state)
 static void clean_segments_breaks_on_pauses(void **state)
 {
 	struct segment segs[] = {
-		{ 0.0, 3.0, NULL, "we started the project last spring" },
-		{ 3.1, 4.0, NULL, "with um two people" },
-		{ 5.5, 8.0, "Jane", "the funding came later in the fall" },
+		{ .start = 0.0, .end = 3.0, .text = "we started the project last spring" },
+		{ .start = 3.1, .end = 4.0, .text = "with um two people" },
+		{ .start = 5.5, .end = 8.0, .speaker = "Jane",
+		  .text = "the funding came later in the fall" },
 	};
 	struct segment_list l = { segs, ARRAY_SIZE(segs), ARRAY_SIZE(segs) };
 	struct sbuf out = SBUF_INIT(4096);
@@ -276,7 +278,10 @@ static size_t assert_verbatim_in_order(const char *summary, const char *cleaned)
 	for (size_t i = 0; i < lines.nr && *p; i++) {
 		size_t n = strlen(lines.items[i]);
 
-		if (strncmp(p, lines.items[i], n) || (p[n] && p[n] != ' ' && p[n] != '.'))
+		/* the summary capitalizes a sentence's first letter */
+		if (toupper((unsigned char)*p) != toupper((unsigned char)lines.items[i][0]) ||
+		    strncmp(p + 1, lines.items[i] + 1, n - 1) ||
+		    (p[n] && p[n] != ' ' && p[n] != '.'))
 			continue;
 		p += n;
 		if (*p == '.' && !strchr(".!?", lines.items[i][n - 1]))
@@ -392,6 +397,53 @@ static void key_points_between_three_and_eight(void **state)
 	run_release(&r);
 }
 
+/* A sentence that starts with a capital, ends with a mark and has at least
+ * five words; none of them a greeting, thanks or sign-off. */
+static void expect_whole(const char *s)
+{
+	size_t n = strlen(s);
+
+	assert_true(n && isupper((unsigned char)s[0]));
+	assert_non_null(strchr(".?!", s[n - 1]));
+	assert_true(summarize_word_count(s) >= 5);
+	assert_null(strcasestr(s, "welcome"));
+	assert_null(strcasestr(s, "thank"));
+	assert_null(strcasestr(s, "next time"));
+	assert_null(strcasestr(s, "hello"));
+}
+
+static void summaries_are_whole_sentences(void **state)
+{
+	static const char text[] =
+		"Hello everyone and welcome back to the bread show.\n"
+		"Thank you all for the kind letters about sourdough starters.\n"
+		"Today we bake sourdough bread with a starter that is ten years old.\n"
+		"A sourdough starter needs flour, water and a warm kitchen.\n"
+		"Yes.\n"
+		"Feed the starter every day with fresh flour and water.\n"
+		"The dough rises slowly, so plan a whole day for the bread.\n"
+		"Bake the bread in a hot oven with steam for a crisp crust.\n"
+		"A cold kitchen slows the starter and the dough.\n"
+		"Good bread takes patience.\n"
+		"Thanks for listening and see you next time on the bread show.\n";
+	struct run r;
+	struct strlist sentences = STRLIST_INIT;
+
+	(void)state;
+	run_textrank(text, 3, &r);
+	summarize_split_sentences(r.sum.short_summary, &sentences);
+	assert_int_equal(sentences.nr, 3);
+	for (size_t i = 0; i < sentences.nr; i++)
+		expect_whole(sentences.items[i]);
+	assert_true(r.sum.key_points.nr >= 2);
+	for (size_t i = 0; i < r.sum.key_points.nr; i++) {
+		expect_whole(r.sum.key_points.items[i]);
+		assert_null(strstr(r.sum.short_summary, r.sum.key_points.items[i]));
+	}
+	strlist_release(&sentences);
+	run_release(&r);
+}
+
 static void short_and_empty_inputs(void **state)
 {
 	struct run r;
@@ -403,9 +455,11 @@ static void short_and_empty_inputs(void **state)
 	assert_int_equal(r.sum.word_count, 0);
 	run_release(&r);
 
+	/* no whole sentence of five words: the best there is, and no key points
+	 * (they never repeat the summary) */
 	run_textrank("Parsers build trees. Lexers make tokens", 5, &r);
 	assert_string_equal(r.sum.short_summary, "Parsers build trees. Lexers make tokens.");
-	assert_int_equal(r.sum.key_points.nr, 2);
+	assert_int_equal(r.sum.key_points.nr, 0);
 	run_release(&r);
 
 	run_textrank("Same words again. Same words again. Same words again.", 5, &r);
@@ -494,6 +548,7 @@ int main(void)
 		cmocka_unit_test(duplicate_sentences_are_not_both_picked),
 		cmocka_unit_test(summaries_are_deterministic),
 		cmocka_unit_test(key_points_between_three_and_eight),
+		cmocka_unit_test(summaries_are_whole_sentences),
 		cmocka_unit_test(short_and_empty_inputs),
 		cmocka_unit_test(engine_table_and_option_errors),
 		cmocka_unit_test(junk_text_is_handled),

@@ -283,6 +283,29 @@ static void plain_text_speakers(void **state)
 	expect_seg(&l, 10, -1, -1, NULL, "One Two Three Four Five: too long a name");
 	segment_list_release(&l);
 
+	/* time markers around labels, as transcription services export them */
+	tr_parse_ok(TRANSCRIPT_TEXT,
+		    "[00:00] Ethan: Welcome back.\n"
+		    "Priya [00:05]: Thanks for having me.\n"
+		    "00:09 Ethan: We met at 10:30 today.\n"
+		    "Ethan Park  0:20\n"
+		    "So tell me\n"
+		    "about flour.\n"
+		    "\n"
+		    "Priya (00:00:25)\n"
+		    "\n"
+		    "It matters less than you think.\n"
+		    "\n"
+		    "The train left at 10:30 sharp.\n", &l);
+	assert_int_equal(l.nr, 6);
+	expect_seg(&l, 0, -1, -1, "Ethan", "Welcome back.");
+	expect_seg(&l, 1, -1, -1, "Priya", "Thanks for having me.");
+	expect_seg(&l, 2, -1, -1, "Ethan", "We met at 10:30 today.");
+	expect_seg(&l, 3, -1, -1, "Ethan Park", "So tell me about flour.");
+	expect_seg(&l, 4, -1, -1, "Priya", "It matters less than you think.");
+	expect_seg(&l, 5, -1, -1, NULL, "The train left at 10:30 sharp.");
+	segment_list_release(&l);
+
 	/* a name on its own line names the turn that follows */
 	tr_parse_ok(TRANSCRIPT_TEXT, "ALICE:\nWrapped\nlines\n\nplain line\n", &l);
 	assert_int_equal(l.nr, 2);

@@ -12,6 +12,8 @@ static void sample(struct segment_list *l)
 	segment_list_push(l, 61.2504, 62, NULL, "Second line");
 	segment_list_push(l, 3600.001, 3700, "A>B", "caf\xC3\xA9");
 	segment_list_push(l, 3701, 3702, "Bob", "Plain words");
+	segment_add_word(&l->items[3], "Plain", 3701, 3701.4004);
+	segment_add_word(&l->items[3], "w\"ords", 3701.5, 3702);
 }
 
 static void text_rendering(void **state)
@@ -29,6 +31,37 @@ static void text_rendering(void **state)
 	transcript_to_text(&l, false, &out);
 	assert_string_equal(out.buf, "Hi\nPlain\n");
 	sbuf_release(&out);
+	segment_list_release(&l);
+}
+
+static void paragraphs(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT), want = SBUF_INIT(SBUF_NOLIMIT);
+
+	(void)state;
+	segment_list_push(&l, 0, 2, NULL, "One two three.");
+	segment_list_push(&l, 2.3, 4, NULL, "Four five?");
+	segment_list_push(&l, 6, 7, NULL, "After a pause.");
+	segment_list_push(&l, 7.1, 8, "Ann", "Ann speaks.");
+	segment_list_push(&l, 8.1, 9, "Ann", "");
+	segment_list_push(&l, 8.2, 9, "Ann", "Still Ann.");
+	transcript_to_paragraphs(&l, 1.5, &out);
+	assert_string_equal(out.buf, "One two three. Four five?\n\nAfter a pause.\n\n"
+				     "Ann speaks. Still Ann.\n");
+	segment_list_release(&l);
+	/* a long run without pauses is cut after the sentence that fills it */
+	sbuf_reset(&out);
+	for (int i = 0; i < 30; i++) {
+		segment_list_push(&l, i, i + 0.9, NULL, "Five words in a sentence.");
+		sbuf_addf(&want, "%s%s", i == 0 ? "" : i % 24 ? " " : "\n\n",
+			  "Five words in a sentence.");
+	}
+	sbuf_addch(&want, '\n');
+	transcript_to_paragraphs(&l, 1.5, &out);
+	assert_string_equal(out.buf, want.buf);
+	sbuf_release(&out);
+	sbuf_release(&want);
 	segment_list_release(&l);
 }
 
@@ -64,6 +97,21 @@ static json_t *jansson_time(double t)
 	return t < 0 || !isfinite(t) ? json_null() : json_real(round(t * 1000) / 1000);
 }
 
+static json_t *jansson_words(const struct segment *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < s->nr_words; i++) {
+		json_t *w = json_object();
+
+		json_object_set_new(w, "w", json_string(s->words[i].text));
+		json_object_set_new(w, "start", jansson_time(s->words[i].start));
+		json_object_set_new(w, "end", jansson_time(s->words[i].end));
+		json_array_append_new(a, w);
+	}
+	return a;
+}
+
 static void jansson_segments(const struct segment_list *l, struct sbuf *out)
 {
 	json_t *root = json_object(), *arr = json_array();
@@ -76,6 +124,8 @@ static void jansson_segments(const struct segment_list *l, struct sbuf *out)
 		json_object_set_new(o, "end", jansson_time(s->end));
 		json_object_set_new(o, "speaker", s->speaker ? json_string(s->speaker) : json_null());
 		json_object_set_new(o, "text", json_string(s->text));
+		if (s->nr_words)
+			json_object_set_new(o, "words", jansson_words(s));
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "segments", arr);
@@ -111,6 +161,10 @@ static void segments_json_as_jansson(void **state)
 				  i % 3 ? "Ann \"A\" \\ Lee" : NULL, "t");
 	segment_list_push(&l, 1, 2, "caf\xC3\xA9 \xF0\x9F\x8E\x99", "");
 	segment_list_push(&l, 1, 2, NULL, "ctl \x01\x08\x09\x0A\x0C\x0D\x1F\x7F / \xE2\x80\xA8 end");
+	expect_jansson_layout(&l);
+	segment_add_word(&l.items[1], "caf\xC3\xA9", 0.0004, 1.5);
+	segment_add_word(&l.items[1], "\"q\"", -1, 61.2504);
+	segment_add_word(&l.items[2], "one", 1, 2);
 	expect_jansson_layout(&l);
 	segment_list_release(&l);
 }
@@ -160,6 +214,97 @@ static void vtt_round_trip(void **state)
 	sbuf_release(&out);
 	segment_list_release(&l);
 	segment_list_release(&back);
+}
+
+/* Every cue of a VTT rendering: within 7 s and two lines of 42 characters;
+ * the cues' words, in order, are the segments' words. */
+static void check_cues(const char *vtt, const char *voice, const char *want_words)
+{
+	struct sbuf words = SBUF_INIT(SBUF_NOLIMIT);
+	char *copy = pc_strdup(vtt), *save = NULL;
+	int lines = -1;
+	double a = 0, b = 0;
+
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		int h1, m1, h2, m2;
+		double s1, s2;
+
+		if (sscanf(l, "%d:%d:%lf --> %d:%d:%lf", &h1, &m1, &s1, &h2, &m2, &s2) == 6) {
+			a = h1 * 3600 + m1 * 60 + s1;
+			b = h2 * 3600 + m2 * 60 + s2;
+			assert_true(b - a <= 7.0 + 1e-9);
+			lines = 0;
+			continue;
+		}
+		if (lines < 0)
+			continue;
+		assert_true(++lines <= 2);
+		if (lines == 1 && voice) {
+			assert_true(!strncmp(l, voice, strlen(voice)));
+			l += strlen(voice);
+		}
+		assert_true(strlen(l) <= 42 || !strchr(l, ' '));
+		sbuf_addf(&words, "%s%s", words.len ? " " : "", l);
+	}
+	if (want_words)
+		assert_string_equal(words.buf, want_words);
+	free(copy);
+	sbuf_release(&words);
+}
+
+static const char long_text[] = "So this is a rather long sentence that goes on and on for "
+				"far longer than any one subtitle could hold on the screen at "
+				"once without a break.";
+
+/* Renders segment s alone as VTT and checks its cues; returns their number. */
+static size_t vtt_cues_of(const struct segment *s, const char *voice, const char *words)
+{
+	struct segment_list one = SEGMENT_LIST_INIT;
+	struct sbuf out = SBUF_INIT(SBUF_NOLIMIT);
+	size_t cues = 0;
+
+	segment_list_push_copy(&one, s);
+	transcript_to_vtt(&one, &out);
+	for (const char *p = out.buf; (p = strstr(p, " --> ")); p++)
+		cues++;
+	check_cues(out.buf, voice, words);
+	sbuf_release(&out);
+	segment_list_release(&one);
+	return cues;
+}
+
+static void cues_keep_subtitle_limits(void **state)
+{
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct sbuf srt = SBUF_INIT(SBUF_NOLIMIT);
+	char *copy = pc_strdup(long_text), *save = NULL;
+	static const char huge[] = "Pneumonoultramicroscopicsilicovolcanoconiosis_and_more is long.";
+	double t = 10;
+
+	(void)state;
+	/* timed words, with a slow word in the middle */
+	segment_list_push(&l, 10, 10, "Ann Lee", long_text);
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		double len = l.items[0].nr_words == 12 ? 3.0 : 0.3;
+
+		segment_add_word(&l.items[0], w, t, t + len);
+		t += len + 0.05;
+	}
+	l.items[0].end = t;
+	assert_true(vtt_cues_of(&l.items[0], "<v Ann Lee>", long_text) >= 3);
+	/* without words: times spread over the segment */
+	segment_list_push(&l, 100, 130, NULL, long_text);
+	assert_true(vtt_cues_of(&l.items[1], NULL, long_text) >= 5);
+	/* a word longer than a line stands alone, whole */
+	segment_list_push(&l, 200, 202, NULL, huge);
+	assert_int_equal(vtt_cues_of(&l.items[2], NULL, NULL), 2);
+	/* SRT: the "Name: " prefix counts on the first line */
+	transcript_to_srt(&l, &srt);
+	for (const char *p = srt.buf; (p = strstr(p, "Ann Lee: ")); p++)
+		assert_true(strcspn(p, "\n") <= 42);
+	segment_list_release(&l);
+	sbuf_release(&srt);
+	free(copy);
 }
 
 static void srt_rendering(void **state)
@@ -243,11 +388,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_rendering),
+		cmocka_unit_test(paragraphs),
 		cmocka_unit_test(segments_json_round_trip),
 		cmocka_unit_test(segments_json_as_jansson),
 		cmocka_unit_test(segments_json_repairs_utf8),
 		cmocka_unit_test(vtt_round_trip),
 		cmocka_unit_test(srt_rendering),
+		cmocka_unit_test(cues_keep_subtitle_limits),
 		cmocka_unit_test(screenplay_with_speakers),
 		cmocka_unit_test(screenplay_rotation),
 	};

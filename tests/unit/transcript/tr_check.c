@@ -64,6 +64,14 @@ void tr_expect_same(const struct segment_list *a, const struct segment_list *b)
 		tr_expect_seg(b, i, x->start < 0 ? -1 : round(x->start * 1000) / 1000,
 			      x->end < 0 ? -1 : round(x->end * 1000) / 1000, x->speaker, x->text,
 			      __FILE__, __LINE__);
+		assert_int_equal(x->nr_words, b->items[i].nr_words);
+		for (size_t k = 0; k < x->nr_words; k++) {
+			const struct word *w = &x->words[k], *v = &b->items[i].words[k];
+
+			assert_string_equal(w->text, v->text);
+			assert_true(fabs(round(w->start * 1000) / 1000 - v->start) < 1e-9);
+			assert_true(fabs(round(w->end * 1000) / 1000 - v->end) < 1e-9);
+		}
 	}
 }
 

@@ -130,6 +130,24 @@ static void encode_round_trips_every_scalar_value(void **state)
 	assert_memory_equal(b, UTF8_REPLACEMENT_STR, 3);
 }
 
+static void count_and_cut_respect_characters(void **state)
+{
+	const char s[] = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x8E\x99z";   /* a é € 🎙 z */
+	size_t n = sizeof(s) - 1;
+
+	(void)state;
+	assert_int_equal(utf8_count(s, n), 5);
+	assert_int_equal(utf8_count(s, 3), 2);
+	assert_int_equal(utf8_cut(s, n, 100), n);
+	assert_int_equal(utf8_cut(s, n, 1), 1);
+	assert_int_equal(utf8_cut(s, n, 2), 1);     /* inside é */
+	assert_int_equal(utf8_cut(s, n, 3), 3);
+	assert_int_equal(utf8_cut(s, n, 5), 3);     /* inside € */
+	assert_int_equal(utf8_cut(s, n, 9), 6);     /* inside the microphone */
+	assert_int_equal(utf8_cut(s, n, 10), 10);
+	assert_int_equal(utf8_cut(s, n, 0), 0);
+}
+
 static void add_appends_encoded(void **state)
 {
 	struct sbuf sb = SBUF_INIT(64);
@@ -151,6 +169,7 @@ int main(void)
 		cmocka_unit_test(valid_len_stops_at_first_bad_byte),
 		cmocka_unit_test(sanitize_replaces_each_bad_byte),
 		cmocka_unit_test(encode_round_trips_every_scalar_value),
+		cmocka_unit_test(count_and_cut_respect_characters),
 		cmocka_unit_test(add_appends_encoded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
