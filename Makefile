@@ -1,7 +1,8 @@
 # Thin wrapper around Meson for the two set-up commands in README.md.
 #   make demo   install missing packages, build, run the pipeline on demo/
 #   make test   install missing packages, build, run every test
-# Other targets: deps, build, sanitize (ASan+UBSan build + suite), bench, clean.
+# Other targets: deps, build, sanitize (ASan+UBSan build + suite), bench, clean,
+#   fuzz (clang + libFuzzer, every fuzz/ target for FUZZ_SECONDS each; needs fuzz-deps).
 
 BUILD ?= build
 SAN_BUILD ?= build-sanitize
@@ -12,16 +13,23 @@ DEB_PACKAGES = build-essential meson ninja-build pkg-config \
 	libssl-dev libavformat-dev libavcodec-dev libswresample-dev libavfilter-dev \
 	libavutil-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx pocketsphinx-en-us \
 	libstemmer-dev libmicrohttpd-dev libcmocka-dev flite flite1-dev libgcc-12-dev \
-	zlib1g-dev sqlite3 python3 python3-yaml curl procps wamerican
+	zlib1g-dev sqlite3 python3 python3-yaml curl procps wamerican \
+	pocketsphinx-testdata tmux
+
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+# Only for make fuzz; make test does not need them.
+FUZZ_DEB_PACKAGES = clang libclang-rt-14-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test sanitize demo bench clean
+.PHONY: all deps build test sanitize demo bench clean fuzz-deps fuzz
 
 all: build
 
-deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+deps fuzz-deps: PKGS = $(if $(filter fuzz-deps,$@),$(FUZZ_DEB_PACKAGES),$(DEB_PACKAGES))
+deps fuzz-deps:
+	@missing=$$(for p in $(PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
 	done); \
 	if [ -n "$$missing" ]; then \
@@ -52,5 +60,15 @@ demo: build
 bench: build
 	for s in bench/*/run.sh; do echo "== $$s"; $$s $(BUILD) || exit 1; done
 
+# libbacktrace's header sits in gcc's private include folder; clang gets a
+# copy of just that file, since the whole folder would shadow its own headers.
+fuzz: deps fuzz-deps
+	[ -f $(FUZZ_BUILD)/build.ninja ] || { mkdir -p $(FUZZ_BUILD)-include && \
+		cp $$(ls /usr/lib/gcc/x86_64-linux-gnu/*/include/backtrace.h | tail -1) $(FUZZ_BUILD)-include/ && \
+		CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debugoptimized -Dc_args=-I$(CURDIR)/$(FUZZ_BUILD)-include; }
+	ninja -C $(FUZZ_BUILD)
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD) $(FUZZ_BUILD)-include

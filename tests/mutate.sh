@@ -70,19 +70,18 @@ run_one() {
 }
 
 total=0 survived=0 broken=0
-while IFS='|' read -r file text repl tests; do
-	file=$(trim "$file")
-	[ -z "$file" ] || [ "${file:0:1}" = "#" ] && continue
-	text=$(trim "$text") repl=$(trim "$repl") tests=$(trim "$tests")
+# fields are separated by " | " (spaced), so C's "||" may appear in them
+while IFS=$'\t' read -r file text repl tests; do
+	file=$(trim "$file") text=$(trim "$text") repl=$(trim "$repl") tests=$(trim "$tests")
 	total=$((total + 1))
-	v=$(run_one "$file" "$text" "$repl" "$tests")
+	v=$(run_one "$file" "$text" "$repl" "$tests" </dev/null)
 	case $v in
 	SURVIVED) survived=$((survived + 1)) ;;
 	NOT*) broken=$((broken + 1)) ;;
 	esac
 	printf '%-9s %s: "%s" -> "%s" [%s]\n' "${v%% *}" "$file" "$text" "$repl" "$tests"
 	[ "${v%% *}" = SURVIVED ] || [ "${v%% *}" = killed ] || echo "          $v"
-done <"$list"
+done < <(awk -F' [|] ' '!/^[[:space:]]*(#|$)/ { print $1 "\t" $2 "\t" $3 "\t" $4 }' "$list")
 ninja -C "$tree/build" >/dev/null 2>&1 || true
 echo "$total mutations: $((total - survived - broken)) killed or rejected, $survived survived, $broken not applied"
 [ "$survived" = 0 ] && [ "$broken" = 0 ]

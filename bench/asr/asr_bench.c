@@ -6,13 +6,20 @@
  *   asr_bench transcribe FILE [-w N] [-n] [-o HYP]
  *                                             our engine; -n: no preprocessing
  *   asr_bench wer REF.txt HYP.txt             word error rate, in percent
+ *   asr_bench errors REF.txt HYP.txt          "errors reference_words"
+ *   asr_bench batch LIST [-w N] [-p PASSES] [-W WEIGHT] [-x FLAG VALUE]...
+ *                                             one engine for many files; LIST
+ *                                             lines: WAV CONTEXT|- HYP (the
+ *                                             show text for asr_set_context)
  *
  * transcribe prints one line of key=value numbers (see print_stats).
  */
 #include "asr/asr.h"
 #include "audio/audio.h"
 #include "transcript/transcript.h"
+#include "util/fs.h"
 #include "util/sbuf.h"
+#include "util/strlist.h"
 #include "util/timeutil.h"
 
 #include <ctype.h>
@@ -247,6 +254,103 @@ static int cmd_wer(char **argv)
 	return 0;
 }
 
+static int cmd_errors(char **argv)
+{
+	struct words r = { 0 }, h = { 0 };
+
+	if (read_words(argv[2], &r) || read_words(argv[3], &h) || !r.n)
+		return 1;
+	printf("%zu %zu\n", edit_distance(&r, &h), r.n);
+	return 0;
+}
+
+static int write_hyp(const char *path, const struct segment_list *l)
+{
+	FILE *f = fopen(path, "w");
+
+	for (size_t i = 0; f && i < l->nr; i++)
+		fprintf(f, "%s\n", l->items[i].text);
+	return f && !fclose(f) ? 0 : -1;
+}
+
+/* One list line: set the context, transcribe, write the words. */
+static int batch_one(struct asr_engine *e, const struct asr_options *o, char *line,
+		     double *audio, double *ctx_s, struct sbuf *err)
+{
+	char *wav = strtok(line, " \t\n"), *ctx = strtok(NULL, " \t\n");
+	char *hyp = strtok(NULL, " \t\n");
+	struct sbuf text = SBUF_INIT(SBUF_NOLIMIT);
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct asr_stats st;
+	double t0 = time_mono();
+	int rc;
+
+	if (!wav || !ctx || !hyp)
+		return 0;
+	rc = strcmp(ctx, "-") ? fs_read_file(ctx, &text, err) : 0;
+	if (!rc)
+		rc = asr_set_context(e, text.len ? text.buf : NULL, err);
+	*ctx_s += time_mono() - t0;
+	if (!rc)
+		rc = asr_engine_transcribe(e, wav, o, &l, &st, err);
+	if (!rc) {
+		*audio += st.audio_seconds;
+		rc = write_hyp(hyp, &l);
+	}
+	segment_list_release(&l);
+	sbuf_release(&text);
+	return rc;
+}
+
+static void batch_args(int argc, char **argv, struct asr_options *o, struct strlist *x)
+{
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "-w") && i + 1 < argc)
+			o->workers = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "-p") && i + 1 < argc)
+			o->passes = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "-W") && i + 1 < argc)
+			o->context_weight = atof(argv[++i]);
+		else if (!strcmp(argv[i], "-x") && i + 2 < argc) {
+			strlist_push(x, argv[++i]);
+			strlist_push(x, argv[++i]);
+		}
+	}
+	o->decoder_args = (const char *const *)x->items;
+	o->ndecoder_args = x->nr;
+}
+
+static int cmd_batch(int argc, char **argv)
+{
+	struct asr_options o = ASR_OPTIONS_INIT;
+	struct strlist x = STRLIST_INIT;
+	struct sbuf err = SBUF_INIT(4096);
+	struct asr_engine *e = NULL;
+	double t0 = time_mono(), open_s = 0, audio = 0, ctx_s = 0;
+	char line[4096];
+	FILE *list = fopen(argv[2], "r");
+	int rc = list ? 0 : 1;
+
+	batch_args(argc, argv, &o, &x);
+	if (!rc && asr_engine_open(&e, &o, &err))
+		rc = 1;
+	open_s = time_mono() - t0;
+	while (!rc && fgets(line, sizeof(line), list))
+		rc = batch_one(e, &o, line, &audio, &ctx_s, &err);
+	if (rc)
+		fprintf(stderr, "asr_bench: %s\n", err.buf);
+	else
+		printf("audio_s=%.1f wall_s=%.2f open_s=%.2f context_s=%.2f cpu_s=%.2f "
+		       "peak_rss_mb=%.0f\n", audio, time_mono() - t0, open_s, ctx_s,
+		       cpu_seconds(), peak_rss_mb());
+	asr_engine_close(e);
+	if (list)
+		fclose(list);
+	strlist_release(&x);
+	sbuf_release(&err);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "concat"))
@@ -257,6 +361,10 @@ int main(int argc, char **argv)
 		return cmd_transcribe(argc, argv);
 	if (argc == 4 && !strcmp(argv[1], "wer"))
 		return cmd_wer(argv);
+	if (argc == 4 && !strcmp(argv[1], "errors"))
+		return cmd_errors(argv);
+	if (argc >= 3 && !strcmp(argv[1], "batch"))
+		return cmd_batch(argc, argv);
 	fprintf(stderr, "usage: see the comment at the top of bench/asr/asr_bench.c\n");
 	return 2;
 }

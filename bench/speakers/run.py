@@ -13,7 +13,7 @@ import json, os, subprocess, sys, tempfile
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cases import CASES, HELDOUT
+from cases import CASES, HELDOUT, HELDOUT2
 
 TYPES = {"txt": "text/plain", "vtt": "text/vtt", "srt": "application/x-subrip"}
 
@@ -77,7 +77,8 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     for binary in sys.argv[1:]:
-        for label, cases in (("tuned set", CASES), ("held-out set", HELDOUT)):
+        for label, cases in (("tuned set", CASES), ("first held-out set", HELDOUT),
+                             ("second held-out set", HELDOUT2)):
             right = score(binary, cases)
             print(f"{binary}: {label}: {right} of {len(cases)} episodes "
                   "with hosts and guests exactly right")

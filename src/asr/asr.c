@@ -17,6 +17,7 @@
 #include "util/strlist.h"
 #include "util/timeutil.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,11 @@ struct asr_engine {
 	void **inst;
 	int n;
 	char *model;
+	char *context;             /* the show text last set, or NULL */
 };
+
+/* Show text kept ahead of the first pass's words in a second pass. */
+#define PASS2_CONTEXT_HEAD ((size_t)16 << 10)
 
 /* ---- engines ------------------------------------------------------------- */
 
@@ -54,9 +59,12 @@ static int default_workers(void)
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
-struct opener {
+typedef int (*inst_fn)(struct asr_engine *e, int i, const void *arg, struct sbuf *err);
+
+struct each {
 	struct asr_engine *e;
-	const struct asr_options *o;
+	inst_fn fn;
+	const void *arg;
 	int i;
 	int rc;
 	struct sbuf err;
@@ -64,39 +72,47 @@ struct opener {
 	bool threaded;
 };
 
-static void *open_one(void *arg)
+static void *run_one(void *p)
 {
-	struct opener *op = arg;
+	struct each *x = p;
 
-	op->rc = op->e->be->open(&op->e->inst[op->i], op->o, &op->err);
+	x->rc = x->fn(x->e, x->i, x->arg, &x->err);
 	return NULL;
 }
 
-/* Loads the instances side by side: each reads its own model copy. */
-static int open_instances(struct asr_engine *e, const struct asr_options *o,
-			  struct sbuf *err)
+/*
+ * fn on every instance side by side (loading a model or rebuilding a search
+ * takes seconds each); the first error wins.
+ */
+static int for_each_instance(struct asr_engine *e, inst_fn fn, const void *arg,
+			     struct sbuf *err)
 {
-	struct opener *ops = pc_calloc((size_t)e->n, sizeof(*ops));
+	struct each *xs = pc_calloc((size_t)e->n, sizeof(*xs));
 	int rc = 0;
 
 	for (int i = 0; i < e->n; i++) {
-		ops[i] = (struct opener){ .e = e, .o = o, .i = i };
-		sbuf_init(&ops[i].err, 4096);
-		ops[i].threaded = i && !pthread_create(&ops[i].tid, NULL, open_one, &ops[i]);
+		xs[i] = (struct each){ .e = e, .fn = fn, .arg = arg, .i = i };
+		sbuf_init(&xs[i].err, 4096);
+		xs[i].threaded = i && !pthread_create(&xs[i].tid, NULL, run_one, &xs[i]);
 	}
 	for (int i = 0; i < e->n; i++) {
-		if (ops[i].threaded)
-			pthread_join(ops[i].tid, NULL);
+		if (xs[i].threaded)
+			pthread_join(xs[i].tid, NULL);
 		else
-			open_one(&ops[i]);
-		if (ops[i].rc && !rc) {
-			rc = ops[i].rc;
-			sbuf_adds(err, ops[i].err.buf);
+			run_one(&xs[i]);
+		if (xs[i].rc && !rc) {
+			rc = xs[i].rc;
+			sbuf_adds(err, xs[i].err.buf);
 		}
-		sbuf_release(&ops[i].err);
+		sbuf_release(&xs[i].err);
 	}
-	free(ops);
+	free(xs);
 	return rc;
+}
+
+static int open_one(struct asr_engine *e, int i, const void *arg, struct sbuf *err)
+{
+	return e->be->open(&e->inst[i], arg, err);
 }
 
 int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
@@ -119,7 +135,8 @@ int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
 	e->inst = pc_calloc((size_t)e->n, sizeof(*e->inst));
 	e->model = pc_strdup(be->model_name ? be->model_name(o)
 			     : o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR);
-	rc = open_instances(e, o, err);
+	/* each instance reads its own model copy */
+	rc = for_each_instance(e, open_one, o, err);
 	if (rc) {
 		asr_engine_close(e);
 		return rc;
@@ -138,6 +155,7 @@ void asr_engine_close(struct asr_engine *e)
 			e->be->close(e->inst[i]);
 	free(e->inst);
 	free(e->model);
+	free(e->context);
 	free(e);
 }
 
@@ -180,6 +198,80 @@ int asr_add_words(struct asr_engine *e, const char *const *words, size_t n,
 				      list.nr, err);
 	strlist_release(&list);
 	return rc;
+}
+
+/* The ARPA text in a private temporary file; its path, or NULL. */
+static char *write_temp(const struct sbuf *arpa, struct sbuf *err)
+{
+	const char *dir = getenv("TMPDIR");
+	struct sbuf path = SBUF_INIT(SBUF_NOLIMIT);
+	int fd;
+
+	sbuf_addf(&path, "%s/podcast_scraper-lm-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path.buf);
+	if (fd < 0 || write(fd, arpa->buf, arpa->len) != (ssize_t)arpa->len) {
+		sbuf_addf(err, "show language model: cannot write '%s': %s", path.buf,
+			  strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path.buf);
+		}
+		sbuf_release(&path);
+		return NULL;
+	}
+	close(fd);
+	return sbuf_detach(&path, NULL);
+}
+
+struct context_arg {
+	const char *path;
+	const struct strlist *words;
+};
+
+static int context_one(struct asr_engine *e, int i, const void *arg, struct sbuf *err)
+{
+	const struct context_arg *c = arg;
+
+	return e->be->set_context(e->inst[i], c->path, c->words, err);
+}
+
+static int set_context_all(struct asr_engine *e, const char *path,
+			   const struct strlist *words, struct sbuf *err)
+{
+	struct context_arg c = { path, words };
+
+	return for_each_instance(e, context_one, &c, err);
+}
+
+static int set_context_text(struct asr_engine *e, const char *text, struct sbuf *err)
+{
+	struct sbuf arpa = SBUF_INIT(SBUF_NOLIMIT);
+	struct strlist words = STRLIST_INIT;
+	size_t len = text ? strlen(text) : 0;
+	char *path = NULL;
+	int rc;
+
+	if (!e->be->set_context)
+		return 0;
+	if (len > ASR_CONTEXT_MAX)
+		len = ASR_CONTEXT_MAX;
+	if (!len || asr_lm_arpa(text, len, &arpa, &words) < 0)
+		return set_context_all(e, NULL, NULL, err);
+	path = write_temp(&arpa, err);
+	rc = path ? set_context_all(e, path, &words, err) : -PC_EFAIL;
+	if (path)
+		unlink(path);
+	free(path);
+	sbuf_release(&arpa);
+	strlist_release(&words);
+	return rc;
+}
+
+int asr_set_context(struct asr_engine *e, const char *text, struct sbuf *err)
+{
+	free(e->context);
+	e->context = text && *text ? pc_strndup(text, strnlen(text, ASR_CONTEXT_MAX)) : NULL;
+	return set_context_text(e, e->context, err);
 }
 
 bool asr_lookup_word(struct asr_engine *e, const char *word, struct sbuf *phones)
@@ -390,9 +482,9 @@ static int run_workers(struct run *r, const char *path, const struct asr_options
 	return rc;
 }
 
-int asr_engine_transcribe(struct asr_engine *e, const char *path,
-			  const struct asr_options *o, struct segment_list *out,
-			  struct asr_stats *stats, struct sbuf *err)
+static int one_pass(struct asr_engine *e, const char *path,
+		    const struct asr_options *o, struct segment_list *out,
+		    struct asr_stats *stats, struct sbuf *err)
 {
 	struct asr_stats st = { 0 };
 	struct audio_info info = { 0 };
@@ -425,6 +517,72 @@ int asr_engine_transcribe(struct asr_engine *e, const char *path,
 	st.utterances = r.results_nr;
 	st.workers = e->n;
 	run_release(&r);
+	if (stats)
+		*stats = st;
+	return rc;
+}
+
+/* The show text, then what the first pass heard, within the cap. */
+static char *pass2_context(const struct asr_engine *e, const struct segment_list *l)
+{
+	struct sbuf t = SBUF_INIT(ASR_CONTEXT_MAX);
+
+	if (e->context)
+		sbuf_add(&t, e->context, strnlen(e->context, PASS2_CONTEXT_HEAD));
+	for (size_t i = 0; i < l->nr; i++)
+		if (sbuf_addf(&t, "\n%s", l->items[i].text) < 0)
+			break;
+	return sbuf_detach(&t, NULL);
+}
+
+static void add_stats(struct asr_stats *a, const struct asr_stats *b)
+{
+	a->decode_seconds += b->decode_seconds;
+	a->recognize_seconds += b->recognize_seconds;
+	a->wall_seconds += b->wall_seconds;
+	a->segments = b->segments;   /* the output is the second pass's */
+}
+
+/*
+ * Second pass: the episode's own words, as the first pass heard them, join
+ * the show text; the model then favours the episode's topic and phrasing
+ * and a word the first pass got right in one place helps in others.
+ */
+static int two_passes(struct asr_engine *e, const char *path, const struct asr_options *o,
+		      struct segment_list *out, struct asr_stats *st, struct sbuf *err)
+{
+	struct segment_list first = SEGMENT_LIST_INIT;
+	struct asr_stats st2 = { 0 };
+	char *keep = e->context ? pc_strdup(e->context) : NULL, *text;
+	double t0 = time_mono();
+	int rc = one_pass(e, path, o, &first, st, err);
+
+	if (!rc) {
+		text = pass2_context(e, &first);
+		rc = asr_set_context(e, text, err);
+		free(text);
+	}
+	if (!rc)
+		rc = one_pass(e, path, o, out, &st2, err);
+	if (!rc)
+		rc = asr_set_context(e, keep, err);
+	add_stats(st, &st2);
+	st->wall_seconds = time_mono() - t0;
+	segment_list_release(&first);
+	free(keep);
+	return rc;
+}
+
+int asr_engine_transcribe(struct asr_engine *e, const char *path,
+			  const struct asr_options *o, struct segment_list *out,
+			  struct asr_stats *stats, struct sbuf *err)
+{
+	struct asr_stats st = { 0 };
+	int rc;
+
+	if (o->passes < 2 || !e->be->set_context)
+		return one_pass(e, path, o, out, stats, err);
+	rc = two_passes(e, path, o, out, &st, err);
 	if (stats)
 		*stats = st;
 	return rc;

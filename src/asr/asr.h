@@ -80,9 +80,22 @@ struct asr_options {
 	                              is split; 0: ASR_DEFAULT_MAX_REQUEST */
 	long timeout;              /* connect and stall timeout per request (s);
 	                              0: ASR_DEFAULT_REMOTE_TIMEOUT */
+	/* Local engine (pocketsphinx) only: */
+	const char *const *decoder_args; /* extra "-flag", "value" pairs for the
+	                              decoder, after ours (tuning, benchmarks) */
+	size_t ndecoder_args;
+	double context_weight;     /* share of the show's language model (see
+	                              asr_set_context); 0: ASR_DEFAULT_CONTEXT_WEIGHT */
+	int passes;                /* 2: decode again with the first pass's words
+	                              added to the show text; 0 or 1: once */
 };
 
-#define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0 }
+#define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, \
+			   NULL, 0, 0, 1 }
+
+/* Most show text asr_set_context() reads; the rest is ignored. */
+#define ASR_CONTEXT_MAX ((size_t)64 << 10)
+#define ASR_DEFAULT_CONTEXT_WEIGHT 0.3
 
 struct asr_stats {
 	double audio_seconds;      /* original audio decoded */
@@ -123,6 +136,17 @@ int asr_engine_workers(const struct asr_engine *e);
 int asr_add_words(struct asr_engine *e, const char *const *words, size_t n,
 		  struct sbuf *err);
 /*
+ * The show's own text for the next files (names and topic words first, then
+ * titles, descriptions, transcripts of other episodes; up to ASR_CONTEXT_MAX
+ * bytes are read): pocketsphinx builds a trigram model from it and
+ * interpolates it with its general model (weight o->context_weight), and
+ * learns the text's words missing from its dictionary as asr_add_words does.
+ * NULL or "" goes back to the general model.  Engines without a language
+ * model ignore it.
+ */
+int asr_set_context(struct asr_engine *e, const char *text, struct sbuf *err);
+
+/*
  * True when word is in the engine's dictionary; its pronunciation (phones
  * separated by spaces) is then written to phones when not NULL.
  */
@@ -130,13 +154,27 @@ bool asr_lookup_word(struct asr_engine *e, const char *word, struct sbuf *phones
 
 /*
  * Transcribes the audio file at path, appending segments to out.  Only
- * o->preprocess and o->max_seconds are read (the engine is already open;
+ * o->preprocess, o->max_seconds and o->passes are read (the engine is already open;
  * the remote engine sends the original audio and ignores preprocess).
  * stats may be NULL.  On error out may hold part of the file's segments.
  */
 int asr_engine_transcribe(struct asr_engine *e, const char *path,
 			  const struct asr_options *o, struct segment_list *out,
 			  struct asr_stats *stats, struct sbuf *err);
+
+/*
+ * Checks of a remote (OpenAI-compatible) server at o->api_base, for doctor:
+ * asr_remote_models() lists GET {api_base}/models (no key is sent) into
+ * models, with the HTTP status in status; asr_remote_probe() sends a
+ * generated clip of the given seconds to {api_base}/audio/transcriptions
+ * as a transcription would and appends the reply's segments.  Errors say
+ * what the server answered and, for common mistakes, what to change.
+ */
+struct strlist;
+int asr_remote_models(const struct asr_options *o, struct strlist *models, long *status,
+		      struct sbuf *err);
+int asr_remote_probe(const struct asr_options *o, double seconds, struct segment_list *out,
+		     struct sbuf *err);
 
 /* Open, add o->words, transcribe, close: for a single file. */
 int asr_transcribe_file(const char *path, const struct asr_options *o,

@@ -16,6 +16,8 @@
 #include "asr/asr.h"
 #include "audio/audio.h"
 
+struct strlist;
+
 struct asr_backend {
 	const char *name;
 	unsigned devices;          /* enum asr_device bits */
@@ -24,6 +26,10 @@ struct asr_backend {
 	/* Optional: extra vocabulary (see asr_add_words). */
 	int (*add_words)(void *inst, const char *const *words, size_t n,
 			 struct sbuf *err);
+	/* Optional: the show's language model, as ARPA text at arpa_path (NULL:
+	 * the general model again); words: its vocabulary (see asr_set_context). */
+	int (*set_context)(void *inst, const char *arpa_path, const struct strlist *words,
+			   struct sbuf *err);
 	/* Optional: dictionary lookup (see asr_lookup_word). */
 	bool (*lookup)(void *inst, const char *word, struct sbuf *phones);
 	int (*transcribe)(void *inst, const struct audio_utterance *u,
@@ -53,7 +59,12 @@ int asr_g2p(const char *word, struct sbuf *phones);
  * apostrophes only, split on spaces and hyphens; other words are dropped.
  * Appends them to out (a strlist).
  */
-struct strlist;
 void asr_name_words(const char *const *names, size_t n, struct strlist *out);
+
+/*
+ * A trigram model of text[0..len) in ARPA format appended to arpa; its words
+ * (without <s> and </s>) are appended to words.  -PC_ENOTFOUND: no words.
+ */
+int asr_lm_arpa(const char *text, size_t len, struct sbuf *arpa, struct strlist *words);
 
 #endif

@@ -33,6 +33,7 @@
 #include "log/log.h"
 #include "net/net.h"
 #include "transcript/transcript.h"
+#include "util/strlist.h"
 #include "util/timeutil.h"
 
 #include <errno.h>
@@ -561,6 +562,79 @@ static int openai_add_words(void *inst, const char *const *words, size_t n,
 	free(r->prompt);
 	r->prompt = sbuf_detach(&sb, NULL);
 	return 0;
+}
+
+/* ---- checks (doctor) ---------------------------------------------------- */
+
+static void model_ids(json_t *data, struct strlist *models)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(data, i, m) {
+		const char *id = json_string_value(json_object_get(m, "id"));
+
+		if (id)
+			strlist_push(models, id);
+	}
+}
+
+int asr_remote_models(const struct asr_options *o, struct strlist *models, long *status,
+		      struct sbuf *err)
+{
+	struct net_options no = { .workers = 1, .timeout_s = o->timeout > 0 ? o->timeout : 20,
+				  .retries = -1 };
+	char *url = net_url_join(o->api_base && *o->api_base ? o->api_base
+				 : ASR_DEFAULT_API_BASE, "models");
+	struct net_result res;
+	json_t *j;
+	int rc = net_fetch(&no, url, MAX_REPLY, &res);
+
+	*status = res.http_status;
+	if (rc < 0) {
+		net_api_error(&res, "speech server", url, o->api_key, err);
+		if (res.http_status == 404)
+			sbuf_adds(err, " (not an OpenAI-compatible API base: it usually ends in /v1)");
+		if (res.http_status == 401 || res.http_status == 403)
+			sbuf_adds(err, " (this check sends no key; the server may still "
+				  "accept transcriptions)");
+	} else {
+		j = json_loadb(res.body.buf, res.body.len, 0, NULL);
+		if (!json_is_array(json_object_get(j, "data"))) {
+			sbuf_addf(err, "speech server %s: the reply is not a model list "
+				  "({\"data\": [{\"id\": ...}]})", url);
+			rc = -PC_EPARSE;
+		}
+		model_ids(json_object_get(j, "data"), models);
+		json_decref(j);
+	}
+	net_result_release(&res);
+	free(url);
+	return rc;
+}
+
+int asr_remote_probe(const struct asr_options *o, double seconds, struct segment_list *out,
+		     struct sbuf *err)
+{
+	size_t n = (size_t)(seconds * AUDIO_RATE), len;
+	int16_t *pcm = pc_calloc(n ? n : 1, sizeof(*pcm));
+	struct upload up = { .filename = "doctor.wav", .duration = seconds };
+	void *inst = NULL;
+	int rc;
+
+	/* a quiet 440 Hz tone: some servers refuse pure silence */
+	for (size_t i = 0; i < n; i++)
+		pcm[i] = (int16_t)(1000 * sin(2 * M_PI * 440 * (double)i / AUDIO_RATE));
+	up.data = wav_encode(pcm, n, &len);
+	up.len = len;
+	rc = openai_open(&inst, o, err);
+	if (!rc)
+		rc = send_audio(inst, &up, out, err);
+	if (inst)
+		openai_close(inst);
+	free((void *)up.data);
+	free(pcm);
+	return rc;
 }
 
 const struct asr_backend asr_openai = {

@@ -27,6 +27,7 @@
 #include <sphinxbase/ngram_model.h>
 
 #include <ctype.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,9 @@
 struct psx {
 	ps_decoder_t *ps;
 	cmd_ln_t *config;
+	ngram_model_t *general;   /* the packaged model, kept across shows */
+	bool show;                /* the search holds a show's interpolated model */
+	float32 weight;           /* the show model's share */
 };
 
 static void sphinx_silent(void *udata, err_lvl_t level, const char *fmt, ...)
@@ -85,6 +89,36 @@ static int model_files(const char *dir, char *paths[3], struct sbuf *err)
 	return 0;
 }
 
+/*
+ * Ours, then o->decoder_args (later flags win).  Tuned on the bench's tune
+ * half (bench/asr, docs/BENCHMARKS.md).
+ */
+static cmd_ln_t *decoder_config(char *paths[3], const struct asr_options *o)
+{
+	static const char *const ours[] = {
+		"-remove_silence", "no", "-dither", "no",
+	};
+	size_t n = 7 + ARRAY_SIZE(ours) + o->ndecoder_args;
+	const char **argv = pc_calloc(n + 1, sizeof(*argv));
+	size_t k = 0;
+	cmd_ln_t *c;
+
+	argv[k++] = "podcast_scraper";   /* the parser skips a program name */
+	argv[k++] = "-hmm";
+	argv[k++] = paths[0];
+	argv[k++] = "-lm";
+	argv[k++] = paths[1];
+	argv[k++] = "-dict";
+	argv[k++] = paths[2];
+	for (size_t i = 0; i < ARRAY_SIZE(ours); i++)
+		argv[k++] = ours[i];
+	for (size_t i = 0; i < o->ndecoder_args; i++)
+		argv[k++] = o->decoder_args[i];
+	c = cmd_ln_parse_r(NULL, ps_args(), (int32)k, (char **)argv, FALSE);
+	free(argv);
+	return c;
+}
+
 static int psx_open(void **inst, const struct asr_options *o, struct sbuf *err)
 {
 	const char *dir = o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR;
@@ -95,9 +129,7 @@ static int psx_open(void **inst, const struct asr_options *o, struct sbuf *err)
 	sphinx_quiet();
 	rc = model_files(dir, paths, err);
 	if (!rc) {
-		x->config = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", paths[0],
-					"-lm", paths[1], "-dict", paths[2],
-					"-remove_silence", "no", "-dither", "no", NULL);
+		x->config = decoder_config(paths, o);
 		x->ps = x->config ? ps_init(x->config) : NULL;
 		if (!x->ps) {
 			sbuf_addf(err, "speech model in '%s' could not be loaded "
@@ -113,6 +145,9 @@ static int psx_open(void **inst, const struct asr_options *o, struct sbuf *err)
 		free(x);
 		return rc;
 	}
+	x->general = ngram_model_retain(ps_get_lm(x->ps, DEFAULT_SEARCH));
+	x->weight = (float32)(o->context_weight > 0 && o->context_weight < 1
+			      ? o->context_weight : ASR_DEFAULT_CONTEXT_WEIGHT);
 	*inst = x;
 	return 0;
 }
@@ -124,6 +159,7 @@ static void psx_close(void *inst)
 	if (!x)
 		return;
 	ps_free(x->ps);
+	ngram_model_free(x->general);
 	cmd_ln_free_r(x->config);
 	free(x);
 }
@@ -199,6 +235,93 @@ static int psx_add_words(void *inst, const char *const *words, size_t n,
 	strlist_release(&pron);
 	sbuf_release(&word);
 	sbuf_release(&phones);
+	return rc;
+}
+
+/* Teaches the dictionary the show words it lacks (no language model change). */
+static int add_unknown(struct psx *x, const struct strlist *words, struct sbuf *err)
+{
+	struct sbuf phones = SBUF_INIT(4096);
+	int rc = 0;
+
+	for (size_t i = 0; i < words->nr && !rc; i++) {
+		const char *w = words->items[i];
+
+		sbuf_reset(&phones);
+		if (psx_lookup(x, w, NULL) || asr_g2p(w, &phones) < 0)
+			continue;
+		if (ps_add_word(x->ps, w, phones.buf, FALSE) < 0) {
+			sbuf_addf(err, "speech engine pocketsphinx: cannot add the show word "
+				  "'%s' (%s)", w, phones.buf);
+			rc = -PC_EFAIL;
+		}
+	}
+	sbuf_release(&phones);
+	return rc;
+}
+
+/* Makes lm the recognizer's model (the search is rebuilt around it). */
+static int use_lm(struct psx *x, ngram_model_t *lm, struct sbuf *err)
+{
+	if (ps_set_lm(x->ps, DEFAULT_SEARCH, lm) < 0 ||
+	    ps_set_search(x->ps, DEFAULT_SEARCH) < 0) {
+		sbuf_addf(err, "speech engine pocketsphinx: cannot switch language models");
+		return -PC_EFAIL;
+	}
+	return 0;
+}
+
+/* The general model interpolated with the show's (read from arpa_path). */
+static ngram_model_t *show_model(struct psx *x, const char *arpa_path, struct sbuf *err)
+{
+	char *names[2] = { "general", "show" };
+	float32 weights[2] = { 1.0f - x->weight, x->weight };
+	ngram_model_t *lms[2] = { x->general, NULL };
+	ngram_model_t *set;
+
+	lms[1] = ngram_model_read(x->config, arpa_path, NGRAM_ARPA, ps_get_logmath(x->ps));
+	if (!lms[1]) {
+		sbuf_addf(err, "speech engine pocketsphinx: the show language model "
+			  "'%s' could not be read", arpa_path);
+		return NULL;
+	}
+	/* the set takes over the references it is given */
+	ngram_model_retain(x->general);
+	set = ngram_model_set_init(x->config, lms, names, weights, 2);
+	if (!set) {
+		ngram_model_free(lms[1]);
+		ngram_model_free(x->general);
+		sbuf_addf(err, "speech engine pocketsphinx: cannot interpolate the show "
+			  "language model");
+	}
+	return set;
+}
+
+static int psx_set_context(void *inst, const char *arpa_path, const struct strlist *words,
+			   struct sbuf *err)
+{
+	struct psx *x = inst;
+	ngram_model_t *set;
+	int rc = 0;
+
+	if (x->show) {
+		rc = use_lm(x, x->general, err);
+		x->show = false;
+	}
+	if (rc || !arpa_path)
+		return rc;
+	rc = add_unknown(x, words, err);
+	set = rc ? NULL : show_model(x, arpa_path, err);
+	if (!set)
+		return rc ? rc : -PC_EFAIL;
+	rc = use_lm(x, set, err);
+	ngram_model_free(set);    /* the search holds its own reference */
+	x->show = !rc;
+	/*
+	 * The old search's tens of MB go back to the system: without this the
+	 * freed blocks stay in the heap and each show switch adds ~10-40 MB.
+	 */
+	malloc_trim(0);
 	return rc;
 }
 
@@ -301,6 +424,7 @@ const struct asr_backend asr_pocketsphinx = {
 	.max_utterance = 15.0,
 	.open = psx_open,
 	.add_words = psx_add_words,
+	.set_context = psx_set_context,
 	.lookup = psx_lookup,
 	.transcribe = psx_transcribe,
 	.close = psx_close,

@@ -9,18 +9,32 @@
  *
  * Damaged input: a packet the decoder rejects is skipped; a read error after
  * some audio decoded ends the file early with success and info->truncated.
+ *
+ * Hostile input: libavformat knows hundreds of formats, some of which
+ * inflate compressed data while reading their header (a 4 MB gzip file
+ * named .wav grew to 8.6 GB through one of them).  So the format is probed
+ * first, from at most AUDIO_PROBE_BYTES, and only the audio containers of
+ * AUDIO_DEMUXERS are ever opened; the stream probe after the header reads
+ * at most AUDIO_STREAM_PROBE_BYTES.
  */
 #include "audio/audio_out.h"
 #include "log/log.h"
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/avstring.h>
 #include <libavutil/opt.h>
 #include <libswresample/swresample.h>
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The audio containers podcasts come in; libavformat's demuxer names. */
+#define AUDIO_DEMUXERS "wav,w64,mp3,aac,flac,ogg,mov,matroska,asf,aiff,au,caf,amr," \
+	"ac3,eac3,ape,wv,tta,mpc,mpc8,dts,truehd,voc"
+#define AUDIO_PROBE_BYTES (1 << 20)
+#define AUDIO_STREAM_PROBE_BYTES "2000000"
 
 /* Consecutive rejected packets after which a stream is declared garbage. */
 #define MAX_BAD_PACKETS 200
@@ -238,8 +252,34 @@ static int flush_all(struct decoder *d)
 	return rc;
 }
 
+/* Probes url's format from its first bytes only; refuses non-audio containers. */
+static int probe_format(struct decoder *d, const char *url, const AVInputFormat **fmt)
+{
+	AVDictionary *opts = NULL;
+	AVIOContext *pb = NULL;
+	int rc;
+
+	av_dict_set(&opts, "protocol_whitelist", "file", 0);
+	rc = avio_open2(&pb, url, AVIO_FLAG_READ, NULL, &opts);
+	av_dict_free(&opts);
+	if (rc < 0)
+		return av_fail(d, rc, "cannot open it as audio");
+	rc = av_probe_input_buffer2(pb, fmt, url, NULL, 0, AUDIO_PROBE_BYTES);
+	avio_closep(&pb);
+	if (rc < 0)
+		return av_fail(d, rc, "cannot open it as audio");
+	if (av_match_list((*fmt)->name, AUDIO_DEMUXERS, ',') <= 0) {
+		sbuf_addf(d->err, "audio file '%s': not an audio container (its first bytes "
+			  "look like libavformat's '%s'), refused unread", d->path,
+			  (*fmt)->name);
+		return -PC_EPARSE;
+	}
+	return 0;
+}
+
 static int open_input(struct decoder *d)
 {
+	const AVInputFormat *fmt = NULL;
 	AVDictionary *opts = NULL;
 	char *url = pc_malloc(strlen(d->path) + 6);
 	int rc;
@@ -248,8 +288,15 @@ static int open_input(struct decoder *d)
 	 * playlists inside the file from reaching out anywhere else. */
 	memcpy(url, "file:", 5);
 	memcpy(url + 5, d->path, strlen(d->path) + 1);
+	rc = probe_format(d, url, &fmt);
+	if (rc < 0) {
+		free(url);
+		return rc;
+	}
 	av_dict_set(&opts, "protocol_whitelist", "file", 0);
-	rc = avformat_open_input(&d->fmt, url, NULL, &opts);
+	av_dict_set(&opts, "format_whitelist", AUDIO_DEMUXERS, 0);
+	av_dict_set(&opts, "probesize", AUDIO_STREAM_PROBE_BYTES, 0);
+	rc = avformat_open_input(&d->fmt, url, fmt, &opts);
 	av_dict_free(&opts);
 	free(url);
 	if (rc < 0)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 enum {
-	ID_CONFIG = 1000, ID_HELP, ID_VERSION, ID_HELP_MARKDOWN,
+	ID_CONFIG = 1000, ID_HELP, ID_VERSION, ID_HELP_MARKDOWN, ID_HELP_MAN, ID_HELP_COMPLETION,
 	ID_EXTRA = 2000,       /* + index into extras */
 	ID_NEGATE = 4000,      /* + index into table: --no-X */
 	ID_TABLE = 6000,       /* + index into table */
@@ -126,6 +126,8 @@ static size_t build_options(struct parse_state *ps, const struct cli_extra *extr
 	add_longopt(ps, &alloc, "help", no_argument, ID_HELP);
 	add_longopt(ps, &alloc, "version", no_argument, ID_VERSION);
 	add_longopt(ps, &alloc, "help-markdown", no_argument, ID_HELP_MARKDOWN);
+	add_longopt(ps, &alloc, "help-man", no_argument, ID_HELP_MAN);
+	add_longopt(ps, &alloc, "help-completion", no_argument, ID_HELP_COMPLETION);
 	for (size_t i = 0; i < nr_extra; i++) {
 		add_longopt(ps, &alloc, extra[i].name,
 			    extra[i].metavar ? required_argument : no_argument, ID_EXTRA + (int)i);
@@ -213,6 +215,10 @@ static int collect_flags(int argc, char **argv, struct parse_state *ps,
 			return CLI_VERSION;
 		if (id == ID_HELP_MARKDOWN)
 			return CLI_HELP_MARKDOWN;
+		if (id == ID_HELP_MAN)
+			return CLI_HELP_MAN;
+		if (id == ID_HELP_COMPLETION)
+			return CLI_HELP_COMPLETION;
 		if (id == ID_CONFIG)
 			ps->config_path = optarg;
 		else if (id >= ID_TABLE)

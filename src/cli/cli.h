@@ -18,7 +18,10 @@
 
 #include <stdio.h>
 
-enum cli_result { CLI_RUN = 0, CLI_HELP = 1, CLI_VERSION = 2, CLI_HELP_MARKDOWN = 3 };
+enum cli_result {
+	CLI_RUN = 0, CLI_HELP = 1, CLI_VERSION = 2, CLI_HELP_MARKDOWN = 3,
+	CLI_HELP_MAN = 4, CLI_HELP_COMPLETION = 5,
+};
 
 /* An option of one subcommand only (e.g. transcribe --format). */
 struct cli_extra {
@@ -35,6 +38,10 @@ int cli_parse(int argc, char **argv, struct config *c,
 /* --help for a subcommand ("run" for the main command). */
 void cli_print_help(FILE *out, const char *usage, const char *summary,
 		    const struct cli_extra *extra, size_t nr_extra, bool all_options);
+/* The man page, roff (docs/podcast_scraper.1 is this output; help_man.c). */
+void cli_print_man(FILE *out);
+/* The bash completion script (contrib/bash-completion/podcast_scraper). */
+void cli_print_bash_completion(FILE *out);
 /* The options reference as Markdown (docs/OPTIONS.md is this output). */
 void cli_print_options_markdown(FILE *out);
 /* "max_episodes" -> "PODCAST_SCRAPER_MAX_EPISODES" (caller frees). */

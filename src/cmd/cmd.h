@@ -19,6 +19,7 @@ int cmd_transcribe(int argc, char **argv);
 int cmd_summarize(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
 
+
 /* Describes a subcommand's command line for cmd_setup and --help. */
 struct cmd_usage {
 	const char *usage;      /* "podcast_scraper doctor [OPTIONS]" */
@@ -44,5 +45,23 @@ void cmd_error(const char *fmt, ...) PC_PRINTF(1, 2);
  * out_path is NULL.  Returns PC_EXIT_OK, or PC_EXIT_FATAL after reporting.
  */
 int cmd_emit(const char *out_path, const struct sbuf *data);
+
+/*
+ * --watch (run_watch.c): runs cycle(c) every c->watch interval until SIGINT
+ * or SIGTERM, rereading the configuration from argc/argv into c on SIGHUP.
+ * Returns PC_EXIT_OK when stopped by a signal, PC_EXIT_USAGE for a bad
+ * interval.  cycle must call cmd_watch_hold_signals() once the pipeline has
+ * returned and before it restores the signals (pipeline_end_interrupts()).
+ */
+int cmd_watch(struct config *c, int argc, char **argv, const struct cmd_usage *u,
+	      int (*cycle)(const struct config *c));
+void cmd_watch_hold_signals(void);
+
+/*
+ * Keeps in feeds only those of shard spec ("K/N" or "auto", run_shard.c),
+ * logging how many.  Returns 0, or -PC_EUSAGE with err naming --shard or the
+ * environment variable at fault; feeds is then untouched.
+ */
+int cmd_shard_filter(const char *spec, struct strlist *feeds, struct sbuf *err);
 
 #endif

@@ -5,9 +5,14 @@
  * when any check failed, so scripts can gate on it.
  */
 #include "cmd/cmd.h"
+#include "asr/asr.h"
+#include "stages/stages.h"
 #include "log/log.h"
 #include "net/net.h"
+#include "transcript/transcript.h"
 #include "util/fs.h"
+#include "util/strlist.h"
+#include "util/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,16 +131,76 @@ static void check_network(struct doctor *d, const struct config *c, const char *
 	net_global_cleanup();
 }
 
+static struct asr_options server_options(const struct config *c, const char *url)
+{
+	struct asr_options o = ASR_OPTIONS_INIT;
+
+	o.engine = "openai";
+	o.api_base = url;
+	o.api_key = c->openai_api_key;
+	o.model = stages_transcribe_model(c);
+	o.language = c->language;
+	o.timeout = c->timeout;
+	return o;
+}
+
+/* GET {url}/models: reachable, a model list, and the model we would ask for. */
+static void check_server_models(struct doctor *d, const struct asr_options *o)
+{
+	struct strlist models = STRLIST_INIT;
+	struct sbuf err = SBUF_INIT(4096), list = SBUF_INIT(1024);
+	const char *model = o->model ? o->model : ASR_DEFAULT_REMOTE_MODEL;
+	long status = 0;
+
+	if (asr_remote_models(o, &models, &status, &err) < 0) {
+		/* a list behind the key is no fault: the clip check sends the key */
+		report(d, status == 401 || status == 403 ? 1 : 2, "speech server models", "%s",
+		       err.buf);
+	} else {
+		for (size_t i = 0; i < models.nr; i++)
+			sbuf_addf(&list, "%s%s", i ? ", " : "", models.items[i]);
+		if (strlist_has(&models, model))
+			report(d, 0, "speech server models", "%s (asking for %s)", list.buf, model);
+		else
+			report(d, 1, "speech server models", "'%s' is not among the server's "
+			       "models (%s): set openai_transcription_model (many local "
+			       "servers answer with the model they loaded anyway)",
+			       model, models.nr ? list.buf : "none listed");
+	}
+	strlist_release(&models);
+	sbuf_release(&err);
+	sbuf_release(&list);
+}
+
+/* A 1 s clip through the same request a transcription sends. */
+static void check_server_clip(struct doctor *d, const struct asr_options *o)
+{
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct sbuf err = SBUF_INIT(4096);
+	double t0 = time_mono();
+
+	if (asr_remote_probe(o, 1.0, &l, &err) < 0)
+		report(d, 2, "speech server clip", "%s", err.buf);
+	else
+		report(d, 0, "speech server clip", "1 s test clip transcribed in %.2f s: "
+		       "%zu segment(s)%s%s", time_mono() - t0, l.nr, l.nr ? ", first: " : "",
+		       l.nr ? l.items[0].text : "");
+	segment_list_release(&l);
+	sbuf_release(&err);
+}
+
 int cmd_doctor(int argc, char **argv)
 {
 	static const struct cli_extra extras[] = {
-		{ "network", 0, "URL", "also fetch URL (a feed, or the remote API base)",
+		{ "network", 0, "URL", "also fetch URL (a feed); with --transcription-provider "
+		  "openai, check the speech server at URL (models, a 1 s clip)",
 		  &opt_network },
 	};
 	static const struct cmd_usage usage = {
 		"podcast_scraper doctor [OPTIONS]",
 		"Checks the libraries, the speech model, the output and crash folders and,\n"
-		"for remote engines, the API key; with --network, that a URL can be fetched.\n"
+		"for remote engines, the API key; with --network, that a URL can be fetched,\n"
+		"or for the openai provider that URL is a working speech server.\n"
 		"Exits 1 when a check fails.",
 		extras, ARRAY_SIZE(extras), false, "main",
 	};
@@ -153,8 +218,16 @@ int cmd_doctor(int argc, char **argv)
 	check_dir(&d, "output folder", c.output_dir ? c.output_dir : "output");
 	check_dir(&d, "crash folder", c.crash_dir);
 	check_remote_key(&d, &c);
-	if (opt_network)
+	if (opt_network && c.transcription_provider == ASR_PROVIDER_OPENAI) {
+		struct asr_options o = server_options(&c, opt_network);
+
+		net_global_init();
+		check_server_models(&d, &o);
+		check_server_clip(&d, &o);
+		net_global_cleanup();
+	} else if (opt_network) {
 		check_network(&d, &c, opt_network);
+	}
 	printf("%d failed, %d warnings\n", d.failures, d.warnings);
 	code = d.failures ? PC_EXIT_FATAL : PC_EXIT_OK;
 out:

@@ -41,9 +41,23 @@ static int run_feeds(const struct config *c)
 		code = PC_EXIT_USAGE;
 		goto out;
 	}
+	if (c->shard && cmd_shard_filter(c->shard, &feeds, &err) < 0) {
+		cmd_error("%s", err.buf);
+		code = PC_EXIT_USAGE;
+		goto out;
+	}
+	if (!feeds.nr) {
+		code = PC_EXIT_OK;      /* a shard may have no feed: nothing to do */
+		goto out;
+	}
 	code = pipeline_run(c, &feeds, &totals);
 	pipeline_summary_line(&totals, &line);
-	fprintf(stderr, "%s\n", line.buf);
+	if (c->watch) {
+		log_info("watch", "%s", line.buf);     /* in the log file too, each cycle */
+		cmd_watch_hold_signals();
+	} else {
+		fprintf(stderr, "%s\n", line.buf);
+	}
 	sig = pipeline_end_interrupts();
 	if (sig)
 		code = 128 + sig;	/* a stop after the work was done still says so */
@@ -63,7 +77,7 @@ int cmd_run(int argc, char **argv)
 	code = cmd_setup(argc, argv, &c, &run_usage);
 	if (code < 0) {
 		net_global_init();
-		code = run_feeds(&c);
+		code = c.watch ? cmd_watch(&c, argc, argv, &run_usage, run_feeds) : run_feeds(&c);
 		net_global_cleanup();
 	}
 	config_release(&c);

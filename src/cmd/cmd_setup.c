@@ -86,6 +86,14 @@ int cmd_setup(int argc, char **argv, struct config *c, const struct cmd_usage *u
 		cli_print_options_markdown(stdout);
 		r = PC_EXIT_OK;
 		break;
+	case CLI_HELP_MAN:
+		cli_print_man(stdout);
+		r = PC_EXIT_OK;
+		break;
+	case CLI_HELP_COMPLETION:
+		cli_print_bash_completion(stdout);
+		r = PC_EXIT_OK;
+		break;
 	case CLI_RUN:
 		r = apply_logging(c, u->role) < 0 || apply_crash_options(c, u->role) < 0 ?
 		    PC_EXIT_FATAL : -1;

@@ -316,7 +316,7 @@ static int set_from_env(struct config *c, const struct opt_def *d, const char *n
 static bool env_not_an_option(const char *suffix)
 {
 	static const char *const names[] = {
-		"CONFIG", "INJECT_FAULT", "INJECT_FAULT_COUNTER", "WORKER_FD",
+		"CONFIG", "INJECT_FAULT", "INJECT_FAULT_COUNTER", "WORKER_FD", "SHARD_TOTAL",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(suffix, names[i]))

@@ -54,7 +54,10 @@ struct config {
 	time_t since, until;        /* 0: unset */
 	struct strlist prefer_type;
 	bool dry_run, force, skip_existing, clean_output, keep_media, reuse_media;
+	bool download_media;
 	char *run_id;
+	char *shard;                /* "K/N", "auto" or NULL */
+	char *watch;                /* interval text, or NULL: run once */
 	/* network */
 	long workers, timeout, delay_ms, http_retries;
 	char *user_agent;
@@ -64,7 +67,7 @@ struct config {
 	int transcription_provider;
 	char *whisper_model, *language, *asr_model_dir;
 	int whisper_device;
-	long transcription_workers, transcription_timeout;
+	long transcription_workers, transcription_timeout, asr_passes;
 	bool preprocessing_enabled;
 	int diarization;            /* enum tristate: auto = on for local engines */
 	/* speakers */

@@ -10,6 +10,14 @@
  * is a string, so `workers: "8"` is a type
  * error just as `"workers": "8"` is in JSON; a list key takes a sequence of
  * scalars or a single scalar; no key takes a mapping.
+ *
+ * Size caps: the file is at most CONFIG_MAX_BYTES, but YAML aliases can make
+ * a small file expand into a huge one (`[&a "<10 KB>", *a, *a, ...]`), so a
+ * first pass over the parser's events adds up what every alias stands for
+ * and refuses the file past CONFIG_MAX_ALIASES aliases or
+ * CONFIG_MAX_EXPANDED bytes of scalars; then each value is capped at
+ * CONFIG_MAX_VALUE_BYTES and each list at CONFIG_MAX_LIST_ITEMS.  Every
+ * refusal names the file and the line.
  */
 #include "config/config.h"
 #include "config/options.h"
@@ -20,6 +28,10 @@
 #include <yaml.h>
 
 #define CONFIG_MAX_BYTES (1 << 20)
+#define CONFIG_MAX_EXPANDED (1 << 20)
+#define CONFIG_MAX_ALIASES 1000
+#define CONFIG_MAX_VALUE_BYTES (64 << 10)
+#define CONFIG_MAX_LIST_ITEMS 10000
 
 static bool has_suffix(const char *s, const char *suffix)
 {
@@ -76,6 +88,12 @@ static int apply_scalar(struct config *c, const char *path, yaml_node_t *n,
 	/* null (or an empty value) leaves the key as it is: the default */
 	if (is_null(n))
 		return 0;
+	if (n->data.scalar.length > CONFIG_MAX_VALUE_BYTES) {
+		sbuf_setf(err, "config '%s' line %ld: key '%s': value too long "
+			  "(%zu bytes, at most %d)", path, o.line, d->key,
+			  n->data.scalar.length, CONFIG_MAX_VALUE_BYTES);
+		return -PC_EUSAGE;
+	}
 	if (quoted(n) && wants_plain(d->type))
 		return type_error(path, n, d, "a quoted string", err);
 	return config_set(c, d->key, v, &o, replace, err);
@@ -88,6 +106,14 @@ static int apply_sequence(struct config *c, const char *path, yaml_document_t *d
 
 	if (d->type != OPTION_LIST)
 		return type_error(path, n, d, "a list", err);
+	if (n->data.sequence.items.top - n->data.sequence.items.start > CONFIG_MAX_LIST_ITEMS) {
+		sbuf_setf(err, "config '%s' line %lu: key '%s': list too long "
+			  "(%td items, at most %d)", path,
+			  (unsigned long)n->start_mark.line + 1, d->key,
+			  n->data.sequence.items.top - n->data.sequence.items.start,
+			  CONFIG_MAX_LIST_ITEMS);
+		return -PC_EUSAGE;
+	}
 	strlist_release((struct strlist *)((char *)c + d->offset));
 	for (yaml_node_item_t *it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top; it++) {
@@ -164,6 +190,132 @@ static int check_json_syntax(const char *path, const struct sbuf *text, struct s
 	return 0;
 }
 
+/* What the anchors seen so far stand for, in scalar bytes. */
+struct alias_count {
+	struct anchor { char *name; size_t bytes; } *anchors;
+	size_t nr, alloc;
+	size_t open[64];      /* expanded total when each anchored collection opened */
+	char *open_name[64];
+	size_t depth;
+	size_t total;         /* scalar bytes with every alias expanded */
+	size_t aliases;
+};
+
+static void anchor_add(struct alias_count *ac, const unsigned char *name, size_t bytes)
+{
+	PC_GROW(ac->anchors, ac->alloc, ac->nr + 1);
+	ac->anchors[ac->nr].name = pc_strdup((const char *)name);
+	ac->anchors[ac->nr++].bytes = bytes;
+}
+
+/* The latest anchor of that name wins, as YAML redefinition says. */
+static size_t anchor_bytes(const struct alias_count *ac, const unsigned char *name)
+{
+	for (size_t i = ac->nr; i-- > 0;)
+		if (!strcmp(ac->anchors[i].name, (const char *)name))
+			return ac->anchors[i].bytes;
+	return 0;
+}
+
+static void collection_open(struct alias_count *ac, const unsigned char *anchor)
+{
+	if (ac->depth < ARRAY_SIZE(ac->open)) {
+		ac->open[ac->depth] = ac->total;
+		ac->open_name[ac->depth] = anchor ? pc_strdup((const char *)anchor) : NULL;
+	}
+	ac->depth++;
+}
+
+static void collection_close(struct alias_count *ac)
+{
+	if (!ac->depth || --ac->depth >= ARRAY_SIZE(ac->open))
+		return;
+	if (ac->open_name[ac->depth])
+		anchor_add(ac, (unsigned char *)ac->open_name[ac->depth],
+			   ac->total - ac->open[ac->depth]);
+	free(ac->open_name[ac->depth]);
+	ac->open_name[ac->depth] = NULL;
+}
+
+static void count_event(struct alias_count *ac, const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		ac->total += ev->data.scalar.length;
+		if (ev->data.scalar.anchor)
+			anchor_add(ac, ev->data.scalar.anchor, ev->data.scalar.length);
+		break;
+	case YAML_ALIAS_EVENT:
+		ac->total += anchor_bytes(ac, ev->data.alias.anchor);
+		ac->aliases++;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		collection_open(ac, ev->data.sequence_start.anchor);
+		break;
+	case YAML_MAPPING_START_EVENT:
+		collection_open(ac, ev->data.mapping_start.anchor);
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		collection_close(ac);
+		break;
+	default:
+		break;
+	}
+}
+
+static void alias_count_release(struct alias_count *ac)
+{
+	for (size_t i = 0; i < ac->nr; i++)
+		free(ac->anchors[i].name);
+	free(ac->anchors);
+	for (size_t i = 0; i < ARRAY_SIZE(ac->open_name); i++)
+		free(ac->open_name[i]);
+}
+
+static int alias_refused(const char *path, const struct alias_count *ac,
+			 const yaml_event_t *ev, struct sbuf *err)
+{
+	if (ac->aliases > CONFIG_MAX_ALIASES || ac->nr > CONFIG_MAX_ALIASES)
+		sbuf_setf(err, "config '%s' line %lu: too many YAML anchors or aliases "
+			  "(more than %d)",
+			  path, (unsigned long)ev->start_mark.line + 1, CONFIG_MAX_ALIASES);
+	else
+		sbuf_setf(err, "config '%s' line %lu: YAML aliases expand the file to more "
+			  "than %d bytes", path, (unsigned long)ev->start_mark.line + 1,
+			  CONFIG_MAX_EXPANDED);
+	return -PC_EUSAGE;
+}
+
+/*
+ * The first pass: events only, nothing built.  Syntax errors are left to
+ * the second pass, which reports them.
+ */
+static int check_aliases(const char *path, const struct sbuf *text, struct sbuf *err)
+{
+	struct alias_count ac = { 0 };
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int r = 0;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text->buf, text->len);
+	while (!r && yaml_parser_parse(&parser, &ev)) {
+		bool end = ev.type == YAML_STREAM_END_EVENT;
+
+		count_event(&ac, &ev);
+		if (ac.aliases > CONFIG_MAX_ALIASES || ac.nr > CONFIG_MAX_ALIASES ||
+		    ac.total > CONFIG_MAX_EXPANDED)
+			r = alias_refused(path, &ac, &ev, err);
+		yaml_event_delete(&ev);
+		if (end)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	alias_count_release(&ac);
+	return r;
+}
+
 static int parse_yaml(struct config *c, const char *path, const struct sbuf *text,
 		      struct sbuf *err)
 {
@@ -171,6 +323,9 @@ static int parse_yaml(struct config *c, const char *path, const struct sbuf *tex
 	yaml_document_t doc;
 	int r;
 
+	r = check_aliases(path, text, err);
+	if (r < 0)
+		return r;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text->buf, text->len);
 	if (!yaml_parser_load(&parser, &doc)) {

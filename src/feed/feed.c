@@ -8,6 +8,11 @@
  *     hostile, so neither an entity bomb nor an external entity is ever
  *     expanded or read (defusedxml's rule: a DOCTYPE may not declare any);
  *   - the external subset is never loaded;
+ *   - an entity the document uses without declaring it is looked up in
+ *     HTML's named-character table (hand-made and CMS feeds write &nbsp;
+ *     and &eacute; without any DTD) and read as that character; any other
+ *     undeclared name is kept as the text "&name;" with one warning.  Such
+ *     entities go into the document's own table, so they die with it;
  *   - errors go to a handler that keeps the first one for err, so libxml2
  *     prints nothing.
  * The tree is then handed to feed_rss.c or feed_atom.c by its root element.
@@ -25,6 +30,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
+#include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
@@ -93,6 +101,44 @@ static xmlParserInput *on_resolve_entity(void *ctx PC_UNUSED,
 	return NULL;
 }
 
+/*
+ * The replacement text is a character reference, so it holds no markup
+ * whatever the name: "&#160;" for nbsp, "&#38;name;" (the literal text)
+ * for a name HTML does not know.
+ */
+static xmlEntity *add_undeclared(xmlParserCtxt *ctxt, const xmlChar *name)
+{
+	const htmlEntityDesc *html = htmlEntityLookup(name);
+	struct feed_xml_state *st = ctxt->_private;
+	struct sbuf content = SBUF_INIT(XML_MAX_NAME_LENGTH + 16);
+	xmlDoc *doc = ctxt->myDoc;
+	xmlEntity *ent = NULL;
+
+	if (html) {
+		sbuf_addf(&content, "&#%u;", html->value);
+	} else {
+		sbuf_addf(&content, "&#38;%s;", (const char *)name);
+		if (!st->unknown_entity)
+			st->unknown_entity = pc_strdup((const char *)name);
+		st->nr_unknown++;
+	}
+	if (doc->intSubset || xmlCreateIntSubset(doc, NULL, NULL, NULL))
+		ent = xmlAddDocEntity(doc, name, XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
+				      (const xmlChar *)content.buf);
+	sbuf_release(&content);
+	return ent;
+}
+
+static xmlEntity *on_get_entity(void *ctx, const xmlChar *name)
+{
+	xmlParserCtxt *ctxt = ctx;
+	xmlEntity *ent = xmlSAX2GetEntity(ctx, name);
+
+	if (ent || ctxt->inSubset || !ctxt->myDoc || !name)
+		return ent;
+	return add_undeclared(ctxt, name);
+}
+
 static void install_hooks(xmlParserCtxt *ctxt, struct feed_xml_state *st)
 {
 	ctxt->_private = st;
@@ -101,6 +147,13 @@ static void install_hooks(xmlParserCtxt *ctxt, struct feed_xml_state *st)
 	ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
 	ctxt->sax->externalSubset = on_external_subset;
 	ctxt->sax->resolveEntity = on_resolve_entity;
+	ctxt->sax->getEntity = on_get_entity;
+}
+
+void feed_xml_state_release(struct feed_xml_state *st)
+{
+	sbuf_release(&st->msg);
+	pc_freep(&st->unknown_entity);
 }
 
 /*
@@ -246,6 +299,16 @@ static int judge(xmlDoc *doc, bool well_formed, const struct feed_xml_state *st,
 	return feed_xml_refuse_broken(doc, well_formed, st, err);
 }
 
+static char *unknown_entity_warning(const struct feed_xml_state *st)
+{
+	struct sbuf sb = SBUF_INIT(FEED_XML_MSG_MAX);
+
+	sbuf_addf(&sb, "undefined entity '&%s;' kept as text", st->unknown_entity);
+	if (st->nr_unknown > 1)
+		sbuf_addf(&sb, " (%ld undefined names in all)", st->nr_unknown);
+	return sbuf_detach(&sb, NULL);
+}
+
 int feed_parse(const char *xml, size_t len, const char *base_url,
 	       struct feed *f, struct sbuf *err)
 {
@@ -264,7 +327,9 @@ int feed_parse(const char *xml, size_t len, const char *base_url,
 	else if (!ret)
 		ret = feed_rss_fill(xmlDocGetRootElement(doc), base_url, &tmp, err);
 	xmlFreeDoc(doc);
-	sbuf_release(&st.msg);
+	if (!ret && st.unknown_entity)
+		tmp.warning = unknown_entity_warning(&st);
+	feed_xml_state_release(&st);
 	if (ret < 0)
 		feed_release(&tmp);
 	else
@@ -314,6 +379,7 @@ void feed_release(struct feed *f)
 	free(f->image_url);
 	free(f->author);
 	free(f->owner_name);
+	free(f->warning);
 	strlist_release(&f->authors);
 	memset(f, 0, sizeof(*f));
 }

@@ -91,6 +91,7 @@ struct feed {
 	struct episode *episodes;
 	size_t nr_episodes;
 	size_t alloc_episodes;
+	char *warning;            /* one sentence about what was read leniently, or NULL */
 };
 
 #define FEED_INIT { 0 }
@@ -111,7 +112,9 @@ void feed_global_init(void);
  *   -PC_EHOSTILE  "hostile XML: the DOCTYPE declares entities (...)"
  *   -PC_ETOOBIG   len beyond what libxml2 accepts (2 GiB); callers cap
  *                 feed sizes far below that.
- * A feed with no items is valid (nr_episodes == 0).
+ * A feed with no items is valid (nr_episodes == 0).  Entities used without
+ * a declaration are HTML's named characters (&nbsp;, &eacute;) when HTML
+ * knows the name; other names stay as text and f->warning says so.
  */
 int feed_parse(const char *xml, size_t len, const char *base_url,
 	       struct feed *f, struct sbuf *err);

@@ -1,5 +1,5 @@
 /*
- * feed_atom.c - Atom 1.0 (RFC 4287) feeds and entries.
+ * feed_atom.c - Atom 1.0 (RFC 4287) and Atom 0.3 feeds and entries.
  *
  * Precedence, first present and non-empty wins:
  *   description   content, summary, itunes:summary (entry); subtitle (feed)
@@ -9,18 +9,25 @@
  *   feed image    logo, icon, itunes:image
  *   feed author   the first author/name; every author/name joins authors
  * Text constructs of type "html" and "xhtml" are turned into plain text.
+ *
+ * Atom 0.3 (namespace http://purl.org/atom/ns#, still served by old blog
+ * and podcast software) is read by the same code: its elements match
+ * FEED_NS_ATOM, its dates are issued/modified where 1.0 has
+ * published/updated, its feed subtitle is tagline, and its content says
+ * how it is carried with mode="escaped" (HTML as text), "xml" (inline
+ * markup) or "base64" (not read), and what it is with a MIME type.
  */
 #include "feed/feed_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static bool has_type(const xmlNode *n, const char *type)
+static bool attr_is(const xmlNode *n, const char *name, const char *a, const char *b)
 {
-	char *t = feed_attr(n, "type");
-	bool yes = t && !strcmp(t, type);
+	char *v = feed_attr(n, name);
+	bool yes = v && (!strcmp(v, a) || (b && !strcmp(v, b)));
 
-	free(t);
+	free(v);
 	return yes;
 }
 
@@ -40,11 +47,12 @@ static char *xhtml_text(const xmlNode *n)
 /* An Atom text construct (RFC 4287 3.1) as plain text; NULL when empty. */
 static char *atom_text(const xmlNode *n)
 {
-	if (!n)
+	if (!n || attr_is(n, "mode", "base64", NULL))
 		return NULL;
-	if (has_type(n, "html"))
+	if (attr_is(n, "mode", "escaped", NULL) || attr_is(n, "type", "html", "text/html"))
 		return feed_desc_text(n);
-	if (has_type(n, "xhtml"))
+	if (attr_is(n, "mode", "xml", NULL) ||
+	    attr_is(n, "type", "xhtml", "application/xhtml+xml"))
 		return xhtml_text(n);
 	return feed_text(n);
 }
@@ -105,6 +113,18 @@ static char *atom_authors(const xmlNode *parent, struct feed *f)
 	return first;
 }
 
+/* The first of up to four date elements that is present and parseable; 0 if none. */
+static time_t first_date(const xmlNode *parent, const char *a, const char *b,
+			 const char *c, const char *d)
+{
+	const char *names[] = { a, b, c, d };
+	time_t t = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names) && !t && names[i]; i++)
+		t = feed_child_date(parent, FEED_NS_ATOM, names[i]);
+	return t;
+}
+
 static void atom_entry(const xmlNode *entry, const char *base, struct episode *ep)
 {
 	ep->title = child_text(entry, "title");
@@ -112,9 +132,7 @@ static void atom_entry(const xmlNode *entry, const char *base, struct episode *e
 	feed_take(&ep->description, child_text(entry, "summary"));
 	ep->guid = feed_child_text(entry, FEED_NS_ATOM, "id");
 	ep->link = feed_attr_url(find_link(entry, "alternate"), "href", base);
-	ep->published = feed_child_date(entry, FEED_NS_ATOM, "published");
-	if (!ep->published)
-		ep->published = feed_child_date(entry, FEED_NS_ATOM, "updated");
+	ep->published = first_date(entry, "published", "issued", "updated", "modified");
 	ep->author = atom_authors(entry, NULL);
 	atom_media(entry, base, ep);
 	feed_ext_episode(entry, base, ep);
@@ -126,6 +144,7 @@ static void atom_feed(const xmlNode *root, const char *base, struct feed *f)
 
 	f->title = child_text(root, "title");
 	f->description = child_text(root, "subtitle");
+	feed_take(&f->description, child_text(root, "tagline"));
 	f->language = lang && *lang ? pc_strdup((const char *)lang) : NULL;
 	xmlFree(lang);
 	f->link = feed_attr_url(find_link(root, "alternate"), "href", base);
@@ -137,7 +156,7 @@ static void atom_feed(const xmlNode *root, const char *base, struct feed *f)
 		f->image_url = feed_resolve_url(base, rel);
 		free(rel);
 	}
-	f->last_updated = feed_child_date(root, FEED_NS_ATOM, "updated");
+	f->last_updated = first_date(root, "updated", "modified", NULL, NULL);
 	f->author = atom_authors(root, f);
 	feed_ext_channel(root, base, f);
 }

@@ -14,7 +14,9 @@
 
 #include <libxml/tree.h>
 
+/* Atom 1.0; feed_is() matches Atom 0.3's namespace with it, as one language. */
 #define FEED_NS_ATOM "http://www.w3.org/2005/Atom"
+#define FEED_NS_ATOM03 "http://purl.org/atom/ns#"
 #define FEED_NS_ITUNES "http://www.itunes.com/dtds/podcast-1.0.dtd"
 #define FEED_NS_PODCAST "https://podcastindex.org/namespace/1.0"
 #define FEED_NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
@@ -34,8 +36,12 @@ struct feed_xml_state {
 	bool have_error;
 	int line;
 	struct sbuf msg;      /* the first error libxml2 reported */
+	char *unknown_entity; /* the first undeclared name HTML does not know */
+	long nr_unknown;      /* how many such names in all */
 };
 #define FEED_XML_STATE_INIT { .msg = SBUF_INIT(FEED_XML_MSG_MAX) }
+/* Frees what a parse left in st. */
+void feed_xml_state_release(struct feed_xml_state *st);
 
 /* -PC_EPARSE for an empty or blank document, -PC_ETOOBIG past libxml2's limit. */
 int feed_xml_check_input(const char *xml, size_t len, struct sbuf *err);

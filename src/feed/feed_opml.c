@@ -56,6 +56,6 @@ int feed_opml_parse(const char *xml, size_t len, struct strlist *urls, struct sb
 	if (!r)
 		collect_outlines(xmlDocGetRootElement(doc), urls);
 	xmlFreeDoc(doc);
-	sbuf_release(&st.msg);
+	feed_xml_state_release(&st);
 	return r;
 }

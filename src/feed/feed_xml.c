@@ -17,6 +17,8 @@ static bool ns_matches(const xmlNode *n, const char *ns)
 {
 	const char *href = n->ns ? (const char *)n->ns->href : NULL;
 
+	if (ns != FEED_NS_RSS && !strcmp(ns, FEED_NS_ATOM))
+		return href && (!strcmp(href, ns) || !strcmp(href, FEED_NS_ATOM03));
 	if (ns != FEED_NS_RSS)
 		return href && !strcmp(href, ns);
 	if (!href)

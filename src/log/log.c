@@ -6,6 +6,7 @@
  * torn last line is a fair price for never deadlocking in a crash.
  */
 #include "log/log.h"
+#include "log/internal.h"
 #include "util/timeutil.h"
 
 #include <errno.h>
@@ -20,11 +21,9 @@ static struct {
 	enum log_level level;
 	bool json;
 	bool quiet;
-	bool progress;
-	bool progress_shown;
 	int file_fd;
 	const char *role;
-} logger = { LOG_INFO, false, false, false, false, -1, "main" };
+} logger = { LOG_INFO, false, false, -1, "main" };
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char ring[LOG_RING_LINES][LOG_RING_LINE_MAX];
@@ -147,12 +146,24 @@ static void write_fd(int fd, const char *p, size_t len)
 	}
 }
 
-static void clear_progress_locked(void)
+void log_lock_take(void)
 {
-	if (logger.progress_shown) {
-		write_fd(STDERR_FILENO, "\r\033[K", 4);
-		logger.progress_shown = false;
-	}
+	pthread_mutex_lock(&log_lock);
+}
+
+void log_lock_give(void)
+{
+	pthread_mutex_unlock(&log_lock);
+}
+
+void log_write_stderr(const char *p, size_t len)
+{
+	write_fd(STDERR_FILENO, p, len);
+}
+
+bool log_quiet_locked(void)
+{
+	return logger.quiet;
 }
 
 void log_vmsg(enum log_level level, const char *sub, const char *fmt, va_list ap)
@@ -174,7 +185,6 @@ void log_vmsg(enum log_level level, const char *sub, const char *fmt, va_list ap
 		}
 		sbuf_addch(&line, '\n');
 		if (!logger.quiet || level <= LOG_WARN) {
-			clear_progress_locked();
 			write_fd(STDERR_FILENO, line.buf, line.len);
 		}
 		if (logger.file_fd >= 0)
@@ -193,35 +203,4 @@ void log_msg(enum log_level level, const char *sub, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vmsg(level, sub, fmt, ap);
 	va_end(ap);
-}
-
-void log_progress_enable(bool on)
-{
-	logger.progress = on && isatty(STDERR_FILENO);
-}
-
-void log_progress(const char *label, long done, long total)
-{
-	struct sbuf sb = SBUF_INIT(1024);
-	int width = 30;
-	int filled = total > 0 ? (int)(done * width / total) : 0;
-
-	if (!logger.progress || logger.quiet)
-		return;
-	sbuf_addf(&sb, "\r\033[K%s [", label);
-	for (int i = 0; i < width; i++)
-		sbuf_addch(&sb, i < filled ? '#' : '.');
-	sbuf_addf(&sb, "] %ld/%ld", done, total);
-	pthread_mutex_lock(&log_lock);
-	write_fd(STDERR_FILENO, sb.buf, sb.len);
-	logger.progress_shown = true;
-	pthread_mutex_unlock(&log_lock);
-	sbuf_release(&sb);
-}
-
-void log_progress_done(void)
-{
-	pthread_mutex_lock(&log_lock);
-	clear_progress_locked();
-	pthread_mutex_unlock(&log_lock);
 }

@@ -58,12 +58,55 @@ const char *log_level_name(enum log_level level);
 void log_ring_write_fd(int fd);
 
 /*
- * Progress on long work, shown only when stderr is a TTY and progress is on
- * (log_progress_enable).  One line redrawn in place; cleared before any log
- * line is printed so the two never interleave.
+ * Progress board (progress.c), shown only when stderr is a TTY, progress is
+ * on (log_progress_enable) and quiet is off.  One line per active item
+ * (an episode: its stage, bytes and speed while downloading, percent while
+ * transcribing), at most LOG_BOARD_ROWS of them, then a total line with
+ * done/failed counts and an ETA.  The board is redrawn in place at most ten
+ * times a second; a log line erases it, prints, and draws it again below,
+ * so log lines scroll above the board and never into it.
+ *
+ * Items are keyed by an opaque pointer owned by the caller (never
+ * dereferenced); name and stage are copied.  All calls are cheap no-ops
+ * while the board is off, and thread-safe.
  */
+#define LOG_BOARD_ROWS 8
+
 void log_progress_enable(bool on);
-void log_progress(const char *label, long done, long total);
+/* Starts or moves item key to stage; clears its bytes and percent. */
+void log_progress_item(const void *key, const char *name, const char *stage);
+/* Bytes received so far and the expected size (total <= 0: unknown). */
+void log_progress_bytes(const void *key, long long done, long long total);
+/* Share of the work done, 0..1 (shown as a percent). */
+void log_progress_fraction(const void *key, double fraction);
+/* The item is finished; its line goes away. */
+void log_progress_item_end(const void *key);
+/* The total line: items finished well, failed, and expected in all. */
+void log_progress_totals(long done, long failed, long total);
+/* Erases the board and forgets every item (end of a run). */
 void log_progress_done(void);
+
+/* One row of the board, for log_board_render(). */
+struct log_board_row {
+	const char *name;
+	const char *stage;
+	long long bytes, bytes_total;   /* bytes < 0: not downloading */
+	double speed;                   /* bytes per second; 0 when unknown */
+	double fraction;                /* < 0 when unknown */
+};
+
+struct log_board {
+	const struct log_board_row *rows;
+	size_t nr;                      /* all active rows; only LOG_BOARD_ROWS shown */
+	long done, failed, total;
+	double elapsed;                 /* seconds since the board started */
+	int width;                      /* columns; every line is cut to width - 1 */
+};
+
+/*
+ * Renders b as plain lines, each ending in '\n', without escape codes: what
+ * the terminal shows.  Pure, so tests can check it.
+ */
+void log_board_render(const struct log_board *b, struct sbuf *out);
 
 #endif

@@ -29,7 +29,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,17 +47,20 @@ struct xfer {
 	char *url;
 	const char *method;       /* "GET" or "POST", for messages */
 	const struct net_post *post;   /* borrowed; NULL for GET */
-	struct curl_slist *headers;    /* the POST's headers */
+	struct curl_slist *headers;    /* the POST's headers, or a GET's validators */
+	bool conditional;         /* sent validators: 304 is an answer, not a failure */
 	curl_mime *mime;          /* the POST's form during an attempt */
 	char *dest;               /* NULL for memory requests */
 	char *part;               /* dest + ".part" */
 	size_t max;
 	net_done_fn done;
+	net_progress_fn progress;
 	void *udata;
 	CURL *easy;
 	int fd;                   /* the open .part during an attempt, else -1 */
 	long long resume_from;    /* bytes on disk when the attempt started */
 	long long got;            /* body bytes taken in this attempt */
+	long long expect;         /* whole body size, -1 when unknown */
 	bool checked;             /* status and length checked for this attempt */
 	bool toobig;              /* write_cb refused: past max */
 	int write_errno;          /* write_cb refused: local write failed */
@@ -115,6 +120,8 @@ void net_result_move(struct net_result *dst, struct net_result *src)
 	*dst = *src;
 	src->final_url = NULL;
 	src->content_type = NULL;
+	src->etag = NULL;
+	src->last_modified = NULL;
 	sbuf_init(&src->body, src->body.max);
 	sbuf_init(&src->err, src->err.max);
 }
@@ -123,6 +130,9 @@ void net_result_release(struct net_result *res)
 {
 	free(res->final_url);
 	free(res->content_type);
+	free(res->etag);
+	free(res->last_modified);
+	res->etag = res->last_modified = NULL;
 	sbuf_release(&res->body);
 	sbuf_release(&res->err);
 	res->final_url = NULL;
@@ -148,6 +158,23 @@ static int xfer_fail(struct xfer *x, int code, const char *fmt, ...)
 
 /* ---- requests ---- */
 
+/* If-None-Match / If-Modified-Since from the validators of an earlier answer. */
+static void add_validators(struct xfer *x, const struct net_request *req)
+{
+	struct sbuf h = SBUF_INIT(NET_VALIDATOR_MAX + 64);
+
+	if (req->if_none_match && *req->if_none_match) {
+		sbuf_addf(&h, "If-None-Match: %s", req->if_none_match);
+		x->headers = curl_slist_append(x->headers, h.buf);
+	}
+	if (req->if_modified_since && *req->if_modified_since) {
+		sbuf_setf(&h, "If-Modified-Since: %s", req->if_modified_since);
+		x->headers = curl_slist_append(x->headers, h.buf);
+	}
+	x->conditional = x->headers != NULL;
+	sbuf_release(&h);
+}
+
 static struct xfer *xfer_new(struct net *net, const struct net_request *req)
 {
 	struct xfer *x = pc_calloc(1, sizeof(*x));
@@ -164,7 +191,9 @@ static struct xfer *xfer_new(struct net *net, const struct net_request *req)
 		x->part = pc_malloc(n);
 		snprintf(x->part, n, "%s.part", req->dest_path);
 	}
+	add_validators(x, req);
 	x->done = req->done;
+	x->progress = req->progress;
 	x->udata = req->udata;
 	x->fd = -1;
 	sbuf_init(&x->reason, NET_REASON_MAX);
@@ -294,6 +323,7 @@ static bool first_write_ok(struct xfer *x, long status)
 		}
 	}
 	total = expected_total(x, status);
+	x->expect = total;
 	if (total >= 0 && (unsigned long long)total > x->max) {
 		x->toobig = true;
 		return false;
@@ -344,7 +374,34 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *udata)
 		return 0;
 	x->got += (long long)n;
 	x->net->stats.bytes += (long long)n;
+	if (x->progress)
+		x->progress(x->udata, x->resume_from + x->got, x->expect);
 	return n;
+}
+
+/* Replaces *slot with the header's value when the header is name. */
+static bool header_value(const char *p, size_t n, const char *name, char **slot)
+{
+	size_t len = strlen(name), end = n;
+
+	if (n <= len || strncasecmp(p, name, len) || p[len] != ':')
+		return false;
+	p += len + 1;
+	n = end - len - 1;
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	while (n && (p[n - 1] == '\r' || p[n - 1] == '\n' || p[n - 1] == ' '))
+		n--;
+	free(*slot);
+	*slot = n && n <= NET_VALIDATOR_MAX ? pc_strndup(p, n) : NULL;
+	return true;
+}
+
+/* ETag and Last-Modified, for the next conditional request. */
+static bool keep_validator(struct xfer *x, const char *p, size_t n)
+{
+	return header_value(p, n, "ETag", &x->res.etag) ||
+	       header_value(p, n, "Last-Modified", &x->res.last_modified);
 }
 
 /* Keeps the reason phrase of each status line ("HTTP/1.1 404 Not Found"). */
@@ -355,6 +412,8 @@ static size_t header_cb(char *p, size_t size, size_t nitems, void *udata)
 	size_t i = 0, end = n;
 	int fields = 0;
 
+	if (keep_validator(x, p, n))
+		return n;
 	if (n < 5 || strncmp(p, "HTTP/", 5))
 		return n;
 	while (i < n && fields < 2) {   /* skip "HTTP/x.y" and the code */
@@ -375,6 +434,19 @@ static size_t header_cb(char *p, size_t size, size_t nitems, void *udata)
 
 /* ---- starting attempts ---- */
 
+/*
+ * The whole-transfer deadline: time to move the size cap at the lowest
+ * speed we accept, plus one timeout for connecting and the first byte.
+ * A transfer slower than that on average was going to be cut by the speed
+ * limit anyway; this catches one that keeps the average up in bursts.
+ */
+static long deadline_s(const struct net *net, const struct xfer *x)
+{
+	long long t = net->opt.timeout_s + (long long)(x->max / NET_LOW_SPEED_BYTES);
+
+	return t > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)t;
+}
+
 static void setup_easy(struct net *net, struct xfer *x)
 {
 	CURL *e = x->easy;
@@ -392,8 +464,9 @@ static void setup_easy(struct net *net, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, t);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, NET_LOW_SPEED_BYTES);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, t);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, deadline_s(net, x));
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
@@ -401,6 +474,8 @@ static void setup_easy(struct net *net, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	if (!x->dest)
 		curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	if (x->conditional)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
 	if (x->resume_from > 0)
 		curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->resume_from);
 }
@@ -602,12 +677,30 @@ static int closed_early(struct xfer *x, long long total)
 	return xfer_fail(x, -PC_ENET, "connection closed after %lld bytes", have);
 }
 
+/* Which of the three clocks ran out: connect, speed limit or deadline. */
+static int timed_out(struct xfer *x, CURLcode rc)
+{
+	long limit = deadline_s(x->net, x);
+	double secs = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &secs);
+	if (secs >= (double)limit)
+		return xfer_fail(x, -PC_ETIMEOUT, "timed out: not done after %ld s, the "
+				 "deadline for at most %zu bytes (%lld bytes received)",
+				 limit, x->max, x->got);
+	if (strstr(x->errbuf, "too slow"))
+		return xfer_fail(x, -PC_ETIMEOUT, "stalled: less than %ld bytes/s for %ld s "
+				 "(%lld bytes received)", NET_LOW_SPEED_BYTES,
+				 x->net->opt.timeout_s, x->got);
+	return xfer_fail(x, -PC_ETIMEOUT, "timed out: %s", curl_msg(x, rc));
+}
+
 static int curl_failure(struct xfer *x, CURLcode rc, enum outcome *out)
 {
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		*out = OUT_RETRY;
-		return xfer_fail(x, -PC_ETIMEOUT, "timed out: %s", curl_msg(x, rc));
+		return timed_out(x, rc);
 	case CURLE_PARTIAL_FILE:
 		*out = OUT_RETRY;
 		return closed_early(x, expected_total(x, response_code(x)));
@@ -659,6 +752,8 @@ static int classify(struct xfer *x, CURLcode rc, long status, enum outcome *out)
 				 strerror(x->write_errno));
 	if (rc != CURLE_OK)
 		return curl_failure(x, rc, out);
+	if (status == 304 && x->conditional)
+		return 0;
 	if (!status_ok(status))
 		return http_failure(x, status, out);
 	return check_complete(x, status, out);
@@ -935,7 +1030,8 @@ static int run_one(const struct net_options *o, const struct net_request *req,
 int net_fetch(const struct net_options *o, const char *url, size_t max_bytes,
 	      struct net_result *res)
 {
-	struct net_request req = { url, NULL, max_bytes, sync_done, res };
+	struct net_request req = { .url = url, .dest_path = NULL,
+		.max_bytes = max_bytes, .done = sync_done, .udata = res };
 
 	return run_one(o, &req, res);
 }
@@ -943,7 +1039,8 @@ int net_fetch(const struct net_options *o, const char *url, size_t max_bytes,
 int net_download(const struct net_options *o, const char *url, const char *dest_path,
 		 size_t max_bytes, struct net_result *res)
 {
-	struct net_request req = { url, dest_path, max_bytes, sync_done, res };
+	struct net_request req = { .url = url, .dest_path = dest_path,
+		.max_bytes = max_bytes, .done = sync_done, .udata = res };
 
 	return run_one(o, &req, res);
 }
@@ -967,7 +1064,8 @@ static struct curl_slist *post_headers(const struct net_post *p)
 int net_post(const struct net_options *o, const struct net_post *post,
 	     struct net_result *res)
 {
-	struct net_request req = { post->url, NULL, post->max_bytes, sync_done, res };
+	struct net_request req = { .url = post->url, .dest_path = NULL,
+		.max_bytes = post->max_bytes, .done = sync_done, .udata = res };
 	struct net *net = net_new(o);
 	struct xfer *x = xfer_new(net, &req);
 

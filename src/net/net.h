@@ -18,9 +18,14 @@
  * at NET_RETRY_AFTER_MAX_S.  Other failures (404, too many redirects, a size
  * cap, a local write error) are final at once.
  *
- * Timeouts: `timeout_s` bounds connecting and any stall (no byte for
- * timeout_s seconds); there is no total deadline, so a slow but moving
- * download of a large file is never killed.
+ * Timeouts: `timeout_s` bounds connecting, and a transfer slower than
+ * NET_LOW_SPEED_BYTES a second for timeout_s seconds is a stall (a server
+ * dripping a few bytes a second would otherwise hold a transfer for days).
+ * Each attempt also has a deadline of timeout_s plus the time the size cap
+ * takes at NET_LOW_SPEED_BYTES a second, so no pattern of bursts keeps a
+ * transfer alive for ever.  Stalls and deadlines are retried like
+ * connection errors ("stalled: less than 1024 bytes/s for 20 s (37 bytes
+ * received)").
  *
  * Memory requests (dest_path NULL) collect the body in res->body, an sbuf
  * capped at max_bytes; they accept gzip/deflate.  File requests stream into
@@ -57,7 +62,10 @@
 #include "util/sbuf.h"
 
 #define NET_BACKOFF_MAX_MS 30000L
+#define NET_LOW_SPEED_BYTES 1024L
 #define NET_RETRY_AFTER_MAX_S 60L
+/* Longest ETag or Last-Modified kept; longer ones are dropped. */
+#define NET_VALIDATOR_MAX 1024
 /* Caps used when a request leaves max_bytes at 0. */
 #define NET_DEFAULT_MAX_MEMORY ((size_t)64 << 20)
 #define NET_DEFAULT_MAX_FILE ((size_t)4 << 30)
@@ -67,7 +75,7 @@ struct net;
 /* Zero fields take the defaults given in brackets. */
 struct net_options {
 	int workers;            /* parallel transfers [8] */
-	long timeout_s;         /* connect and stall timeout [20] */
+	long timeout_s;         /* connect timeout, and how long a stall lasts [20] */
 	int retries;            /* extra attempts after the first [5]; <0 for none */
 	long delay_ms;          /* least time between starting two requests [0] */
 	const char *user_agent; /* ["podcast_scraper/" PC_VERSION]; copied */
@@ -83,6 +91,8 @@ struct net_result {
 	                           emptied when the request failed */
 	long long bytes;        /* body bytes: in body, or the final file's size */
 	int attempts;           /* requests made, retries included */
+	char *etag;             /* ETag of the final response, or NULL */
+	char *last_modified;    /* Last-Modified of the final response, or NULL */
 	struct sbuf err;        /* the failure, naming the URL; empty on success */
 };
 
@@ -93,13 +103,27 @@ struct net_result {
  */
 typedef void (*net_done_fn)(struct net *net, struct net_result *res, void *udata);
 
+/*
+ * Called as body bytes arrive: bytes so far (a resumed download counts what
+ * was on disk) and the whole size, or -1 when unknown.  Keep it cheap.
+ */
+typedef void (*net_progress_fn)(void *udata, long long bytes, long long total);
+
 struct net_request {
 	const char *url;        /* http://, https:// or file://; copied */
 	const char *dest_path;  /* NULL = into memory, else the final file, in an
 	                           existing directory; copied */
 	size_t max_bytes;       /* size cap; 0 = NET_DEFAULT_MAX_MEMORY / _FILE */
 	net_done_fn done;       /* may be NULL */
-	void *udata;
+	void *udata;            /* passed to done and progress */
+	net_progress_fn progress;   /* may be NULL */
+	/*
+	 * Validators from an earlier answer (memory GETs; NULL for none): sent
+	 * as If-None-Match and If-Modified-Since.  A 304 then ends the request
+	 * with code 0, http_status 304 and an empty body.
+	 */
+	const char *if_none_match;
+	const char *if_modified_since;
 };
 
 struct net_stats {

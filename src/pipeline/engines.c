@@ -14,6 +14,7 @@
 #include "crash/crash.h"
 #include "log/log.h"
 #include "stages/stages.h"
+#include "asr/asr.h"
 #include "util/fs.h"
 #include "util/stage.h"
 #include "worker/worker.h"
@@ -150,7 +151,7 @@ static void remove_work_media(struct episode_job *ej)
 {
 	char *path;
 
-	if (ej->fj->run->cfg->keep_media || !ej->media_rel)
+	if (media_kept(ej->fj->run->cfg) || !ej->media_rel)
 		return;
 	path = fs_join(ej->fj->dir, ej->media_rel);
 	unlink(path);
@@ -249,6 +250,17 @@ static void names_to_know(const struct episode_job *ej, struct strlist *out)
 	speaker_list_release(&l);
 }
 
+/* The show's text rides with the request; the local engine builds a model of it. */
+static void add_show_text(const struct episode_job *ej, const struct strlist *names,
+			  json_t *req)
+{
+	struct sbuf text = SBUF_INIT(ASR_CONTEXT_MAX);
+
+	pipeline_show_text(ej, names, &text);
+	json_object_set_new(req, "context", json_stringn(text.buf, text.len));
+	sbuf_release(&text);
+}
+
 void transcribe_enter(struct episode_job *ej)
 {
 	struct sbuf err = SBUF_INIT(4096);
@@ -265,9 +277,12 @@ void transcribe_enter(struct episode_job *ej)
 		/* the result goes to .work/ even when the audio is kept under media/ */
 		episode_record_failure(ej, "transcribe", "%s", err.buf);
 	} else {
+		json_t *req;
+
 		names_to_know(ej, &words);
-		stage_pool_submit(pool, stages_transcribe_request(ej->id, media, segs, &words),
-				  on_stage_done, ej);	/* takes the request */
+		req = stages_transcribe_request(ej->id, media, segs, &words);
+		add_show_text(ej, &words, req);
+		stage_pool_submit(pool, req, on_stage_done, ej);	/* takes req */
 	}
 	strlist_release(&words);
 	sbuf_release(&err);

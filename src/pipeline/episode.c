@@ -130,6 +130,12 @@ static enum ep_state fall_back_to_audio(struct episode_job *ej, const char *why)
 {
 	const struct config *c = ej->fj->run->cfg;
 
+	/* archive mode: the audio is what was asked for; nothing failed */
+	if (!c->transcribe_missing && ej->archived && !ej->nr_candidates) {
+		log_info("download", "episode '%s': %s; audio archived, not transcribed "
+			 "(transcribe_missing is off)", ej->stem, why);
+		return EP_SKIPPED;
+	}
 	if (!c->transcribe_missing) {
 		episode_record_failure(ej, "download", "%s (transcribe_missing is off)", why);
 		return EP_FAILED;

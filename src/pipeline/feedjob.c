@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *feed_dir_for(const struct run *r, const char *url);
 
 /*
  * index.json says which feed failed and why (exit status 3 sends users there): the feed's
@@ -29,7 +28,7 @@ static void record_feed_failure(struct feed_job *fj, const char *stage, const ch
 	};
 	struct sbuf err = SBUF_INIT(4096);
 
-	fj->dir = feed_dir_for(fj->run, fj->url);
+	fj->dir = feedjob_dir(fj->run, fj->url);
 	if (fs_mkdir_p(fj->dir, &err) < 0 ||
 	    store_run_new(fj->run->run_id, fj->run->config_snapshot, &fj->artifacts, &err) < 0)
 		log_warn("write", "feed '%s': cannot record the failure: %s", fj->url, err.buf);
@@ -47,7 +46,7 @@ static void feed_failed(struct feed_job *fj, const char *stage, const char *what
 		record_feed_failure(fj, stage, what);
 }
 
-static char *feed_dir_for(const struct run *r, const char *url)
+char *feedjob_dir(const struct run *r, const char *url)
 {
 	const struct config *c = r->cfg;
 	char *name = store_feed_dir_name(url);
@@ -69,7 +68,8 @@ static int open_outputs(struct feed_job *fj, struct sbuf *err)
 
 	if ((r = store_feed_dir_prepare(fj->dir, c->clean_output, err)) < 0)
 		return r;
-	if ((r = store_state_open(fj->dir, &fj->state, err)) < 0)
+	/* validators_load may have opened it already */
+	if (!fj->state && (r = store_state_open(fj->dir, &fj->state, err)) < 0)
 		return r;
 	store_state_bind_feed(fj->state, fj->url);
 	return store_run_new(fj->run->run_id, fj->run->config_snapshot, &fj->artifacts, err);
@@ -116,13 +116,21 @@ static void on_feed_fetched(struct net *net, struct net_result *res, void *udata
 		feed_failed(fj, "fetch", res->err.buf);
 		goto out;
 	}
+	validators_keep(fj, res);
+	if (fj->unchanged) {
+		log_info("feed", "feed '%s': not modified since the last run (HTTP 304), "
+			 "nothing to do", fj->url);
+		goto out;
+	}
 	crash_stage_enter(STAGE_PARSE, NULL);
 	if (feed_parse(res->body.buf, res->body.len, res->final_url, &fj->feed, &err) < 0) {
 		feed_failed(fj, "parse", err.buf);
 		goto out;
 	}
+	if (fj->feed.warning)
+		log_warn("feed", "feed '%s': %s", fj->url, fj->feed.warning);
 	fj->parsed = true;
-	fj->dir = feed_dir_for(fj->run, fj->url);
+	fj->dir = feedjob_dir(fj->run, fj->url);
 	if (!fj->run->cfg->dry_run && open_outputs(fj, &err) < 0) {
 		feed_failed(fj, "write", err.buf);
 		goto out;
@@ -148,6 +156,7 @@ void feedjob_start(struct feed_job *fj)
 		.udata = fj,
 	};
 
+	validators_load(fj, &req);
 	crash_stage_enter(STAGE_FETCH, NULL);
 	log_info("fetch", "fetching feed '%s'", fj->url);
 	net_add(fj->run->net, &req);
@@ -170,6 +179,7 @@ void feedjob_finish(struct feed_job *fj)
 	struct sbuf err = SBUF_INIT(8192);
 
 	count_unfinished(fj);
+	validators_save(fj);
 	if (!fj->artifacts)
 		goto out;
 	crash_stage_enter(STAGE_WRITE, NULL);
@@ -191,6 +201,8 @@ void feedjob_release(struct feed_job *fj)
 	if (fj->state)
 		store_state_close(fj->state);
 	feed_release(&fj->feed);
+	store_validators_release(&fj->sent);
+	store_validators_release(&fj->got);
 	free(fj->dir);
 	free(fj->url);
 }

@@ -20,6 +20,9 @@
  * table allowed[] there is this drawing, checked on every move):
  *
  *   NEW ──done in state.sqlite and no --force──► SKIPPED
+ *    │  └─ --download-media, enclosure not yet in media/ ─► ARCHIVE_MEDIA ─► on as
+ *    │     from NEW (SKIPPED when done before, or with no transcript published
+ *    │     and transcribe_missing off: the audio was what was asked for)
  *    │
  *    ├─ a usable transcript link ─► FETCH_TRANSCRIPT ─ok─► WRITE ─► SUMMARIZE ─► FINISH ─► DONE
  *    │                               │ ▲ bad download       │ ▲  (generate_summaries)  ▲
@@ -35,7 +38,7 @@
  *
  * WRITE: speakers, screenplay, the cleaned text; FINISH: metadata and the
  * state row.  Invariants: an episode in FETCH_TRANSCRIPT, DOWNLOAD_MEDIA,
- * TRANSCRIBE or SUMMARIZE has one operation (a transfer or a stage job) in
+ * ARCHIVE_MEDIA, TRANSCRIBE or SUMMARIZE has one operation (a transfer or a stage job) in
  * flight, whose callback records its result and calls episode_advance(), and
  * counts in its feed's in_flight; DONE, SKIPPED and FAILED are final and have
  * an index row.
@@ -45,6 +48,7 @@ enum ep_state {
 	EP_SKIPPED,
 	EP_FETCH_TRANSCRIPT,
 	EP_DOWNLOAD_MEDIA,
+	EP_ARCHIVE_MEDIA,
 	EP_TRANSCRIBE,
 	EP_WRITE,
 	EP_SUMMARIZE,
@@ -99,6 +103,7 @@ struct episode_job {
 	int attempts;
 	int worker_crashes;
 	bool interrupted;            /* stopped by the run, not failed: stays pending */
+	bool archived;               /* --download-media: the enclosure is in media/ */
 };
 
 struct feed_job {
@@ -113,6 +118,9 @@ struct feed_job {
 	struct episode_job *episodes;
 	size_t nr_episodes;
 	size_t in_flight;
+	struct store_validators sent;   /* validators the fetch carried */
+	struct store_validators got;    /* validators of the answer */
+	bool unchanged;                 /* answered 304: nothing to do */
 };
 
 struct stage_pool;
@@ -126,6 +134,7 @@ struct run {
 	struct device_gate *gate;
 	bool transcribe_drained, summarize_drained;
 	json_t *config_snapshot;
+	char *settings_id;           /* fingerprint kept with feed validators */
 	char *run_id;
 	struct feed_job *feeds;
 	size_t nr_feeds;
@@ -135,7 +144,21 @@ struct run {
 	bool stopping;
 };
 
+/* archive.c: the ARCHIVE_MEDIA step (--download-media) */
+/* True when the episode's enclosure is still to be downloaded into media/. */
+bool archive_wanted(struct episode_job *ej);
+void archive_enter(struct episode_job *ej);
+void archive_settle(struct episode_job *ej);
+
+/* validators.c: conditional feed requests */
+char *validators_settings_id(json_t *config_snapshot);
+void validators_load(struct feed_job *fj, struct net_request *req);
+void validators_keep(struct feed_job *fj, struct net_result *res);
+void validators_save(struct feed_job *fj);
+
 /* feedjob.c */
+/* The output folder of the feed at url (caller frees). */
+char *feedjob_dir(const struct run *r, const char *url);
 void feedjob_start(struct feed_job *fj);
 void feedjob_finish(struct feed_job *fj);
 void feedjob_release(struct feed_job *fj);
@@ -168,8 +191,17 @@ void episode_fetch_enter(struct episode_job *ej);
 void episode_fetch_settle(struct episode_job *ej);
 
 /* transcribe.c: the DOWNLOAD_MEDIA step */
+/* Media stays under media/ (keep_media, download_media) rather than in .work/. */
+bool media_kept(const struct config *c);
+/* "media/<stem>.<ext>" or ".work/<stem>.<ext>" (caller frees). */
+char *media_rel_path(const struct episode_job *ej);
+/* net progress of a media download, shown on the progress board (udata: ej). */
+void on_media_progress(void *udata, long long bytes, long long total);
 void media_download_enter(struct episode_job *ej);
 void media_download_settle(struct episode_job *ej);
+/* showtext.c: the show's words for the recognizer (names first), capped by out. */
+void pipeline_show_text(const struct episode_job *ej, const struct strlist *names,
+			struct sbuf *out);
 
 /* engines.c: the TRANSCRIBE and SUMMARIZE steps, run by stage pools */
 void transcribe_enter(struct episode_job *ej);

@@ -9,15 +9,6 @@
  * episode_advance(); next_state() alone decides where an episode goes, and
  * every move is checked against allowed[].  Whether an episode may still
  * submit work to a stage is read from may_enter[], never from enum order.
- *
- * Adding a step (diarization after TRANSCRIBE, say): a state in enum
- * ep_state and in the diagram (internal.h); its name in state_names[]; its
- * arrows in allowed[] (TRANSCRIBE -> DIARIZE -> WRITE); if it runs in a stage
- * pool, a column in may_enter[] for every state that may still reach it, so
- * its pool is told when it drains; in in_flight_states if it waits for a
- * transfer or a job; its enter()/settle() next to its subject, in steps[];
- * and the case in next_state() that leads to it.  Nothing else decides
- * where an episode goes.
  */
 #include "pipeline/internal.h"
 #include "log/log.h"
@@ -30,14 +21,18 @@
 
 static const char *const state_names[EP_NR_STATES] = {
 	[EP_NEW] = "new", [EP_SKIPPED] = "skipped", [EP_FETCH_TRANSCRIPT] = "fetch_transcript",
-	[EP_DOWNLOAD_MEDIA] = "download_media", [EP_TRANSCRIBE] = "transcribe",
+	[EP_DOWNLOAD_MEDIA] = "download_media", [EP_ARCHIVE_MEDIA] = "archive_media",
+	[EP_TRANSCRIBE] = "transcribe",
 	[EP_WRITE] = "write", [EP_SUMMARIZE] = "summarize", [EP_FINISH] = "finish",
 	[EP_DONE] = "done", [EP_FAILED] = "failed",
 };
 
 /* allowed[from]: the states `from` may move to (the arrows of the diagram). */
 static const unsigned allowed[EP_NR_STATES] = {
-	[EP_NEW] = B(EP_SKIPPED) | B(EP_FETCH_TRANSCRIPT) | B(EP_DOWNLOAD_MEDIA) | B(EP_FAILED),
+	[EP_NEW] = B(EP_SKIPPED) | B(EP_FETCH_TRANSCRIPT) | B(EP_DOWNLOAD_MEDIA) |
+		   B(EP_ARCHIVE_MEDIA) | B(EP_FAILED),
+	[EP_ARCHIVE_MEDIA] = B(EP_SKIPPED) | B(EP_FETCH_TRANSCRIPT) | B(EP_DOWNLOAD_MEDIA) |
+			     B(EP_FAILED),
 	[EP_FETCH_TRANSCRIPT] = B(EP_FETCH_TRANSCRIPT) | B(EP_DOWNLOAD_MEDIA) | B(EP_WRITE) |
 				B(EP_FAILED),
 	[EP_DOWNLOAD_MEDIA] = B(EP_TRANSCRIBE) | B(EP_FAILED),
@@ -53,6 +48,7 @@ static const unsigned may_enter[EP_NR_STATES] = {
 	[EP_NEW] = B(EP_TRANSCRIBE) | B(EP_SUMMARIZE),
 	[EP_FETCH_TRANSCRIPT] = B(EP_TRANSCRIBE) | B(EP_SUMMARIZE),
 	[EP_DOWNLOAD_MEDIA] = B(EP_TRANSCRIBE) | B(EP_SUMMARIZE),
+	[EP_ARCHIVE_MEDIA] = B(EP_TRANSCRIBE) | B(EP_SUMMARIZE),
 	[EP_TRANSCRIBE] = B(EP_SUMMARIZE),
 	[EP_WRITE] = B(EP_SUMMARIZE),
 	[EP_SUMMARIZE] = 0, [EP_FINISH] = 0,
@@ -61,7 +57,7 @@ static const unsigned may_enter[EP_NR_STATES] = {
 
 /* States with one operation (a transfer or a stage job) in flight. */
 static const unsigned in_flight_states = B(EP_FETCH_TRANSCRIPT) | B(EP_DOWNLOAD_MEDIA) |
-					 B(EP_TRANSCRIBE) | B(EP_SUMMARIZE);
+					 B(EP_ARCHIVE_MEDIA) | B(EP_TRANSCRIBE) | B(EP_SUMMARIZE);
 static const unsigned final_states = B(EP_DONE) | B(EP_SKIPPED) | B(EP_FAILED);
 
 struct ep_step {
@@ -72,6 +68,7 @@ struct ep_step {
 static const struct ep_step steps[EP_NR_STATES] = {
 	[EP_FETCH_TRANSCRIPT] = { episode_fetch_enter, episode_fetch_settle },
 	[EP_DOWNLOAD_MEDIA] = { media_download_enter, media_download_settle },
+	[EP_ARCHIVE_MEDIA] = { archive_enter, archive_settle },
 	[EP_TRANSCRIBE] = { transcribe_enter, transcribe_settle },
 	[EP_WRITE] = { output_write_enter, NULL },
 	[EP_SUMMARIZE] = { summarize_enter, summarize_settle },
@@ -111,6 +108,22 @@ bool ep_state_ok(const struct episode_job *ej)
 	}
 }
 
+/* The progress board shows episodes with work in flight, by stage. */
+static void show_stage(const struct episode_job *ej)
+{
+	static const char *const board_names[EP_NR_STATES] = {
+		[EP_FETCH_TRANSCRIPT] = "transcript", [EP_DOWNLOAD_MEDIA] = "download",
+		[EP_ARCHIVE_MEDIA] = "archive", [EP_TRANSCRIBE] = "transcribe",
+		[EP_SUMMARIZE] = "summarize",
+	};
+
+	if (in_flight_states & B(ej->state))
+		log_progress_item(ej, ej->ep->title ? ej->ep->title : ej->stem,
+				  board_names[ej->state]);
+	else
+		log_progress_item_end(ej);
+}
+
 /* Moves ej to next, keeping the feed's in_flight count true to the invariant. */
 static void ep_set_state(struct episode_job *ej, enum ep_state next)
 {
@@ -124,6 +137,7 @@ static void ep_set_state(struct episode_job *ej, enum ep_state next)
 	ej->state = next;
 	ej->outcome = in_flight_states & B(next) ? EP_OUT_PENDING : EP_OUT_OK;
 	assert(ep_is_final(next) || ep_state_ok(ej));
+	show_stage(ej);
 }
 
 static void set_error(struct episode_job *ej, const char *stage, char *message)
@@ -164,6 +178,10 @@ static enum ep_state next_state(struct episode_job *ej)
 		return EP_FAILED;
 	switch (ej->state) {
 	case EP_NEW:
+		if (archive_wanted(ej))
+			return EP_ARCHIVE_MEDIA;
+		return ej->skip ? EP_SKIPPED : episode_choose_source(ej);
+	case EP_ARCHIVE_MEDIA:
 		return ej->skip ? EP_SKIPPED : episode_choose_source(ej);
 	case EP_FETCH_TRANSCRIPT:
 		return ej->outcome == EP_OUT_TRY_NEXT ? episode_choose_source(ej) : EP_WRITE;

@@ -17,6 +17,7 @@
 
 struct pipeline_totals {
 	long feeds, feeds_failed;
+	long feeds_unchanged;   /* answered 304 Not Modified: nothing to do */
 	long episodes, transcripts, downloaded, transcribed, summaries;
 	long failed, skipped, pending;
 	double seconds;
@@ -37,7 +38,8 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 		 struct pipeline_totals *totals);
 int pipeline_end_interrupts(void);
 
-/* "Done. feeds=1 episodes=12 ... in 41.2s" (caller releases sb). */
+/* "Done. feeds=1 episodes=12 ... in 41.2s" (caller releases sb); unchanged=N
+ * when feeds answered 304. */
 void pipeline_summary_line(const struct pipeline_totals *t, struct sbuf *sb);
 
 #endif

@@ -56,17 +56,20 @@ static void net_options_from(const struct config *c, struct net_options *o)
 
 static void show_progress(struct run *r)
 {
-	long done = 0, total = 0;
+	long done = 0, failed = 0, total = 0;
 
 	for (size_t i = 0; i < r->nr_feeds; i++) {
 		struct feed_job *fj = &r->feeds[i];
 
 		total += (long)fj->nr_episodes;
-		for (size_t j = 0; j < fj->nr_episodes; j++)
-			done += ep_is_final(fj->episodes[j].state);
+		for (size_t j = 0; j < fj->nr_episodes; j++) {
+			enum ep_state s = fj->episodes[j].state;
+
+			done += s == EP_DONE || s == EP_SKIPPED;
+			failed += s == EP_FAILED;
+		}
 	}
-	if (total)
-		log_progress("episodes", done, total);
+	log_progress_totals(done, failed, total);
 }
 
 /*
@@ -113,7 +116,8 @@ static int exit_code(const struct run *r)
 static void setup_feeds(struct run *r, const struct strlist *feeds)
 {
 	r->nr_feeds = feeds->nr;
-	r->several_feeds = feeds->nr > 1;
+	/* a shard's share of the list may be one feed: still a folder a feed */
+	r->several_feeds = feeds->nr > 1 || r->cfg->shard;
 	r->feeds = pc_calloc(feeds->nr, sizeof(*r->feeds));
 	for (size_t i = 0; i < feeds->nr; i++) {
 		r->feeds[i].run = r;
@@ -134,6 +138,7 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 	r.totals = totals;
 	r.run_id = c->run_id ? pc_strdup(c->run_id) : store_run_id_new();
 	r.config_snapshot = config_to_json(c);
+	r.settings_id = validators_settings_id(r.config_snapshot);
 	net_options_from(c, &no);
 	r.net = net_new(&no);
 	setup_feeds(&r, feeds);
@@ -153,6 +158,7 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 	free(r.feeds);
 	net_free(r.net);
 	json_decref(r.config_snapshot);
+	free(r.settings_id);
 	free(r.run_id);
 	return code;
 }
@@ -171,5 +177,7 @@ void pipeline_summary_line(const struct pipeline_totals *t, struct sbuf *sb)
 		  t->failed + t->feeds_failed, t->skipped);
 	if (t->pending)
 		sbuf_addf(sb, " pending=%ld", t->pending);
+	if (t->feeds_unchanged)
+		sbuf_addf(sb, " unchanged=%ld", t->feeds_unchanged);
 	sbuf_addf(sb, " in %.1fs", t->seconds);
 }

@@ -3,7 +3,8 @@
  * the enclosure (resumable, size-capped) and hand it to the transcription
  * stage.
  *
- * Media goes to media/<stem>.<ext> when keep_media is on, otherwise to
+ * Media goes to media/<stem>.<ext> when keep_media or download_media is on
+ * (archive.c may have fetched it already), otherwise to
  * .work/<stem>.<ext> inside the feed folder, removed once transcribed; a
  * .part file left by a killed run is resumed with Range by the network layer.
  */
@@ -44,12 +45,17 @@ static char *media_ext(const struct episode *ep)
 	return pc_strdup("bin");
 }
 
-static char *media_rel_path(const struct episode_job *ej)
+bool media_kept(const struct config *c)
+{
+	return c->keep_media || c->download_media;
+}
+
+char *media_rel_path(const struct episode_job *ej)
 {
 	char *ext = media_ext(ej->ep);
 	char *rel;
 
-	if (ej->fj->run->cfg->keep_media) {
+	if (media_kept(ej->fj->run->cfg)) {
 		rel = store_relpath(STORE_MEDIA, ej->stem, ext);
 	} else {
 		struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
@@ -59,6 +65,11 @@ static char *media_rel_path(const struct episode_job *ej)
 	}
 	free(ext);
 	return rel;
+}
+
+void on_media_progress(void *udata, long long bytes, long long total)
+{
+	log_progress_bytes(udata, bytes, total);
 }
 
 void media_download_settle(struct episode_job *ej)
@@ -87,6 +98,7 @@ static void start_download(struct episode_job *ej, const char *path)
 	req.dest_path = path;
 	req.max_bytes = (size_t)ej->fj->run->cfg->max_media_bytes;
 	req.done = episode_transfer_done;
+	req.progress = on_media_progress;
 	req.udata = ej;
 	net_add(ej->fj->run->net, &req);
 }
@@ -104,7 +116,8 @@ void media_download_enter(struct episode_job *ej)
 	*strrchr(parent, '/') = '\0';
 	if (fs_mkdir_p(parent, &err) < 0) {
 		episode_record_failure(ej, "download", "%s", err.buf);
-	} else if (ej->fj->run->cfg->reuse_media && fs_exists(path)) {
+	} else if ((ej->fj->run->cfg->reuse_media || ej->archived) && fs_exists(path)) {
+		/* an archived enclosure (--download-media) is the file to transcribe */
 		log_info("download", "episode '%s': reusing %s", ej->stem, ej->media_rel);
 		ej->outcome = EP_OUT_OK;
 	} else {

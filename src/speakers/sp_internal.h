@@ -49,6 +49,9 @@ bool sp_name_word_ok(struct scan *sc, const struct tok *t);
 void sp_casefold(const char *s, size_t len, struct sbuf *out);
 /* Appends tokens [i, e) joined by spaces to out, unless already there. */
 void sp_push_span(struct scan *sc, size_t i, size_t e, struct strlist *out);
+/* Past one lower-case word before a capitalised one ("tailor Sam de Jong"):
+ * an open-ended role or descriptor between an introduction and a name. */
+size_t sp_skip_descriptor(struct scan *sc, size_t j);
 /* Reads "X", "X and Y", "X, Y & Z" from i into out; returns where it ended. */
 size_t sp_take_names(struct scan *sc, size_t i, struct strlist *out);
 
@@ -58,6 +61,9 @@ void sp_name_key_words(const char *name, struct strlist *out);
 void sp_name_all_words(const char *name, struct strlist *out);
 /* "Speaker 1", "SPEAKER_00", "Host", "Narrator": labels, not people. */
 bool sp_is_generic_label(const char *v);
+
+/* Words separated by spaces in s. */
+size_t sp_count_words(const char *s);
 
 /* The hosts and guests found so far; see speakers.c. */
 struct gather {

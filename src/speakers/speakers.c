@@ -18,7 +18,7 @@ static void list_push(struct speaker_list *l, const char *name, enum speaker_rol
 	l->items[l->nr++] = (struct speaker){ NULL, pc_strdup(name), role, src };
 }
 
-static size_t count_words(const char *s)
+size_t sp_count_words(const char *s)
 {
 	size_t n = 0;
 
@@ -36,7 +36,7 @@ static bool list_has_person(struct speaker_list *l, const char *name)
 	for (size_t i = 0; i < l->nr; i++) {
 		if (!speakers_same_person(l->items[i].name, name))
 			continue;
-		if (count_words(name) > count_words(l->items[i].name)) {
+		if (sp_count_words(name) > sp_count_words(l->items[i].name)) {
 			free(l->items[i].name);
 			l->items[i].name = pc_strdup(name);
 		}

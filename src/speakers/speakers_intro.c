@@ -4,10 +4,11 @@
  * Priya", "I'm your host, Cam", "I'm Ethan and this is ...", "thanks for
  * having me, Ethan".
  *
- * Works on punctuated published text and on the recognizer's lower-case
- * text alike: when a sentence has no capital letter at all, up to three
- * words after an introduction that are not common words are taken as the
- * name and capitalised.
+ * Works on punctuated published text and on the recognizer's text alike.
+ * Recognizer text has no commas and its capitals are unreliable ("David
+ * brown", "maria Lopez": only words it knows as proper nouns get one), so
+ * there, whatever the case, up to three words after an introduction that
+ * are not common words are taken as the name and capitalised.
  */
 #include "speakers/sp_internal.h"
 
@@ -57,9 +58,10 @@ static const struct intro_phrase phrases[] = {
 
 /* Lower-case words that never start or continue a name said aloud. */
 static const char *const spoken_stop[] = {
-	"again", "also", "author", "back", "everybody", "everyone", "folks", "here",
-	"joining", "listeners", "one", "really", "so", "that", "there", "three",
-	"two", "uh", "um", "very", "which", "who", "whose", "will",
+	"again", "also", "author", "back", "delighted", "everybody", "everyone",
+	"excited", "folks", "glad", "happy", "here", "honored", "honoured", "joined",
+	"listeners", "lucky", "one", "pleased", "really", "so", "that", "there",
+	"three", "thrilled", "two", "uh", "um", "very", "which", "who", "whose", "will",
 };
 
 /* Case-insensitive word match where ’ (U+2019) stands for '. */
@@ -108,28 +110,35 @@ static bool is_spoken_stop(const struct tok *t)
 	return false;
 }
 
-static bool lower_name_word(const struct tok *t)
+static bool loose_name_word(const struct tok *t)
 {
 	if (t->len < 2 || sp_is_contraction(t) || sp_is_not_name(t) || is_spoken_stop(t) ||
-	    sp_is_role(t))
+	    sp_is_role(t) || sp_tok_is(t, "i"))
 		return false;
+	if (t->len > 4 && !strncasecmp(t->s + t->len - 3, "ing", 3))
+		return false;     /* "talking", "joining" */
 	for (size_t i = 0; i < t->len; i++)
-		if (!((t->s[i] >= 'a' && t->s[i] <= 'z') || t->s[i] == '-'))
+		if (!((t->s[i] | 0x20) >= 'a' && (t->s[i] | 0x20) <= 'z') && t->s[i] != '-')
 			return false;
 	return true;
 }
 
+static char upper_ascii(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+}
+
 /* Recognizer text: "jordan park who ..." -> "Jordan Park". */
-static size_t take_lower_name(struct scan *sc, size_t j, struct strlist *out)
+static size_t take_loose_name(struct scan *sc, size_t j, struct strlist *out)
 {
 	struct sbuf sb = SBUF_INIT(SPEAKERS_NAME_MAX);
 	size_t k = j;
 
-	while (k < sc->t.n && k - j < 3 && lower_name_word(&sc->t.v[k])) {
+	while (k < sc->t.n && k - j < 3 && loose_name_word(&sc->t.v[k])) {
 		const struct tok *t = &sc->t.v[k++];
 
-		sbuf_addf(&sb, "%s%c%.*s", sb.len ? " " : "", t->s[0] - 32, (int)t->len - 1,
-			  t->s + 1);
+		sbuf_addf(&sb, "%s%c%.*s", sb.len ? " " : "", upper_ascii(t->s[0]),
+			  (int)t->len - 1, t->s + 1);
 		if (t->after)
 			break;
 	}
@@ -152,28 +161,26 @@ static size_t take_first_name(struct scan *sc, size_t j, struct strlist *out)
 	return j + 1;
 }
 
-/* The names that follow an introduction at j; returns the token after them. */
-static size_t take_said_names(struct scan *sc, size_t j, bool lower, struct strlist *out)
+/*
+ * The names that follow an introduction at j; returns the token after them.
+ * A capitalised name comes first ("tailor Sam de Jong", "Dr. Lena Vogel");
+ * then one first name, or in loose text any words that may be a name.
+ */
+static size_t take_said_names(struct scan *sc, size_t j, bool loose, struct strlist *out)
 {
-	size_t e;
+	size_t d, e;
 
 	while (j + 1 < sc->t.n && !sc->t.v[j].after &&
 	       (sp_is_role(&sc->t.v[j]) || sp_tok_is(&sc->t.v[j], "the")))
 		j++;
 	if (j >= sc->t.n)
 		return j;
-	if (lower)
-		return take_lower_name(sc, j, out);
-	e = sp_take_names(sc, j, out);
-	return e > j ? e : take_first_name(sc, j, out);
-}
-
-static bool has_upper(const char *s)
-{
-	for (; *s; s++)
-		if ((*s >= 'A' && *s <= 'Z') || (unsigned char)*s >= 0xC0)
-			return true;
-	return false;
+	d = sp_skip_descriptor(sc, j);
+	if ((e = sp_take_names(sc, d, out)) > d)
+		return e;
+	if (d > j && (e = sp_take_names(sc, j, out)) > j)
+		return e;
+	return loose ? take_loose_name(sc, j, out) : take_first_name(sc, j, out);
 }
 
 /* "I'm Ethan Park and this is ...", "welcome to X, I'm Ethan". */
@@ -198,7 +205,7 @@ static bool host_follows(const struct toks *t, size_t i, size_t e)
 	return false;
 }
 
-static void take_im_host(struct scan *sc, size_t i, bool lower, struct sp_intro *in)
+static void take_im_host(struct scan *sc, size_t i, bool loose, struct sp_intro *in)
 {
 	struct strlist found = STRLIST_INIT;
 	size_t j = i + 1, e;
@@ -208,7 +215,9 @@ static void take_im_host(struct scan *sc, size_t i, bool lower, struct sp_intro 
 			return;
 		j++;
 	}
-	e = take_said_names(sc, j, lower, &found);
+	if (j >= sc->t.n || !sp_is_capitalised(&sc->t.v[j]))
+		return;     /* "I'm glad", "I'm joined": a name after I'm has a capital */
+	e = take_said_names(sc, j, loose, &found);
 	if (found.nr == 1 && host_follows(&sc->t, i, e)) {
 		strlist_push(&in->hosts, found.items[0]);
 		in->speaker_hosts = true;
@@ -216,7 +225,7 @@ static void take_im_host(struct scan *sc, size_t i, bool lower, struct sp_intro 
 	strlist_release(&found);
 }
 
-static void take_phrase(struct scan *sc, size_t i, bool lower, struct sp_intro *in)
+static void take_phrase(struct scan *sc, size_t i, bool loose, struct sp_intro *in)
 {
 	size_t j;
 
@@ -229,7 +238,7 @@ static void take_phrase(struct scan *sc, size_t i, bool lower, struct sp_intro *
 		before = in->guests.nr;
 		/* the name belongs to the same sentence as the introduction */
 		if (sc->t.v[j - 1].after != '.')
-			take_said_names(sc, j, lower,
+			take_said_names(sc, j, loose,
 					p->kind == INTRO_GUEST ? &in->guests : &in->hosts);
 		if (p->kind == INTRO_HOST || in->guests.nr > before)
 			in->speaker_hosts = true;
@@ -238,23 +247,23 @@ static void take_phrase(struct scan *sc, size_t i, bool lower, struct sp_intro *
 		return;
 	}
 	if (word_eq(&sc->t.v[i], "i'm", 3) || word_eq(&sc->t.v[i], "i", 1))
-		take_im_host(sc, i, lower, in);
+		take_im_host(sc, i, loose, in);
 }
 
 void sp_intro_scan(const char *text, const char *show_title, struct sp_intro *in)
 {
 	size_t len = text ? strlen(text) : 0;
 	struct scan sc;
-	bool lower;
+	bool loose;
 
 	if (!len)
 		return;
 	if (len > SPEAKERS_TEXT_MAX)
 		len = SPEAKERS_TEXT_MAX;
-	lower = !has_upper(text);
+	loose = !strchr(text, ',');
 	sp_scan_init(&sc, text, len, show_title);
 	for (size_t i = 0; i < sc.t.n; i++)
-		take_phrase(&sc, i, lower, in);
+		take_phrase(&sc, i, loose, in);
 	sp_scan_release(&sc);
 }
 

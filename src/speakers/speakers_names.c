@@ -509,6 +509,19 @@ static bool is_forward_trigger(const struct toks *t, size_t i)
 	return sp_tok_is(k, "by") && !k->after && i > 0 && sp_tok_is(&t->v[i - 1], "joined");
 }
 
+size_t sp_skip_descriptor(struct scan *sc, size_t j)
+{
+	const struct tok *v = sc->t.v;
+
+	if (j + 1 >= sc->t.n || v[j].after || sp_is_particle(&v[j]) ||
+	    !sp_is_capitalised(&v[j + 1]))
+		return j;
+	for (size_t i = 0; i < v[j].len; i++)
+		if (v[j].s[i] < 'a' || v[j].s[i] > 'z')
+			return j;
+	return j + 1;
+}
+
 /* "X joins us", "X join us", "X joins me", "X joins the show". */
 static void take_joins(struct scan *sc, size_t k, struct strlist *out)
 {
@@ -616,7 +629,7 @@ void speakers_names_in_text(const char *text, bool is_title, const char *show_ti
 	sp_scan_init(&sc, text, len, show_title);
 	for (size_t i = 0; i < sc.t.n; i++) {
 		if (is_forward_trigger(&sc.t, i) && i + 1 < sc.t.n)
-			sp_take_names(&sc, i + 1, out);
+			sp_take_names(&sc, sp_skip_descriptor(&sc, i + 1), out);
 		else if (i > 0 && !sc.t.v[i - 1].after && is_joins(&sc.t, i))
 			take_joins(&sc, i, out);
 	}

@@ -29,6 +29,7 @@
 #define INTRO_WORDS 800
 #define HEADER_LINES 12        /* the header block is within the first lines */
 #define HEADER_VALUE_WORDS 8   /* "Recorded: Tuesday, March 3, 2026 in Utrecht" */
+#define LABELS_MAX 64          /* distinct labels read; later ones stay as written */
 
 struct label {
 	char *name;            /* as written */
@@ -73,8 +74,9 @@ static bool is_meta_key(const char *s)
 
 static bool is_host_key(const char *s)
 {
-	return !strcasecmp(s, "host") || !strcasecmp(s, "hosts") || !strcasecmp(s, "co-host") ||
-	       !strcasecmp(s, "hosted by");
+	static const char *const keys[] = { "co-host", "co-hosts", "cohost", "host", "hosts" };
+
+	return in_words(s, strlen(s), keys, ARRAY_SIZE(keys));
 }
 
 static bool is_guest_key(const char *s)
@@ -92,21 +94,12 @@ static bool is_bare_header(const char *text)
 	return text[n] == ':' && in_words(text, n, meta_keys, ARRAY_SIZE(meta_keys));
 }
 
-static size_t count_words(const char *s)
-{
-	size_t n = 0;
-
-	for (const char *p = s; *p; p++)
-		n += *p != ' ' && (p == s || p[-1] == ' ');
-	return n;
-}
-
 /* "Tuesday 3 March 2026": a value, not a sentence someone says. */
 static bool is_short_value(const char *text)
 {
 	size_t n = strlen(text);
 
-	return count_words(text) <= HEADER_VALUE_WORDS && !(n && strchr(".?!", text[n - 1]));
+	return sp_count_words(text) <= HEADER_VALUE_WORDS && !(n && strchr(".?!", text[n - 1]));
 }
 
 static struct label *find_label(struct reading *r, const char *name)
@@ -150,7 +143,7 @@ static bool header_line(struct reading *r, const struct segment *s)
 	if (is_meta_key(s->speaker))
 		return true;
 	if (is_host_key(s->speaker) || is_guest_key(s->speaker)) {
-		if (count_words(s->text) > HEADER_VALUE_WORDS)
+		if (sp_count_words(s->text) > HEADER_VALUE_WORDS)
 			return false;     /* a turn of someone labelled "Host" */
 		split_header_names(s->text, is_host_key(s->speaker) ? &r->hosts : &r->guests);
 		return true;
@@ -180,7 +173,7 @@ static void count_labels(struct reading *r, const struct segment_list *segs)
 		const struct segment *s = &segs->items[i];
 		struct label *l = find_label(r, s->speaker);
 
-		if (!s->speaker)
+		if (!s->speaker || (!l && r->nr == LABELS_MAX))
 			continue;
 		if (!l) {
 			PC_GROW(r->labels, r->alloc, r->nr + 1);
@@ -233,7 +226,7 @@ static void read_intro(struct reading *r, const struct segment_list *segs)
 		sp_intro_scan(s->text, r->show, &one);
 		merge_intro(r, &one, find_label(r, s->speaker));
 		sp_intro_release(&one);
-		words += count_words(s->text);
+		words += sp_count_words(s->text);
 	}
 }
 

@@ -9,7 +9,8 @@
  * cleaned transcript from "input".
  *
  *	transcribe  request  {episode_id, input: audio path, output: segments path,
- *	                      words: [names to know]}
+ *	                      words: [names to know],
+ *	                      context: the show's text (asr_set_context)}
  *	            response {engine, model, audio_seconds, decode_seconds,
  *	                      recognize_seconds, segments, diarization: {method,
  *	                      voices, seconds_by_speaker{SPEAKER_n: s}, seconds}
@@ -53,6 +54,8 @@ const char *stages_device(int asked, bool remote, bool *downgraded);
 const char *stages_transcribe_device(const struct config *c, bool *downgraded);
 const char *stages_summarize_device(const struct config *c, bool *downgraded);
 /* Engine names for the run manifest. */
+/* The remote model a transcription asks for (whisper_model or openai_transcription_model). */
+const char *stages_transcribe_model(const struct config *c);
 const char *stages_transcribe_engine(const struct config *c);
 const char *stages_summarize_engine(const struct config *c);
 

@@ -37,7 +37,7 @@ static const char *keep(struct transcriber *t, const char *s)
  * whisper_model is kept for compatibility: the local sizes name nothing a
  * server knows, any other name is the remote model to use.
  */
-static const char *remote_model(const struct config *c)
+const char *stages_transcribe_model(const struct config *c)
 {
 	static const char *const local[] = { "tiny", "base", "small", "medium", "large" };
 
@@ -54,9 +54,10 @@ static void options_from_config(struct transcriber *t, const struct config *c)
 	t->opts.model_dir = keep(t, c->asr_model_dir);
 	t->opts.workers = (int)c->transcription_workers;
 	t->opts.preprocess = c->preprocessing_enabled;
+	t->opts.passes = (int)c->asr_passes;
 	t->opts.api_base = keep(t, c->openai_api_base);
 	t->opts.api_key = keep(t, c->openai_api_key);
-	t->opts.model = keep(t, remote_model(c));
+	t->opts.model = keep(t, stages_transcribe_model(c));
 	t->opts.language = keep(t, c->language);
 	t->opts.timeout = c->timeout;
 	/* auto: this stage only runs when a transcript is made from the audio,
@@ -177,6 +178,9 @@ static int transcriber_run(void *engine, json_t *request, json_t **response, str
 	string_list(json_object_get(request, "words"), &names);
 	r = names.nr ? asr_add_words(t->asr, (const char *const *)names.items, names.nr, err)
 		     : 0;
+	if (!r)
+		r = asr_set_context(t->asr, json_string_value(json_object_get(request, "context")),
+				    err);
 	if (!r)
 		r = asr_engine_transcribe(t->asr, input, &t->opts, &segs, &stats, err);
 	if (!r && t->diarize && segment_list_timed(&segs))

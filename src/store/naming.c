@@ -264,6 +264,18 @@ char *store_feed_id(const char *feed_url)
 	return res;
 }
 
+unsigned store_feed_shard(const char *feed_url, unsigned n)
+{
+	char *id = store_feed_id(feed_url);
+	const char *hex = id + strlen("sha256:");
+	unsigned long long v = 0;
+
+	for (int i = 0; i < 16; i++)
+		v = v << 4 | (unsigned long long)(hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
+	free(id);
+	return (unsigned)(v % n);
+}
+
 /* ---- Episodes ------------------------------------------------------------------ */
 
 bool store_date(time_t t, char out[11])

@@ -14,6 +14,8 @@
  * Schema versions (PRAGMA user_version):
  *   0  empty file, schema created on open
  *   1  episodes + runs tables below
+ *   2  + feed_http: the feed's HTTP validators (ETag, Last-Modified) from
+ *      the last run that left nothing to do, with the settings it ran with
  * A database from a newer program is refused rather than guessed at.
  */
 #include "store/internal.h"
@@ -25,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_TIMEOUT_MS 10000
 
 struct store_state {
@@ -55,6 +57,15 @@ static const char schema_v1[] =
 	" finished TEXT,"
 	" counts TEXT);"
 	"PRAGMA user_version = 1;";
+
+static const char schema_v2[] =
+	"CREATE TABLE IF NOT EXISTS feed_http ("
+	" feed_url TEXT PRIMARY KEY,"
+	" etag TEXT,"
+	" last_modified TEXT,"
+	" settings TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"PRAGMA user_version = 2;";
 
 static const char *const status_names[] = {
 	[STORE_PENDING] = "pending",
@@ -178,8 +189,10 @@ static int migrate(struct store_state *st, struct sbuf *err)
 	if (version == SCHEMA_VERSION)
 		return 0;
 	r = exec(st, "BEGIN IMMEDIATE", err);
-	if (!r)
+	if (!r && version < 1)
 		r = exec(st, schema_v1, err);
+	if (!r)
+		r = exec(st, schema_v2, err);
 	if (!r)
 		return exec(st, "COMMIT", err);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -451,5 +464,81 @@ int store_state_record_run(struct store_state *st, struct store_run *run, struct
 	pthread_mutex_unlock(&st->lock);
 	free(counts);
 	json_decref(metrics);
+	return r;
+}
+
+/* ---- feed validators ---- */
+
+void store_validators_release(struct store_validators *v)
+{
+	free(v->etag);
+	free(v->last_modified);
+	free(v->settings);
+	memset(v, 0, sizeof(*v));
+}
+
+static int get_validators_locked(struct store_state *st, struct store_validators *out,
+				 struct sbuf *err)
+{
+	sqlite3_stmt *stmt;
+	int r = prepare(st, "SELECT etag, last_modified, settings FROM feed_http "
+			"WHERE feed_url = ?", &stmt, err);
+	int rc;
+
+	if (r)
+		return r;
+	bind_text(stmt, 1, st->feed_url);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->etag = column_dup(stmt, 0);
+		out->last_modified = column_dup(stmt, 1);
+		out->settings = column_dup(stmt, 2);
+	} else {
+		r = rc == SQLITE_DONE ? -PC_ENOTFOUND : db_error(st, "cannot read validators", err);
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int store_state_get_validators(struct store_state *st, struct store_validators *out,
+			       struct sbuf *err)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&st->lock);
+	r = get_validators_locked(st, out, err);
+	pthread_mutex_unlock(&st->lock);
+	return r;
+}
+
+static const char set_validators_sql[] =
+	"INSERT INTO feed_http (feed_url, etag, last_modified, settings, updated_at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (feed_url) DO UPDATE SET "
+	"etag = ?2, last_modified = ?3, settings = ?4, updated_at = ?5";
+
+int store_state_set_validators(struct store_state *st, const struct store_validators *v,
+			       struct sbuf *err)
+{
+	char now[TIME_ISO_LEN];
+	sqlite3_stmt *stmt;
+	bool forget = !v || (!v->etag && !v->last_modified);
+	int r;
+
+	now_iso(now);
+	pthread_mutex_lock(&st->lock);
+	r = prepare(st, forget ? "DELETE FROM feed_http WHERE feed_url = ?1" :
+		    set_validators_sql, &stmt, err);
+	if (!r) {
+		bind_text(stmt, 1, st->feed_url);
+		if (!forget) {
+			bind_text(stmt, 2, v->etag);
+			bind_text(stmt, 3, v->last_modified);
+			bind_text(stmt, 4, v->settings ? v->settings : "");
+			bind_text(stmt, 5, now);
+		}
+		r = step_done(st, stmt, "cannot write validators", err);
+	}
+	pthread_mutex_unlock(&st->lock);
 	return r;
 }

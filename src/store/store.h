@@ -85,6 +85,14 @@ char *store_feed_dir_name(const char *feed_url);
 char *store_feed_id(const char *feed_url);
 
 /*
+ * The shard, 0..n-1, a feed belongs to among n: the first 64 bits of the
+ * hash of store_feed_id() modulo n.  Stable across runs, machines and
+ * versions, and the same for URLs that differ only in what normalization
+ * drops, so N machines split a feed list with no overlap.  n >= 1.
+ */
+unsigned store_feed_shard(const char *feed_url, unsigned n);
+
+/*
  * The episode's guid when it has one (not blank), else "sha256:" + hex of
  * "feed_url|title|date|link", date being ISO 8601 UTC or empty when
  * unknown.  Deterministic.  Caller frees.
@@ -226,6 +234,26 @@ int store_state_set(struct store_state *st, const char *episode_id, const char *
 /* Records the episode's files (a JSON text, e.g. index paths) on an existing row. */
 int store_state_set_files(struct store_state *st, const char *episode_id,
 			  const char *files_json, struct sbuf *err);
+
+/*
+ * HTTP validators of the bound feed, for conditional requests: kept only
+ * from a run that left the feed with nothing to do, together with a
+ * fingerprint of the settings that run used, so a 304 may be taken to mean
+ * "nothing to do" only under the same settings.
+ */
+struct store_validators {
+	char *etag;             /* NULL when the server sent none */
+	char *last_modified;    /* NULL when the server sent none */
+	char *settings;         /* the caller's fingerprint of its settings */
+};
+
+void store_validators_release(struct store_validators *v);
+/* Fills out (release it); -PC_ENOTFOUND when none are kept. */
+int store_state_get_validators(struct store_state *st, struct store_validators *out,
+			       struct sbuf *err);
+/* Keeps v (copied); v NULL, or without etag and last_modified, forgets them. */
+int store_state_set_validators(struct store_state *st, const struct store_validators *v,
+			       struct sbuf *err);
 
 /* Rows of the bound feed with this status (status < 0: all); negative on error. */
 long store_state_count(struct store_state *st, int status, struct sbuf *err);

@@ -239,6 +239,16 @@ static bool only_time(const char *s, size_t n)
 	return digit;
 }
 
+/* "Ethan Park (host)", "Priya (00:12)": what is in brackets is no part of the name. */
+static size_t without_bracket(const char *s, size_t n)
+{
+	const char *open = n > 3 && s[n - 1] == ')' ? memrchr(s, '(', n) : NULL;
+
+	if (!open || open == s || open[-1] != ' ' || (size_t)(s + n - open) > 24)
+		return n;
+	return (size_t)(open - 1 - s);
+}
+
 bool tr_is_speaker_name(const char *s, size_t n)
 {
 	return n <= 48 && valid_name(s, n);
@@ -258,6 +268,7 @@ bool tr_split_speaker(const char *s, size_t n, size_t *name_len, const char **re
 		return false;
 	while (r < n && (s[r] == ' ' || s[r] == '\t'))
 		r++;
+	nl = without_bracket(s, nl);
 	if (!valid_name(s, nl) || only_time(s + r, n - r))
 		return false;
 	*name_len = nl;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/time.h>
 
 double time_mono(void)
@@ -39,4 +40,25 @@ void time_sleep_ms(long ms)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+int time_parse_interval(const char *s, long *seconds)
+{
+	static const struct { char unit; long mult; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	char *end;
+	long v, mult = 0;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (*end == units[i].unit || (!*end && i == 0))
+			mult = units[i].mult;
+	if (errno || !mult || (*end && end[1]) || v <= 0 || v > 366L * 86400 / mult)
+		return -1;
+	*seconds = v * mult;
+	return 0;
 }

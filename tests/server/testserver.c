@@ -33,13 +33,21 @@
  *	no_range=1        ignore Range: always 200 with the whole body
  *	content_type=T    use T as Content-Type
  *	gzip=1            gzip the body ("Content-Encoding: gzip"; Range ignored)
+ *	drip=N            send the body N bytes a second (one byte at a time), as
+ *	                  a server that never quite stalls
+ *	no_validators=1   send no ETag / Last-Modified and never answer 304
+ * Files are served with an ETag (a hash of their bytes) and Last-Modified
+ * (their mtime), and a GET whose If-None-Match (or, without it,
+ * If-Modified-Since) still holds is answered 304 with no body.
  * "This target" means the path with its query string: every distinct URL has
  * its own request counter, so a retry of the same URL sees the count go up.
  *
  * Other methods and API endpoints are served by the route table below
  * (search for "ROUTES"); misbehaviour parameters apply to routes as well.
  * Built in: POST /echo replies with the request body, GET /headers with the
- * request headers ("Name: value" a line), and two OpenAI-style endpoints:
+ * request headers ("Name: value" a line), and OpenAI-style endpoints:
+ *
+ * GET /v1/models answers a list of two models, whisper-1 and whisper-large-v3.
  *
  * POST /v1/audio/transcriptions (multipart form: file, model, language,
  * response_format) answers verbose_json with one segment per request,
@@ -65,6 +73,7 @@
 #include "util/fs.h"
 #include "util/sbuf.h"
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -121,6 +130,8 @@ struct reply {
 	char content_range[96];
 	char location[1024];
 	bool gzipped;
+	char etag[40];       /* validators of a served file; "" for none */
+	char last_modified[64];
 	char note[256];      /* appended to the request's log line */
 };
 
@@ -403,6 +414,20 @@ static void transcription_reply(struct route_ctx *c, struct form *f, struct repl
 				   query(c->con, "mode") && !strcmp(query(c->con, "mode"), "words"));
 }
 
+/* GET /v1/models: the model list speech servers answer (mode=error401 too). */
+static void route_models(struct route_ctx *c, struct reply *r)
+{
+	const char *mode = query(c->con, "mode");
+
+	if (mode && !strcmp(mode, "error401"))
+		reply_401(c, r);
+	else
+		reply_json(r, 200, json_pack("{s:s,s:[{s:s,s:s},{s:s,s:s}]}", "object", "list",
+					     "data", "id", "whisper-1", "object", "model",
+					     "id", "whisper-large-v3", "object", "model"));
+	snprintf(r->note, sizeof(r->note), "auth=%s", auth_state(c));
+}
+
 /* POST /v1/audio/transcriptions: see the top of the file. */
 static void route_transcriptions(struct route_ctx *c, struct reply *r)
 {
@@ -557,6 +582,7 @@ static const struct route {
 } routes[] = {
 	{ "POST", "/echo", route_echo },
 	{ "GET", "/headers", route_headers },
+	{ "GET", "/v1/models", route_models },
 	{ "POST", "/v1/audio/transcriptions", route_transcriptions },
 	{ "POST", "/v1/chat/completions", route_chat },
 };
@@ -652,6 +678,48 @@ static void apply_range(struct reply *r, const char *range)
 	r->status = 206;
 }
 
+/*
+ * Validators of a file: a strong ETag from its bytes (FNV-1a 64), so a
+ * rewrite with other bytes within the same second still changes it, and
+ * Last-Modified from its mtime.
+ */
+static void set_validators(const char *file, struct reply *r)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	struct stat st;
+	struct tm tm;
+
+	for (size_t i = 0; i < r->body.len; i++)
+		h = (h ^ (unsigned char)r->body.buf[i]) * 0x100000001b3ULL;
+	snprintf(r->etag, sizeof(r->etag), "\"%016llx\"", (unsigned long long)h);
+	if (stat(file, &st) == 0 && gmtime_r(&st.st_mtime, &tm))
+		strftime(r->last_modified, sizeof(r->last_modified),
+			 "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+/* RFC 9110 13.2.2: If-None-Match decides when sent, else If-Modified-Since. */
+static bool not_modified(struct MHD_Connection *con, const char *file, struct reply *r)
+{
+	const char *inm = header(con, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	const char *ims = header(con, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	struct stat st;
+	time_t since;
+
+	if (!r->etag[0])
+		return false;
+	if (inm)
+		return !strcmp(inm, "*") || strstr(inm, r->etag) != NULL;
+	if (!ims || stat(file, &st) < 0 || (since = curl_getdate(ims, NULL)) < 0)
+		return false;
+	return st.st_mtime <= since;
+}
+
+static void answer_not_modified(struct reply *r)
+{
+	r->status = 304;
+	sbuf_reset(&r->body);
+}
+
 static void serve_file(struct MHD_Connection *con, const char *path, struct reply *r)
 {
 	struct sbuf err = SBUF_INIT(4096);
@@ -670,7 +738,11 @@ static void serve_file(struct MHD_Connection *con, const char *path, struct repl
 	} else {
 		r->status = 200;
 		snprintf(r->content_type, sizeof(r->content_type), "%s", type_for(path));
-		if (!query(con, "no_range") && !query(con, "gzip"))
+		if (!query(con, "no_validators"))
+			set_validators(file, r);
+		if (not_modified(con, file, r))
+			answer_not_modified(r);
+		else if (!query(con, "no_range") && !query(con, "gzip"))
 			apply_range(r, header(con, MHD_HTTP_HEADER_RANGE));
 	}
 	free(file);
@@ -749,6 +821,7 @@ struct body_state {
 	char *data;
 	size_t len;
 	size_t limit;
+	long drip_ms;        /* pause before each byte; 0 sends at full speed */
 };
 
 static ssize_t body_reader(void *cls, uint64_t pos, char *buf, size_t max)
@@ -762,6 +835,10 @@ static ssize_t body_reader(void *cls, uint64_t pos, char *buf, size_t max)
 	n = b->limit - (size_t)pos;
 	if (n > max)
 		n = max;
+	if (b->drip_ms > 0) {
+		sleep_ms(b->drip_ms);
+		n = 1;
+	}
 	memcpy(buf, b->data + pos, n);
 	return (ssize_t)n;
 }
@@ -783,6 +860,8 @@ static struct MHD_Response *make_response(struct MHD_Connection *con, struct rep
 
 	b->limit = r->send_limit;
 	b->data = sbuf_detach(&r->body, &b->len);
+	if (query_long(con, "drip", 0) > 0)
+		b->drip_ms = 1000 / query_long(con, "drip", 0);
 	resp = MHD_create_response_from_callback(b->len, 16384, body_reader, b, body_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ct ? ct : r->content_type);
 	if (r->ranged)
@@ -793,6 +872,10 @@ static struct MHD_Response *make_response(struct MHD_Connection *con, struct rep
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
 	if (r->gzipped)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (r->etag[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
+	if (r->last_modified[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, r->last_modified);
 	if (!query(con, "no_range"))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
 	return resp;

@@ -34,8 +34,8 @@ requests_reset
 run_ps "$SERVER_URL/feed.xml" --output-dir many
 t2=$(date +%s.%N)
 expect_status 0
-expect_summary episodes=$N transcripts=0 skipped=$N
-check "second run downloaded nothing but the feed" test "$(server_requests)" = "GET /feed.xml - 200"
+expect_summary episodes=0 transcripts=0 unchanged=1
+check "second run: one 304 for the unchanged feed" test "$(server_requests)" = "GET /feed.xml - 304"
 awk -v a="$t0" -v b="$t1" -v c="$t2" -v l="$(last_err_line)" \
 	'BEGIN { printf "first run %.2fs, second run %.2fs (%s)\n", b - a, c - b, l }'
 finish

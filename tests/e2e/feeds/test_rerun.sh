@@ -39,13 +39,12 @@ requests_reset
 run_ps "$SERVER_URL/feed.xml" --output-dir r
 expect_status 0
 expect_done_last
-expect_summary episodes=4 transcripts=0 "downloaded 0" skipped=4 failed=0
-check "rerun fetched only the feed" test "$(server_requests)" = "GET /feed.xml - 200"
-verify index r skipped=4 ok=0
+expect_summary episodes=0 transcripts=0 "downloaded 0" failed=0 unchanged=1
+check "rerun: the unchanged feed cost one 304" test "$(server_requests)" = "GET /feed.xml - 304"
+expect_in "$T_WORK/err" "not modified since the last run (HTTP 304)"
 digest r >d2
 check "rerun left every file as it was" cmp d1 d2
-check "two runs recorded" test "$(ls r/runs | wc -l)" = 2
-check "runs table has both" test "$(sqlite3 r/state.sqlite 'SELECT COUNT(*) FROM runs')" = 2
+check "no run recorded for an unchanged feed" test "$(ls r/runs | wc -l)" = 1
 
 # --- a new episode is picked up, the others still skipped ------------------
 write_feed 5

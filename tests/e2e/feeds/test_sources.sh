@@ -58,10 +58,10 @@ run_ps --opml shows.opml --output-dir opml
 expect_status 0
 expect_summary feeds=2 transcripts=2
 expect_two_folders opml
-# an incremental rerun through OPML skips both
+# an incremental rerun through OPML: both feeds unchanged, one 304 each
 run_ps --opml shows.opml --output-dir opml
 expect_status 0
-expect_summary feeds=2 transcripts=0 skipped=2
+expect_summary feeds=2 transcripts=0 unchanged=2
 echo '<html><body>no</body></html>' >bad.opml
 run_ps --opml bad.opml --output-dir badopml
 expect_status 1
@@ -100,7 +100,7 @@ check "one feed: output/$D1" test -d "output/$D1/transcripts"
 check "nothing else under output/" test "$(ls output)" = "$D1"
 run_ps "$U1" "$U2"
 expect_status 0
-expect_summary feeds=2 transcripts=1 skipped=1
+expect_summary feeds=2 transcripts=1 unchanged=1
 expect_two_folders output
 cd "$T_WORK"
 

@@ -49,4 +49,32 @@ run_ps "$SERVER_URL/feed.xml" -o result401 --transcription-provider openai \
 expect_status 3
 expect_in "$T_WORK/err" "HTTP 401"
 expect_not_in "$T_WORK/err" "$KEY"
+# doctor checks a speech server: its model list and a 1 s clip sent as a
+# transcription is; what is wrong is said plainly, never with the key.
+run_ps doctor --transcription-provider openai --network "$SERVER_URL/v1"
+expect_status 0
+expect_in "$T_WORK/out" "ok    speech server models"
+expect_in "$T_WORK/out" "whisper-1, whisper-large-v3 (asking for whisper-1)"
+expect_in "$T_WORK/out" "ok    speech server clip"
+expect_in "$T_WORK/out" "1 s test clip transcribed"
+check "the clip reached the server" grep -q "POST /v1/audio/transcriptions - 200" "$SERVER_LOG"
+run_ps doctor --transcription-provider openai --openai-transcription-model tiny-x \
+	--network "$SERVER_URL/v1"
+expect_status 0
+expect_in "$T_WORK/out" "warn  speech server models"
+expect_in "$T_WORK/out" "'tiny-x' is not among the server's models"
+run_ps doctor --transcription-provider openai --network "$SERVER_URL"
+expect_status 1
+expect_in "$T_WORK/out" "FAIL  speech server models"
+expect_in "$T_WORK/out" "HTTP 404"
+expect_in "$T_WORK/out" "it usually ends in /v1"
+run_ps doctor --transcription-provider openai --network "$SERVER_URL/v1?mode=error401"
+expect_status 1
+expect_in "$T_WORK/out" "warn  speech server models"
+expect_in "$T_WORK/out" "FAIL  speech server clip"
+expect_in "$T_WORK/out" "HTTP 401"
+expect_not_in "$T_WORK/out" "$KEY"
+run_ps doctor --transcription-provider openai --network "http://127.0.0.1:1/v1" --timeout 2
+expect_status 1
+expect_in "$T_WORK/out" "FAIL  speech server models"
 finish

@@ -309,6 +309,94 @@ static void not_audio(void **state)
 	free(p);
 }
 
+/* Looks up the log10 probability written for an n-gram line ("a b"). */
+static double arpa_prob(const char *arpa, int order, const char *gram, double *bow)
+{
+	char head[32];
+	const char *sec, *line;
+
+	snprintf(head, sizeof(head), "\\%d-grams:\n", order);
+	sec = strstr(arpa, head);
+	assert_non_null(sec);
+	for (line = strchr(sec, '\n') + 1; *line && *line != '\n'; line = strchr(line, '\n') + 1) {
+		const char *sp = strchr(line, ' ');
+		size_t n = strlen(gram);
+
+		if (!strncmp(sp + 1, gram, n) && (sp[1 + n] == ' ' || sp[1 + n] == '\n')) {
+			if (bow)
+				*bow = sp[1 + n] == ' ' ? atof(sp + 1 + n) : 0;
+			return atof(line);
+		}
+	}
+	fail_msg("n-gram '%s' not in the model", gram);
+	return 0;
+}
+
+/*
+ * The show model: counts by hand for "a b. a c." (a:2 b:1 c:1 </s>:2 of 6),
+ * and the probabilities after "a" (seen b, c; the rest through the backoff
+ * weight) add up to one.
+ */
+static void show_model_counts(void **state)
+{
+	struct sbuf arpa = SBUF_INIT(1 << 16);
+	struct strlist words = STRLIST_INIT;
+	double bow_a, pb, pc, ub, uc, ua;
+
+	(void)state;
+	assert_int_equal(asr_lm_arpa("A b. a, C!", 10, &arpa, &words), 0);
+	assert_int_equal(words.nr, 3);
+	assert_string_equal(words.items[0], "a");
+	assert_non_null(strstr(arpa.buf, "ngram 1=5\nngram 2=5\nngram 3=4\n"));
+	ua = pow(10, arpa_prob(arpa.buf, 1, "a", &bow_a));
+	ub = pow(10, arpa_prob(arpa.buf, 1, "b", NULL));
+	uc = pow(10, arpa_prob(arpa.buf, 1, "c", NULL));
+	assert_float_equal(ua, 2.0 / 6, 1e-3);
+	assert_float_equal(pow(10, bow_a), 0.7, 1e-3);   /* D * 2 followers / 2 */
+	pb = pow(10, arpa_prob(arpa.buf, 2, "a b", NULL));
+	pc = pow(10, arpa_prob(arpa.buf, 2, "a c", NULL));
+	assert_float_equal(pb + pc + pow(10, bow_a) * (1 - ub - uc), 1.0, 2e-3);
+	assert_float_equal(pow(10, arpa_prob(arpa.buf, 2, "<s> a", NULL)), 0.65 + 0.35 * ua, 1e-3);
+	assert_int_equal(asr_lm_arpa(" 42, !", 6, &arpa, &words), -PC_ENOTFOUND);
+	strlist_release(&words);
+	sbuf_release(&arpa);
+}
+
+/*
+ * Show text teaches words the dictionary lacks and makes the show's phrases
+ * likely: a name no general model knows is recognized only with it.
+ */
+static void show_context(void **state)
+{
+	static const char *const spoken = "welcome to kernel talk with priya natarajan";
+	static const char *const show =
+		"Kernel Talk with Priya Natarajan. A podcast about compilers.\n"
+		"Welcome to Kernel Talk with Priya Natarajan and her guests.\n";
+	struct sbuf err = SBUF_INIT(4096), hyp = SBUF_INIT(1 << 16);
+	struct segment_list l = SEGMENT_LIST_INIT;
+	struct samples s = { 0 };
+	char *p = ta_path(dir, "show.wav");
+
+	(void)state;
+	assert_int_equal(ta_speech(dir, "slt", spoken, &s), 0);
+	assert_int_equal(ta_write_wav(p, &s, 16000, 1), 0);
+	assert_false(asr_lookup_word(e1, "natarajan", NULL));
+	assert_int_equal(asr_set_context(e1, show, &err), 0);
+	assert_true(asr_lookup_word(e1, "natarajan", NULL));
+	transcribe(e1, p, true, &l, NULL);
+	joined_text(&l, &hyp);
+	assert_non_null(strstr(hyp.buf, "natarajan"));
+	assert_true(ta_wer(spoken, hyp.buf) <= 0.2);
+	/* back to the general model (the name stays in the dictionary) */
+	assert_int_equal(asr_set_context(e1, NULL, &err), 0);
+	assert_true(asr_lookup_word(e1, "natarajan", NULL));
+	ta_free(&s);
+	segment_list_release(&l);
+	sbuf_release(&hyp);
+	sbuf_release(&err);
+	free(p);
+}
+
 /* The one-call form opens, adds names, transcribes and closes. */
 static void transcribe_file(void **state)
 {
@@ -344,6 +432,8 @@ int main(void)
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(g2p_and_name_words),
 		cmocka_unit_test(add_words),
+		cmocka_unit_test(show_model_counts),
+		cmocka_unit_test(show_context),
 		cmocka_unit_test(missing_model),
 		cmocka_unit_test(unknown_engine),
 		cmocka_unit_test(not_audio),

@@ -185,7 +185,8 @@ static void parallel_fetches_get_every_byte(void **state)
 	struct collected *c = pc_calloc(1, sizeof(*c));
 	struct net *net = net_new(&o);
 	struct net_stats st;
-	struct net_request req = { NULL, NULL, 1 << 20, collect, c };
+	struct net_request req = { .url = NULL, .dest_path = NULL,
+		.max_bytes = 1 << 20, .done = collect, .udata = c };
 	char target[32];
 	char *want, *u;
 	int i;
@@ -369,7 +370,8 @@ static double run_many(struct net_options o, const char *target, int n)
 {
 	struct net *net = net_new(&o);
 	char *u = url(target);
-	struct net_request req = { u, NULL, 4096, count_done, NULL };
+	struct net_request req = { .url = u, .dest_path = NULL,
+		.max_bytes = 4096, .done = count_done, .udata = NULL };
 	double t0 = time_mono();
 	int done = 0, i;
 
@@ -551,7 +553,24 @@ static void stall_times_out(void **state)
 	o.retries = -1;
 	assert_int_equal(fetch("/small.txt?delay_ms=4000", 4096, o, &res), -PC_ETIMEOUT);
 	assert_int_equal(res.attempts, 1);
-	assert_non_null(strstr(res.err.buf, "/small.txt?delay_ms=4000: timed out"));
+	assert_non_null(strstr(res.err.buf, "/small.txt?delay_ms=4000: stalled: "
+			       "less than 1024 bytes/s for 1 s (0 bytes received)"));
+	net_result_release(&res);
+}
+
+/* Bytes that keep coming, but at 5 a second, are a stall too, and retried. */
+static void drip_stalls(void **state)
+{
+	struct net_options o = test_opts();
+	struct net_result res;
+
+	(void)state;
+	o.timeout_s = 1;
+	o.retries = 1;
+	assert_int_equal(fetch("/small.txt?drip=5", 4096, o, &res), -PC_ETIMEOUT);
+	assert_int_equal(res.attempts, 2);
+	assert_non_null(strstr(res.err.buf, "/small.txt?drip=5: stalled: "
+			       "less than 1024 bytes/s for 1 s ("));
 	net_result_release(&res);
 }
 
@@ -575,8 +594,10 @@ static void stop_interrupts_the_rest(void **state)
 	struct stopper s = { { 1, 1 }, 0 };
 	struct net *net = net_new(&o);
 	char *fast = url("/small.txt?stop=1"), *slow = url("/small.txt?delay_ms=3000&stop=1");
-	struct net_request r1 = { slow, NULL, 4096, stop_on_first, &s };
-	struct net_request r2 = { fast, NULL, 4096, stop_on_first, &s };
+	struct net_request r1 = { .url = slow, .dest_path = NULL,
+		.max_bytes = 4096, .done = stop_on_first, .udata = &s };
+	struct net_request r2 = { .url = fast, .dest_path = NULL,
+		.max_bytes = 4096, .done = stop_on_first, .udata = &s };
 
 	(void)state;
 	net_add(net, &r1);
@@ -603,7 +624,8 @@ static void add_next(struct net *net, struct net_result *res, void *udata)
 	c->bytes += res->bytes;
 	if (c->calls == 1) {
 		char *u = url("/p01.txt");
-		struct net_request req = { u, NULL, 4096, add_next, c };
+		struct net_request req = { .url = u, .dest_path = NULL,
+		.max_bytes = 4096, .done = add_next, .udata = c };
 
 		net_add(net, &req);
 		free(u);
@@ -616,7 +638,8 @@ static void callbacks_can_add_requests(void **state)
 	struct chain c = { 0, 0 };
 	struct net *net = net_new(&o);
 	char *u = url("/p00.txt");
-	struct net_request req = { u, NULL, 4096, add_next, &c };
+	struct net_request req = { .url = u, .dest_path = NULL,
+		.max_bytes = 4096, .done = add_next, .udata = &c };
 	struct net_stats st;
 
 	(void)state;
@@ -652,6 +675,7 @@ int main(void)
 		cmocka_unit_test(short_body_is_never_renamed),
 		cmocka_unit_test(file_urls_use_the_same_path),
 		cmocka_unit_test(stall_times_out),
+		cmocka_unit_test(drip_stalls),
 		cmocka_unit_test(stop_interrupts_the_rest),
 		cmocka_unit_test(callbacks_can_add_requests),
 	};

@@ -241,6 +241,16 @@ static void introductions_name_people(void **state)
 	HOSTS(&r, "Oliver Grant");
 	GUESTS(&r, "Dr. Lena Vogel");
 	run_release(&r);
+
+	run_init(&r, "After Hours", "Unknown", "Jazz on the radio", NULL);
+	run_detect(&r, TRANSCRIPT_TEXT,
+		   "Host: Leo Marsh\n\n"
+		   "Leo: Tonight my guest is saxophonist Ruth Okonkwo.\n"
+		   "Ruth: Evening, Leo.\nLeo: What did you play first?\n", NULL);
+	HOSTS(&r, "Leo Marsh");
+	GUESTS(&r, "Ruth Okonkwo");
+	expect_turn_labels(&r);
+	run_release(&r);
 }
 
 /* Recognizer output: lower case, no punctuation, timed, no labels. */
@@ -260,6 +270,18 @@ static void introductions_in_local_transcripts(void **state)
 	speakers_guests(&r.sl, &r.guests);
 	HOSTS(&r, "Cam");
 	GUESTS(&r, "Jordan Park");
+	run_release(&r);
+
+	/* sentences and capitals put back, but only on words known as names */
+	run_init(&r, "Tinker", "Admin", "Repairing old radios", NULL);
+	segment_list_push(&r.segs, 0.0, 9.0, NULL,
+			  "Hello and welcome to the radio hour I'm your host David brown today "
+			  "I'm joined by maria Lopez who repairs old radios.");
+	assert_int_equal(speakers_detect_transcript(&r.f, &r.ep, NULL, &r.segs, &r.sl), 0);
+	speakers_hosts(&r.sl, &r.hosts);
+	speakers_guests(&r.sl, &r.guests);
+	HOSTS(&r, "David Brown");
+	GUESTS(&r, "Maria Lopez");
 	run_release(&r);
 }
 
@@ -313,6 +335,11 @@ static void roles_before_names_in_descriptions(void **state)
 			       &got);
 	assert_int_equal(got.nr, 1);
 	assert_string_equal(got.items[0], "Prof. Helen Marsh");
+	strlist_release(&got);
+	/* any one lower-case word between an introduction and a name */
+	speakers_names_in_text("Visible mending, with tailor Sam de Jong.", false, NULL, &got);
+	assert_int_equal(got.nr, 1);
+	assert_string_equal(got.items[0], "Sam de Jong");
 	strlist_release(&got);
 	/* a role word with no name after it names nobody */
 	speakers_names_in_text("The author of the book talks to us.", false, NULL, &got);

@@ -305,6 +305,26 @@ static void relative_paths(void **state)
 	}
 }
 
+/* Shards follow the feed id, so URL spellings of one feed share a shard. */
+static void feed_shard_follows_the_normalized_url(void **state)
+{
+	char url[128];
+	unsigned count[3] = { 0 };
+
+	(void)state;
+	for (unsigned n = 1; n < 50; n++)
+		assert_int_equal(store_feed_shard("HTTP://Example.ORG:80/feed.xml#top", n),
+				 store_feed_shard("http://example.org/feed.xml", n));
+	assert_int_equal(store_feed_shard("http://example.org/feed.xml", 1), 0);
+	for (int i = 0; i < 600; i++) {
+		snprintf(url, sizeof(url), "https://host%d.example/feed.xml", i);
+		count[store_feed_shard(url, 3)]++;
+	}
+	/* a fair hash puts about 200 in each; 150 is over 4 standard deviations off */
+	for (int k = 0; k < 3; k++)
+		assert_true(count[k] > 150);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +335,7 @@ int main(void)
 		cmocka_unit_test(stem_depends_only_on_the_episode),
 		cmocka_unit_test(feed_dir_names),
 		cmocka_unit_test(feed_id_normalizes_url),
+		cmocka_unit_test(feed_shard_follows_the_normalized_url),
 		cmocka_unit_test(episode_id_guid_else_hash),
 		cmocka_unit_test(episode_id_without_date),
 		cmocka_unit_test(relative_paths),

@@ -150,7 +150,7 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 	assert_int_equal(store_state_integrity_check(st, &f->err), 0);
 	store_state_close(st);
 
-	assert_int_equal(raw_int(f, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 2);
 	/* WAL is a property of the file, so a fresh connection sees it. */
 	{
 		char *path = fs_join(f->dir, "state.sqlite");
@@ -395,6 +395,65 @@ static void written_files_sync_and_stay_whole(void **state)
 	free(path);
 }
 
+/* Validators are kept per feed, replaced, and forgotten on request. */
+static void validators_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	struct store_validators v = { 0 };
+	struct store_validators in = { "\"abc\"", "Fri, 04 Dec 2026 10:00:00 GMT", "s1" };
+
+	store_state_bind_feed(st, "https://a.example/feed");
+	assert_int_equal(store_state_get_validators(st, &v, &f->err), -PC_ENOTFOUND);
+	assert_int_equal(store_state_set_validators(st, &in, &f->err), 0);
+	in.etag = NULL;
+	in.settings = "s2";
+	assert_int_equal(store_state_set_validators(st, &in, &f->err), 0);
+	assert_int_equal(store_state_get_validators(st, &v, &f->err), 0);
+	assert_null(v.etag);
+	assert_string_equal(v.last_modified, "Fri, 04 Dec 2026 10:00:00 GMT");
+	assert_string_equal(v.settings, "s2");
+	store_validators_release(&v);
+	store_state_bind_feed(st, "https://b.example/feed");
+	assert_int_equal(store_state_get_validators(st, &v, &f->err), -PC_ENOTFOUND);
+	store_state_bind_feed(st, "https://a.example/feed");
+	assert_int_equal(store_state_set_validators(st, NULL, &f->err), 0);
+	assert_int_equal(store_state_get_validators(st, &v, &f->err), -PC_ENOTFOUND);
+	store_state_close(st);
+}
+
+/* A version 1 file gains the validators table and keeps its episodes. */
+static void version_1_is_upgraded(void **state)
+{
+	struct fixture *f = *state;
+	char *path = fs_join(f->dir, "state.sqlite");
+	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
+	struct store_validators v = { "\"x\"", NULL, "s" };
+	struct store_state *st;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE episodes (feed_url TEXT NOT NULL, episode_id TEXT NOT NULL,"
+		" stem TEXT NOT NULL, status TEXT NOT NULL, files TEXT, transcript_source TEXT,"
+		" last_error TEXT, error_stage TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
+		" updated_at TEXT NOT NULL, PRIMARY KEY (feed_url, episode_id));"
+		"CREATE TABLE runs (run_id TEXT PRIMARY KEY, started TEXT, finished TEXT,"
+		" counts TEXT);"
+		"INSERT INTO episodes VALUES ('', 'ep', 'S', 'done', NULL, NULL, NULL, NULL, 1,"
+		" '2026-01-01T00:00:00Z');"
+		"PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+	st = open_state(f);
+	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_DONE);
+	store_episode_state_release(&es);
+	assert_int_equal(store_state_set_validators(st, &v, &f->err), 0);
+	store_state_close(st);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 2);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -409,6 +468,8 @@ int main(void)
 		T(garbage_file_is_refused),
 		T(corruption_is_reported),
 		T(run_rows_are_recorded),
+		T(validators_round_trip),
+		T(version_1_is_upgraded),
 		T(done_waits_for_files_to_sync),
 		T(written_files_sync_and_stay_whole),
 		cmocka_unit_test(status_names_round_trip),

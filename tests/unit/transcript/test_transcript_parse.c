@@ -296,14 +296,16 @@ static void plain_text_speakers(void **state)
 		    "\n"
 		    "It matters less than you think.\n"
 		    "\n"
-		    "The train left at 10:30 sharp.\n", &l);
-	assert_int_equal(l.nr, 6);
+		    "The train left at 10:30 sharp.\n"
+		    "Ethan Park (host): Welcome.\n", &l);
+	assert_int_equal(l.nr, 7);
 	expect_seg(&l, 0, -1, -1, "Ethan", "Welcome back.");
 	expect_seg(&l, 1, -1, -1, "Priya", "Thanks for having me.");
 	expect_seg(&l, 2, -1, -1, "Ethan", "We met at 10:30 today.");
 	expect_seg(&l, 3, -1, -1, "Ethan Park", "So tell me about flour.");
 	expect_seg(&l, 4, -1, -1, "Priya", "It matters less than you think.");
 	expect_seg(&l, 5, -1, -1, NULL, "The train left at 10:30 sharp.");
+	expect_seg(&l, 6, -1, -1, "Ethan Park", "Welcome.");
 	segment_list_release(&l);
 
 	/* a name on its own line names the turn that follows */
