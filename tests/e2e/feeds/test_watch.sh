@@ -97,7 +97,9 @@ write_feed 3 20000
 requests_reset
 "$PODCAST_SCRAPER" --watch 1h "$SERVER_URL/feed.xml" --output-dir w 2>watch2.err &
 WPID=$!
-check "the slow download started" wait_for "$SERVER_LOG" '^GET /t3.vtt\?delay_ms=20000 ' 1
+# the server logs a request once it answers, 20 s later: wait for the parse,
+# after which the slow transcript request is started at once
+check "the cycle parsed the feed" wait_for watch2.err "feed.xml': 3 episodes, 3 selected" 1
 stop_watch
 check "SIGTERM during a cycle: exit status 0 (got $W_STATUS)" test "$W_STATUS" = 0
 check "SIGTERM during a cycle: stopped in ${W_MS} ms, not after the 20 s download" \
