@@ -9,7 +9,8 @@
 #                                             per file, sentences_bench)
 #   bench/sentences/run.sh BUILD_DIR report   texts 06-10 through the real
 #                                             binary (transcribe --format
-#                                             json and vtt), defaults only
+#                                             json; the VTT rendered from it
+#                                             by the same renderer), defaults
 #
 # Prints sentence-end precision and recall against the texts' own sentence
 # ends (score.py aligns the words first), the share of sentences that start
@@ -17,9 +18,9 @@
 # characters).  VOICES overrides the voices (default "slt rms awb").
 set -eu
 
-[ $# -ge 2 ] || { echo "usage: $0 BUILD_DIR tune|report" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR [tune|report]" >&2; exit 2; }
 BUILD=$(cd "$1" && pwd)
-MODE=$2
+MODE=${2:-report}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 VOICES=${VOICES:-"slt rms awb"}
@@ -51,15 +52,16 @@ total() { # files... -> "P R capped cues over" over all score lines
 	           tp / (tp + fp), tp / (tp + fn), tp, fp, fn, st, cap, cues, over }' "$@"
 }
 
+# shellcheck disable=SC2046
+cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$ROOT/src" \
+	-I/usr/include/x86_64-linux-gnu/sphinxbase \
+	"$HERE/sentences_bench.c" "$BUILD/libpodcast.a" \
+	$(pkg-config --cflags --libs libavformat libavcodec libswresample \
+		libavfilter libavutil pocketsphinx sphinxbase jansson libcurl \
+		libxml-2.0 yaml-0.1 sqlite3 libcrypto) \
+	-lstemmer -lbacktrace -lflite_cmulex -lflite -lm -lpthread -o "$WORK/sentences_bench"
+
 if [ "$MODE" = tune ]; then
-	# shellcheck disable=SC2046
-	cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$ROOT/src" \
-		-I/usr/include/x86_64-linux-gnu/sphinxbase \
-		"$HERE/sentences_bench.c" "$BUILD/libpodcast.a" \
-		$(pkg-config --cflags --libs libavformat libavcodec libswresample \
-			libavfilter libavutil pocketsphinx sphinxbase jansson libcurl \
-			libxml-2.0 yaml-0.1 sqlite3 libcrypto) \
-		-lstemmer -lbacktrace -lflite_cmulex -lflite -lm -lpthread -o "$WORK/sentences_bench"
 	for t in $texts; do
 		names "$t"
 		for v in $VOICES; do
@@ -87,8 +89,7 @@ for t in $texts; do
 		while read -r n; do set -- "$@" --speaker-names "$n"; done <"$WORK/$t.names"
 		"$BUILD/podcast_scraper" transcribe "$@" --format json \
 			-o "$WORK/${t}_$v.json" "$WORK/${t}_$v.wav"
-		"$BUILD/podcast_scraper" transcribe "$@" --format vtt \
-			-o "$WORK/${t}_$v.vtt" "$WORK/${t}_$v.wav"
+		"$WORK/sentences_bench" vtt "$WORK/${t}_$v.json" "$WORK/${t}_$v.vtt"
 		python3 "$HERE/score.py" "$HERE/texts/$t.txt" "$WORK/${t}_$v.json" \
 			"$WORK/${t}_$v.vtt" | tee -a "$WORK/score" | sed "s/^/$t $v: /"
 	done

@@ -13,10 +13,12 @@ reference sentence ends there.  The text's final end is left out (it is no
 decision).  Prints one line of counts: tp fp fn starts capped_starts
 cues cues_over_limits.
 """
-import json, re, sys
+import html, json, re, sys
 
 def ref_words(path):
-    text = open(path).read().split("\n", 1)[1] if open(path).read().startswith("names:") else open(path).read()
+    text = open(path).read()
+    if text.startswith("names:"):
+        text = text.split("\n", 1)[1]
     words, ends = [], []
     for tok in text.split():
         w = re.sub(r"[^a-z']", "", tok.lower())
@@ -91,7 +93,7 @@ def cue_limits(path):
         cues += 1
         a, z = [x.strip().split()[0] for x in t[0].split("-->")]
         secs = lambda s: sum(float(p) * 60 ** k for k, p in enumerate(reversed(s.split(":"))))
-        text = [re.sub(r"<[^>]*>", "", l) for l in lines[lines.index(t[0]) + 1:]]
+        text = [html.unescape(re.sub(r"<[^>]*>", "", l)) for l in lines[lines.index(t[0]) + 1:]]
         if secs(z) - secs(a) > 7.0005 or len(text) > 2 or any(len(l) > 42 for l in text):
             over += 1
     return cues, over

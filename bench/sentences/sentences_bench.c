@@ -7,6 +7,12 @@
  *
  * NAMES is a file with one known name a line.  Writes
  * OUT_PREFIX.<pause>.json (segments.json) for each PAUSE.
+ *
+ *	sentences_bench vtt SEGMENTS_JSON OUT_VTT
+ *
+ * renders segments.json (from podcast_scraper transcribe --format json) as
+ * WebVTT with the renderer transcribe --format vtt uses, so that the
+ * report needs one recognition per file.
  */
 #include "asr/asr.h"
 #include "text/text.h"
@@ -56,6 +62,28 @@ static void write_for(const struct segment_list *raw, const struct strlist *name
 	sbuf_release(&err);
 }
 
+static int to_vtt(const char *in, const char *out)
+{
+	struct sbuf data = SBUF_INIT(SBUF_NOLIMIT), vtt = SBUF_INIT(SBUF_NOLIMIT);
+	struct sbuf err = SBUF_INIT(4096);
+	struct segment_list l = SEGMENT_LIST_INIT;
+	int r = fs_read_file(in, &data, &err);
+
+	if (!r)
+		r = transcript_parse(TRANSCRIPT_JSON, data.buf, data.len, &l, &err);
+	if (!r) {
+		transcript_to_vtt(&l, &vtt);
+		r = fs_write_atomic(out, vtt.buf, vtt.len, &err);
+	}
+	if (r)
+		fprintf(stderr, "%s: %s\n", in, err.buf);
+	segment_list_release(&l);
+	sbuf_release(&data);
+	sbuf_release(&vtt);
+	sbuf_release(&err);
+	return r ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct asr_options o = ASR_OPTIONS_INIT;
@@ -63,6 +91,8 @@ int main(int argc, char **argv)
 	struct strlist names = STRLIST_INIT;
 	struct sbuf err = SBUF_INIT(4096);
 
+	if (argc == 4 && !strcmp(argv[1], "vtt"))
+		return to_vtt(argv[2], argv[3]);
 	if (argc < 5) {
 		fprintf(stderr, "usage: %s AUDIO NAMES OUT_PREFIX PAUSE...\n", argv[0]);
 		return 2;

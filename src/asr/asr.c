@@ -59,9 +59,12 @@ static int default_workers(void)
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
-struct opener {
+typedef int (*inst_fn)(struct asr_engine *e, int i, const void *arg, struct sbuf *err);
+
+struct each {
 	struct asr_engine *e;
-	const struct asr_options *o;
+	inst_fn fn;
+	const void *arg;
 	int i;
 	int rc;
 	struct sbuf err;
@@ -69,39 +72,47 @@ struct opener {
 	bool threaded;
 };
 
-static void *open_one(void *arg)
+static void *run_one(void *p)
 {
-	struct opener *op = arg;
+	struct each *x = p;
 
-	op->rc = op->e->be->open(&op->e->inst[op->i], op->o, &op->err);
+	x->rc = x->fn(x->e, x->i, x->arg, &x->err);
 	return NULL;
 }
 
-/* Loads the instances side by side: each reads its own model copy. */
-static int open_instances(struct asr_engine *e, const struct asr_options *o,
-			  struct sbuf *err)
+/*
+ * fn on every instance side by side (loading a model or rebuilding a search
+ * takes seconds each); the first error wins.
+ */
+static int for_each_instance(struct asr_engine *e, inst_fn fn, const void *arg,
+			     struct sbuf *err)
 {
-	struct opener *ops = pc_calloc((size_t)e->n, sizeof(*ops));
+	struct each *xs = pc_calloc((size_t)e->n, sizeof(*xs));
 	int rc = 0;
 
 	for (int i = 0; i < e->n; i++) {
-		ops[i] = (struct opener){ .e = e, .o = o, .i = i };
-		sbuf_init(&ops[i].err, 4096);
-		ops[i].threaded = i && !pthread_create(&ops[i].tid, NULL, open_one, &ops[i]);
+		xs[i] = (struct each){ .e = e, .fn = fn, .arg = arg, .i = i };
+		sbuf_init(&xs[i].err, 4096);
+		xs[i].threaded = i && !pthread_create(&xs[i].tid, NULL, run_one, &xs[i]);
 	}
 	for (int i = 0; i < e->n; i++) {
-		if (ops[i].threaded)
-			pthread_join(ops[i].tid, NULL);
+		if (xs[i].threaded)
+			pthread_join(xs[i].tid, NULL);
 		else
-			open_one(&ops[i]);
-		if (ops[i].rc && !rc) {
-			rc = ops[i].rc;
-			sbuf_adds(err, ops[i].err.buf);
+			run_one(&xs[i]);
+		if (xs[i].rc && !rc) {
+			rc = xs[i].rc;
+			sbuf_adds(err, xs[i].err.buf);
 		}
-		sbuf_release(&ops[i].err);
+		sbuf_release(&xs[i].err);
 	}
-	free(ops);
+	free(xs);
 	return rc;
+}
+
+static int open_one(struct asr_engine *e, int i, const void *arg, struct sbuf *err)
+{
+	return e->be->open(&e->inst[i], arg, err);
 }
 
 int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
@@ -124,7 +135,8 @@ int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
 	e->inst = pc_calloc((size_t)e->n, sizeof(*e->inst));
 	e->model = pc_strdup(be->model_name ? be->model_name(o)
 			     : o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR);
-	rc = open_instances(e, o, err);
+	/* each instance reads its own model copy */
+	rc = for_each_instance(e, open_one, o, err);
 	if (rc) {
 		asr_engine_close(e);
 		return rc;
@@ -211,14 +223,24 @@ static char *write_temp(const struct sbuf *arpa, struct sbuf *err)
 	return sbuf_detach(&path, NULL);
 }
 
+struct context_arg {
+	const char *path;
+	const struct strlist *words;
+};
+
+static int context_one(struct asr_engine *e, int i, const void *arg, struct sbuf *err)
+{
+	const struct context_arg *c = arg;
+
+	return e->be->set_context(e->inst[i], c->path, c->words, err);
+}
+
 static int set_context_all(struct asr_engine *e, const char *path,
 			   const struct strlist *words, struct sbuf *err)
 {
-	int rc = 0;
+	struct context_arg c = { path, words };
 
-	for (int i = 0; i < e->n && !rc; i++)
-		rc = e->be->set_context(e->inst[i], path, words, err);
-	return rc;
+	return for_each_instance(e, context_one, &c, err);
 }
 
 static int set_context_text(struct asr_engine *e, const char *text, struct sbuf *err)

@@ -113,7 +113,8 @@ static void merge_equal(struct grams *g)
 {
 	size_t out = 0;
 
-	qsort(g->g, g->n, sizeof(*g->g), gram_cmp);
+	if (g->n > 1)
+		qsort(g->g, g->n, sizeof(*g->g), gram_cmp);
 	for (size_t i = 0; i < g->n; i++) {
 		if (out && !gram_cmp(&g->g[out - 1], &g->g[i]))
 			g->g[out - 1].count += g->g[i].count;
@@ -157,7 +158,7 @@ static const struct gram *find(const struct grams *g, const uint32_t *w, int n)
 	struct gram key = { { UINT32_MAX, UINT32_MAX, UINT32_MAX }, 0 };
 
 	memcpy(key.w, w, (size_t)n * sizeof(*w));
-	return bsearch(&key, g->g, g->n, sizeof(*g->g), gram_cmp);
+	return g->n ? bsearch(&key, g->g, g->n, sizeof(*g->g), gram_cmp) : NULL;
 }
 
 /* c(h) and distinct(h): the n-grams of order n+1 that start with h, which

@@ -78,7 +78,8 @@ static void list_transcripts(const char *dir, const char *stem, struct strlist *
 	}
 	if (d)
 		closedir(d);
-	qsort(out->items, out->nr, sizeof(*out->items), name_cmp);
+	if (out->nr > 1)
+		qsort(out->items, out->nr, sizeof(*out->items), name_cmp);
 }
 
 static void add_transcripts(const struct episode_job *ej, struct sbuf *out)

@@ -43,7 +43,7 @@
 
 /* Pause that ends a sentence (s), tuned on synthetic speech: see
  * docs/BENCHMARKS.md (sentence ends). */
-#define TEXT_SENTENCE_PAUSE 0.22
+#define TEXT_SENTENCE_PAUSE 0.20
 #define TEXT_MIN_WORDS 3
 #define TEXT_MAX_WORDS 40
 #define TEXT_PROPER_NOUNS "/usr/share/dict/american-english"

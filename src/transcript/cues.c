@@ -7,8 +7,10 @@
  * token of its text gets the times of the matching word when the segment
  * has one word per token (the recognizer's sentences), else times spread
  * over the segment by character position.  Tokens go into a cue while it
- * still fits; its lines are then balanced (the break that makes the longer
- * line shortest).  A single token too long or too slow for a cue gets a
+ * still fits, and when the segment needs several cues, while the cue stays
+ * near an even share of the text (so no lone word is left for the last
+ * cue); its lines are then balanced (the break that makes the longer line
+ * shortest).  A single token too long or too slow for a cue gets a
  * cue of its own.
  */
 #include "transcript/tr_internal.h"
@@ -16,6 +18,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Characters a cue of an evenly cut segment may take past its share. */
+#define TR_CUE_SLACK 6
 
 struct token {
 	const char *p;
@@ -122,18 +127,52 @@ static void emit_cue(const struct tokens *t, size_t a, size_t b, size_t prefix,
 	fn(&c, udata);
 }
 
+/*
+ * Cuts the tokens into cues greedily, each at most budget characters;
+ * stores where each cue ends in ends (when not NULL) and returns how many.
+ */
+static size_t pack(const struct tokens *t, size_t prefix, size_t budget, size_t *ends)
+{
+	size_t a = 0, n = 0;
+
+	for (size_t b = 1; b <= t->nr; b++) {
+		if (b < t->nr && fits(t, a, b + 1, prefix) && line_width(t, a, b + 1) <= budget)
+			continue;
+		if (ends)
+			ends[n] = b;
+		n++;
+		a = b;
+	}
+	return n;
+}
+
+/* As many cues as the greedy cut needs, but of even length when that
+ * takes no more of them (no one-word cue left at the end). */
+static size_t balanced_budget(const struct tokens *t, size_t prefix)
+{
+	size_t n = pack(t, prefix, SIZE_MAX, NULL);
+	size_t even = line_width(t, 0, t->nr) / n + TR_CUE_SLACK;
+
+	return n > 1 && pack(t, prefix, even, NULL) == n ? even : SIZE_MAX;
+}
+
 void tr_cues(const struct segment *s, size_t prefix, tr_cue_fn fn, void *udata)
 {
 	struct tokens t = { NULL, 0, 0 };
-	size_t a = 0;
+	size_t *ends, n, a = 0;
 
 	split_tokens(s->text, &t);
-	time_tokens(s, &t);
-	for (size_t b = 1; b <= t.nr; b++) {
-		if (b < t.nr && fits(&t, a, b + 1, prefix))
-			continue;
-		emit_cue(&t, a, b, prefix, fn, udata);
-		a = b;
+	if (!t.nr) {
+		free(t.v);
+		return;
 	}
+	time_tokens(s, &t);
+	ends = pc_calloc(t.nr, sizeof(*ends));
+	n = pack(&t, prefix, balanced_budget(&t, prefix), ends);
+	for (size_t i = 0; i < n; i++) {
+		emit_cue(&t, a, ends[i], prefix, fn, udata);
+		a = ends[i];
+	}
+	free(ends);
 	free(t.v);
 }

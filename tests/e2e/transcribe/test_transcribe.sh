@@ -84,6 +84,8 @@ for e in MP3 M4A OGG; do
 	check "$e via the pipeline: at least 70% of the words (got $pct%)" test "$pct" -ge 70
 	check "$e: VTT and SRT made from the segments" \
 		test -s "${txt%.txt}.vtt" -a -s "${txt%.txt}.srt" -a -s "${txt%.txt}.segments.json"
+	check "$e: text starts with a capital and ends a sentence" \
+		python3 -c "import sys; t=open(sys.argv[1]).read().strip(); assert t[0].isupper() and t[-1] in '.?', t" "$txt"
 	check "$e: words in the segments" python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['segments']; assert s and all(x['words'] for x in s)" "${txt%.txt}.segments.json"
 done
 python3 - result <<'PY'
