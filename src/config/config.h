@@ -97,6 +97,8 @@ struct config {
 	/* Not options: where the config came from, for messages and the manifest. */
 	char *config_path;
 	struct strlist positional;  /* FEED... / AUDIO / TEXT */
+	/* What happens instead of Python-tool settings we lack; logged once each. */
+	struct strlist compat_notes;
 };
 
 /* Fills c with built-in defaults. */

@@ -7,6 +7,7 @@
  * rewrites the same files byte for byte).
  */
 #include "pipeline/internal.h"
+#include "util/fs.h"
 #include "crash/crash.h"
 #include "diarize/diarize.h"
 #include "log/log.h"
@@ -355,6 +356,20 @@ static void record_failed_state(struct episode_job *ej)
 		log_error("write", "episode '%s': state: %s", ej->stem, err.buf);
 	sbuf_release(&err);
 }
+/* rel when that file is there: the index never names a missing file. */
+static const char *existing(const struct episode_job *ej, const char *rel)
+{
+	char *path;
+	bool there;
+
+	if (!rel)
+		return NULL;
+	path = fs_join(ej->fj->dir, rel);
+	there = fs_exists(path);
+	free(path);
+	return there ? rel : NULL;
+}
+
 
 void output_index_row(struct episode_job *ej)
 {
@@ -365,12 +380,12 @@ void output_index_row(struct episode_job *ej)
 		.status = ej->state == EP_DONE ? STORE_ROW_OK :
 			  ej->state == EP_SKIPPED ? STORE_ROW_SKIPPED : STORE_ROW_FAILED,
 		.position = ej->position,
-		.transcript = ej->transcript_rel,
-		.text = ej->text_rel,
-		.segments = ej->segments_rel,
-		.screenplay = ej->screenplay_rel,
-		.metadata = ej->metadata_rel,
-		.media = ej->media_rel,
+		.transcript = existing(ej, ej->transcript_rel),
+		.text = existing(ej, ej->text_rel),
+		.segments = existing(ej, ej->segments_rel),
+		.screenplay = existing(ej, ej->screenplay_rel),
+		.metadata = existing(ej, ej->metadata_rel),
+		.media = existing(ej, ej->media_rel),
 		.error_stage = ej->error_stage,
 		.error_message = ej->error_message,
 	};
