@@ -69,6 +69,7 @@ struct config {
 	int whisper_device;
 	long transcription_workers, transcription_timeout, asr_passes;
 	bool preprocessing_enabled;
+	int diarization;            /* enum tristate: auto = on for local engines */
 	/* speakers */
 	bool auto_speakers, screenplay;
 	struct strlist known_hosts, speaker_names;

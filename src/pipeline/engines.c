@@ -197,8 +197,10 @@ static int write_transcribed(struct episode_job *ej, struct sbuf *err)
 	char *segs = work_path(ej, ".asr.json");
 	int r = load_segments(ej, segs, err);
 
-	if (r >= 0)
+	if (r >= 0) {
+		output_name_voices(ej, ej->stage_res->response);
 		r = output_generated_transcript(ej, err);
+	}
 	unlink(segs);
 	free(segs);
 	return r;

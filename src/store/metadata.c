@@ -140,6 +140,7 @@ static json_t *build_content(const struct store_episode_doc *d)
 					   d->asr_model : NULL));
 	set(o, "asr_engine", store_jstr(d->asr_engine));
 	set(o, "asr_model", store_jstr(d->asr_model));
+	set(o, "diarization", d->diarization ? json_incref(d->diarization) : json_null());
 	set(o, "speakers", build_speakers(d));
 	set(o, "detected_hosts", store_jstrlist(d->detected_hosts));
 	set(o, "detected_guests", store_jstrlist(d->detected_guests));

@@ -321,6 +321,8 @@ struct store_episode_doc {
 	const char *transcript_source;
 	const char *asr_engine;
 	const char *asr_model;
+	json_t *diarization;                  /* borrowed {method, voices,
+	                                         seconds_by_speaker}; NULL: null */
 	const struct store_speaker *speakers;
 	size_t nr_speakers;
 	const struct strlist *detected_hosts; /* NULL: [] */
