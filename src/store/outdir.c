@@ -9,9 +9,13 @@
  */
 #include "store/internal.h"
 #include "util/fs.h"
+#include "log/log.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,8 +24,16 @@ static const char *const subdirs[] = { "transcripts", "metadata", "media", "runs
 static const char *const state_files[] = { "state.sqlite", "state.sqlite-wal",
 					   "state.sqlite-shm", "state.sqlite-journal" };
 
+/*
+ * Never removed by clean_output: deleting a held lock file would let a
+ * second run lock a new one.
+ */
+#define LOCK_NAME "podcast_scraper.lock"
+
 static bool is_our_name(const char *name)
 {
+	if (!strcmp(name, LOCK_NAME))
+		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++)
 		if (!strcmp(name, subdirs[i]))
 			return true;
@@ -137,5 +149,66 @@ int store_feed_dir_prepare(const char *feed_dir, bool clean_output, struct sbuf 
 		sweep(sub, !strcmp(subdirs[i], "runs"));
 		free(sub);
 	}
+	return r;
+}
+
+/* The pid the holder wrote into the lock file, as text ("?" when unreadable). */
+static void read_holder(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!buf[0])
+		snprintf(buf, size, "?");
+}
+
+static int take_lock(int fd, const char *path, bool wait, struct sbuf *err)
+{
+	char holder[32];
+
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return 0;
+	if (errno != EWOULDBLOCK) {
+		sbuf_setf(err, "cannot lock '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	read_holder(fd, holder, sizeof(holder));
+	if (!wait) {
+		sbuf_setf(err, "feed folder is in use by another run (pid %s holds '%s'); "
+			  "let it finish, or pass --wait-lock to wait for it", holder, path);
+		return -PC_EUSAGE;
+	}
+	log_info("write", "waiting for pid %s to release '%s'", holder, path);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			sbuf_setf(err, "cannot lock '%s': %s", path, strerror(errno));
+			return -errno;
+		}
+	return 0;
+}
+
+int store_feed_dir_lock(const char *feed_dir, bool wait, int *fd_out, struct sbuf *err)
+{
+	char *path = fs_join(feed_dir, LOCK_NAME);
+	int fd = -1, r = fs_mkdir_p(feed_dir, err);
+	char pid[32];
+
+	if (!r && (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		r = -errno;
+		sbuf_setf(err, "cannot open '%s': %s", path, strerror(errno));
+	}
+	if (!r)
+		r = take_lock(fd, path, wait, err);
+	if (!r) {
+		int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+
+		if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+			log_warn("write", "cannot record the pid in '%s': %s", path, strerror(errno));
+	}
+	free(path);
+	if (r && fd >= 0)
+		close(fd);
+	*fd_out = r ? -1 : fd;
 	return r;
 }

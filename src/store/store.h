@@ -162,6 +162,14 @@ int store_sync(struct sbuf *err);
  */
 int store_feed_dir_prepare(const char *feed_dir, bool clean_output, struct sbuf *err);
 
+/*
+ * Makes feed_dir and takes the exclusive flock on feed_dir/podcast_scraper.lock,
+ * writing our pid into it; *fd_out holds the lock until closed (or the process
+ * dies: a kill -9 leaves no stale lock).  When another process holds it, fails
+ * with -PC_EUSAGE naming the holder's pid, or with wait blocks until it is free.
+ */
+int store_feed_dir_lock(const char *feed_dir, bool wait, int *fd_out, struct sbuf *err);
+
 /* ---- State: <feed_dir>/state.sqlite ------------------------------------ */
 
 enum store_status {
@@ -201,6 +209,16 @@ struct store_state;
  * The handle may be shared by threads (calls are serialised).
  */
 int store_state_open(const char *feed_dir, struct store_state **out, struct sbuf *err);
+
+/*
+ * Runs PRAGMA quick_check on an existing <feed_dir>/state.sqlite.  A corrupted
+ * one fails (-PC_EFAIL, err naming the file and --rebuild-state) unless
+ * rebuild: then it is renamed state.sqlite.corrupt-<time> and a new one is
+ * made from the metadata/<stem>.metadata.json documents (each episode found
+ * there is done).
+ */
+int store_state_check(const char *feed_dir, bool rebuild, struct sbuf *err);
+
 /*
  * Rows are keyed by (feed_url, episode_id); this sets the feed_url used by
  * every later call (default "", for a folder holding one feed).  Copied.
