@@ -155,10 +155,10 @@ int store_sync(struct sbuf *err);
 /*
  * Makes feed_dir and its transcripts/, metadata/ and runs/ folders and
  * sweeps atomic-write temps left by a killed run.  With clean_output it
- * first deletes earlier outputs (transcripts, metadata, media, runs,
- * state.sqlite) and *.part downloads, but refuses (-PC_EUSAGE) a non-empty
- * folder that does not look like ours: no state.sqlite and entries other
- * than the ones we make.
+ * first deletes earlier outputs (transcripts/, metadata/, runs/, the state
+ * files, media/<stem>.* of the stems state.sqlite records) and *.part
+ * downloads, but refuses (-PC_EUSAGE, deleting nothing) a folder that is
+ * neither empty nor marked ours by a state.sqlite with our schema.
  */
 int store_feed_dir_prepare(const char *feed_dir, bool clean_output, struct sbuf *err);
 
