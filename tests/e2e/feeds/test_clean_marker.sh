@@ -37,7 +37,8 @@ sqlite3 other/state.sqlite 'CREATE TABLE t(x); PRAGMA user_version = 77;'
 run_ps "$URL" --output-dir other --clean-output
 expect_status 1
 expect_in "$T_WORK/err" "refusing to clean 'other'"
-check "precious.mp3 kept beside a foreign state.sqlite" test "$(cat other/media/precious.mp3)" = precious
+check "precious.mp3 kept beside a foreign state.sqlite" \
+	test "$(cat other/media/precious.mp3)" = precious
 check "the foreign state.sqlite kept" test -e other/state.sqlite
 
 # Our folder: the clean removes our media and outputs, not the user's file.
