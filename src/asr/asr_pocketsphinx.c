@@ -285,15 +285,12 @@ static ngram_model_t *show_model(struct psx *x, const char *arpa_path, struct sb
 			  "'%s' could not be read", arpa_path);
 		return NULL;
 	}
-	/* the set takes over the references it is given */
-	ngram_model_retain(x->general);
+	/* the set holds references of its own */
 	set = ngram_model_set_init(x->config, lms, names, weights, 2);
-	if (!set) {
-		ngram_model_free(lms[1]);
-		ngram_model_free(x->general);
+	ngram_model_free(lms[1]);
+	if (!set)
 		sbuf_addf(err, "speech engine pocketsphinx: cannot interpolate the show "
 			  "language model");
-	}
 	return set;
 }
 

@@ -15,11 +15,14 @@ enum {
 	ID_EXTRA = 2000,       /* + index into extras */
 	ID_NEGATE = 4000,      /* + index into table: --no-X */
 	ID_TABLE = 6000,       /* + index into table */
+	ID_COMPAT = 10000,     /* + index into compat_keys: a Python tool's flag */
+	ID_COMPAT_NEG = 14000, /* + index into compat_keys: --no-X of a switch */
 };
 
 /* One flag seen on the command line, applied after file and env. */
 struct seen_flag {
 	const struct opt_def *def;
+	const char *compat_key; /* instead of def: a Python tool's key */
 	const char *value;     /* NULL for a bare boolean */
 	bool negated;
 	char *flag;            /* "--workers", for messages */
@@ -32,6 +35,8 @@ struct parse_state {
 	struct seen_flag *flags;
 	size_t nr_flags, alloc_flags;
 	const char *config_path;
+	struct strlist compat_keys;
+	size_t alloc_longopts;
 };
 
 char *cli_flag_name(const char *key)
@@ -103,16 +108,37 @@ static void add_table_option(struct parse_state *ps, size_t *alloc, size_t i,
 	}
 }
 
+static bool owns_bare_name(int val)
+{
+	return (val >= ID_NEGATE && val < ID_TABLE) || val >= ID_COMPAT_NEG;
+}
+
 /* Names are allocated with 2 bytes of "--" in front; free from there. */
 static void free_longopts(struct parse_state *ps, size_t first_owned)
 {
 	for (size_t i = first_owned; i < ps->nr_longopts; i++) {
 		const char *name = ps->longopts[i].name;
 
-		free((char *)(ps->longopts[i].val >= ID_NEGATE &&
-			      ps->longopts[i].val < ID_TABLE ? name : name - 2));
+		free((char *)(owns_bare_name(ps->longopts[i].val) ? name : name - 2));
 	}
 	free(ps->longopts);
+}
+
+static void add_compat_option(void *ctx, const char *key, bool takes_value)
+{
+	struct parse_state *ps = ctx;
+	char *flag = cli_flag_name(key);
+	int i = (int)ps->compat_keys.nr;
+
+	strlist_push(&ps->compat_keys, key);
+	add_longopt(ps, &ps->alloc_longopts, flag + 2,
+		    takes_value ? required_argument : optional_argument, ID_COMPAT + i);
+	if (!takes_value) {
+		char *neg = pc_malloc(strlen(flag) + 2);
+
+		snprintf(neg, strlen(flag) + 2, "no-%s", flag + 2);
+		add_longopt(ps, &ps->alloc_longopts, neg, no_argument, ID_COMPAT_NEG + i);
+	}
 }
 
 static size_t build_options(struct parse_state *ps, const struct cli_extra *extra,
@@ -142,6 +168,8 @@ static size_t build_options(struct parse_state *ps, const struct cli_extra *extr
 	for (size_t i = 0; i < nr; i++)
 		if (!(t[i].flags & OPT_NO_FLAG))
 			add_table_option(ps, &alloc, i, &t[i]);
+	ps->alloc_longopts = alloc;
+	compat_each_key(add_compat_option, ps);
 	return first_owned;
 }
 
@@ -171,6 +199,7 @@ static void remember_flag(struct parse_state *ps, const struct opt_def *d,
 
 	PC_GROW(ps->flags, ps->alloc_flags, ps->nr_flags + 1);
 	f = &ps->flags[ps->nr_flags++];
+	f->compat_key = NULL;
 	f->def = d;
 	f->value = value;
 	f->negated = negated;
@@ -184,14 +213,49 @@ static void remember_flag(struct parse_state *ps, const struct opt_def *d,
 	}
 }
 
+static void remember_compat(struct parse_state *ps, int i, const char *value, bool negated)
+{
+	struct seen_flag *f;
+
+	PC_GROW(ps->flags, ps->alloc_flags, ps->nr_flags + 1);
+	f = &ps->flags[ps->nr_flags++];
+	f->def = NULL;
+	f->compat_key = ps->compat_keys.items[i];
+	f->value = value;
+	f->negated = negated;
+	f->flag = cli_flag_name(f->compat_key);
+}
+
+/* "--speker-names=x" -> the nearest flag, "--speaker-names", or NULL. */
+static char *nearest_flag(const char *arg)
+{
+	char key[64];
+	size_t n = 0;
+	const char *near;
+
+	if (strncmp(arg, "--", 2))
+		return NULL;
+	for (const char *p = arg + 2; *p && *p != '=' && n + 1 < sizeof(key); p++)
+		key[n++] = *p == '-' ? '_' : *p;
+	key[n] = '\0';
+	near = compat_suggest(!strncmp(key, "no_", 3) ? key + 3 : key);
+	return near ? cli_flag_name(near) : NULL;
+}
+
 static int unknown_option(char **argv, struct sbuf *err)
 {
 	const char *arg = argv[optind - 1];
+	char *near;
 
-	if (optopt && optopt < 256)
+	if (optopt && optopt < 256) {
 		sbuf_setf(err, "option -%c: unknown or missing its value", optopt);
-	else
+	} else {
 		sbuf_setf(err, "option '%s': unknown or missing its value", arg);
+		if ((near = nearest_flag(arg))) {
+			sbuf_addf(err, " (did you mean '%s'?)", near);
+			free(near);
+		}
+	}
 	sbuf_adds(err, " (see --help)");
 	return -PC_EUSAGE;
 }
@@ -221,6 +285,10 @@ static int collect_flags(int argc, char **argv, struct parse_state *ps,
 			return CLI_HELP_COMPLETION;
 		if (id == ID_CONFIG)
 			ps->config_path = optarg;
+		else if (id >= ID_COMPAT_NEG)
+			remember_compat(ps, id - ID_COMPAT_NEG, NULL, true);
+		else if (id >= ID_COMPAT)
+			remember_compat(ps, id - ID_COMPAT, optarg, false);
 		else if (id >= ID_TABLE)
 			remember_flag(ps, &t[id - ID_TABLE], optarg, false);
 		else if (id >= ID_NEGATE)
@@ -235,6 +303,16 @@ static int collect_flags(int argc, char **argv, struct parse_state *ps,
 	return CLI_RUN;
 }
 
+/* The key a flag sets; a second --rss adds a feed, as the Python tool's does. */
+static const char *flag_key(const struct seen_flag *f, bool first_of_list)
+{
+	if (f->compat_key)
+		return f->compat_key;
+	if (!first_of_list && !strcmp(f->def->key, "rss"))
+		return "feeds";
+	return f->def->key;
+}
+
 static int apply_flags(struct config *c, const struct parse_state *ps, struct sbuf *err)
 {
 	for (size_t i = 0; i < ps->nr_flags; i++) {
@@ -242,14 +320,19 @@ static int apply_flags(struct config *c, const struct parse_state *ps, struct sb
 		struct config_origin o = { NULL, 0, NULL, f->flag };
 		const char *v = f->value;
 		bool first_of_list = true;
+		const char *key;
 		int r;
 
 		for (size_t j = 0; j < i; j++)
-			if (ps->flags[j].def == f->def)
+			if (ps->flags[j].def == f->def && ps->flags[j].compat_key == f->compat_key)
 				first_of_list = false;
 		if (!v)
 			v = f->negated ? "false" : "true";
-		r = config_set(c, f->def->key, v, &o, first_of_list, err);
+		key = flag_key(f, first_of_list);
+		/* an extra --rss adds to the feeds, wherever those came from */
+		if (f->def && key != f->def->key)
+			first_of_list = false;
+		r = config_set(c, key, v, &o, first_of_list, err);
 		if (r < 0)
 			return -PC_EUSAGE;
 	}
@@ -267,6 +350,9 @@ static int load_layers(struct config *c, const struct parse_state *ps, struct sb
 		return r == -PC_EUSAGE ? -PC_EFAIL : r;
 	if ((r = apply_flags(c, ps, err)) < 0)
 		return r;
+	/* skip_existing false asks to redo what is done, as --force does */
+	if (!c->skip_existing)
+		c->force = true;
 	return config_validate(c, err) < 0 ? -PC_EFAIL : 0;
 }
 
@@ -289,6 +375,7 @@ int cli_parse(int argc, char **argv, struct config *c,
 		free(ps.flags[i].flag);
 	free(ps.flags);
 	free_longopts(&ps, first_owned);
+	strlist_release(&ps.compat_keys);
 	sbuf_release(&ps.shortopts);
 	return r;
 }

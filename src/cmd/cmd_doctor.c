@@ -112,6 +112,7 @@ static void check_remote_key(struct doctor *d, const struct config *c)
 }
 
 static char *opt_network;
+static char *opt_check_network;
 
 /* Fetches url once (no retries) with the configured timeouts and user agent. */
 static void check_network(struct doctor *d, const struct config *c, const char *url)
@@ -189,12 +190,24 @@ static void check_server_clip(struct doctor *d, const struct asr_options *o)
 	sbuf_release(&err);
 }
 
+/* What --check-network fetches: the server for openai, else the first feed. */
+static char *default_network_target(const struct config *c)
+{
+	const char *t = c->transcription_provider == ASR_PROVIDER_OPENAI ? c->openai_api_base :
+			c->rss ? c->rss : c->positional.nr ? c->positional.items[0] :
+			c->feeds.nr ? c->feeds.items[0] : NULL;
+
+	return t ? pc_strdup(t) : NULL;
+}
+
 int cmd_doctor(int argc, char **argv)
 {
 	static const struct cli_extra extras[] = {
 		{ "network", 0, "URL", "also fetch URL (a feed); with --transcription-provider "
 		  "openai, check the speech server at URL (models, a 1 s clip)",
 		  &opt_network },
+		{ "check-network", 0, NULL, "fetch the configured feed (or, for the openai "
+		  "provider, check openai_api_base) without naming a URL", &opt_check_network },
 	};
 	static const struct cmd_usage usage = {
 		"podcast_scraper doctor [OPTIONS]",
@@ -218,6 +231,8 @@ int cmd_doctor(int argc, char **argv)
 	check_dir(&d, "output folder", c.output_dir ? c.output_dir : "output");
 	check_dir(&d, "crash folder", c.crash_dir);
 	check_remote_key(&d, &c);
+	if (!opt_network && opt_check_network)
+		opt_network = default_network_target(&c);
 	if (opt_network && c.transcription_provider == ASR_PROVIDER_OPENAI) {
 		struct asr_options o = server_options(&c, opt_network);
 
@@ -233,5 +248,6 @@ int cmd_doctor(int argc, char **argv)
 out:
 	config_release(&c);
 	pc_freep(&opt_network);
+	pc_freep(&opt_check_network);
 	return code;
 }

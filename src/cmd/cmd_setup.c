@@ -97,6 +97,8 @@ int cmd_setup(int argc, char **argv, struct config *c, const struct cmd_usage *u
 	case CLI_RUN:
 		r = apply_logging(c, u->role) < 0 || apply_crash_options(c, u->role) < 0 ?
 		    PC_EXIT_FATAL : -1;
+		for (size_t i = 0; r < 0 && i < c->compat_notes.nr; i++)
+			log_warn("config", "%s", c->compat_notes.items[i]);
 		if (r < 0)
 			crash_stage_enter(STAGE_CONFIG, NULL);
 		break;

@@ -5,7 +5,9 @@
  */
 #include "cmd/cmd.h"
 #include "crash/crash.h"
+#include "diarize/diarize.h"
 #include "log/log.h"
+#include "speakers/speakers.h"
 #include "stages/stages.h"
 #include "transcript/transcript.h"
 #include "util/fs.h"
@@ -29,13 +31,41 @@ static const struct cmd_usage usage = {
 	"podcast_scraper transcribe [OPTIONS] AUDIO",
 	"Transcribes one audio file (any format the ffmpeg libraries read) with the\n"
 	"configured transcription_provider (pocketsphinx by default, embedded).\n"
-	"--known-hosts and --speaker-names teach it names before it listens.",
+	"--known-hosts and --speaker-names teach it names before it listens, and\n"
+	"name the voices the diarizer finds (host first); --screenplay prints\n"
+	"\"Name: text\" turns.",
 	extras, ARRAY_SIZE(extras), false, "main",
 };
 
-static int render(const char *format, const struct segment_list *segs, struct sbuf *out)
+/* The diarized voices get the configured names: host first, then guests. */
+static void name_voices(const struct config *c, struct segment_list *segs,
+			struct strlist *names)
 {
-	if (!strcmp(format, "txt"))
+	struct speakers_options so = { &c->known_hosts, &c->speaker_names, false };
+	struct speaker_list sl = SPEAKER_LIST_INIT;
+	struct strlist hosts = STRLIST_INIT, guests = STRLIST_INIT;
+
+	speakers_detect(NULL, NULL, &so, NULL, &sl);
+	speakers_hosts(&sl, &hosts);
+	speakers_guests(&sl, &guests);
+	diarize_name_voices(segs, (const char *const *)hosts.items, hosts.nr,
+			    (const char *const *)guests.items, guests.nr, NULL);
+	speakers_names_for_screenplay(&sl, names);
+	speaker_list_release(&sl);
+	strlist_release(&hosts);
+	strlist_release(&guests);
+}
+
+static int render(const struct config *c, const char *format, struct segment_list *segs,
+		  struct sbuf *out)
+{
+	struct strlist names = STRLIST_INIT;
+
+	name_voices(c, segs, &names);
+	if (!strcmp(format, "txt") && c->screenplay)
+		transcript_to_screenplay_n(segs, (const char *const *)names.items, names.nr,
+					   (size_t)c->num_speakers, c->screenplay_gap, out);
+	else if (!strcmp(format, "txt"))
 		transcript_to_paragraphs(segs, TRANSCRIPT_PARAGRAPH_PAUSE, out);
 	else if (!strcmp(format, "vtt"))
 		transcript_to_vtt(segs, out);
@@ -43,8 +73,7 @@ static int render(const char *format, const struct segment_list *segs, struct sb
 		transcript_to_srt(segs, out);
 	else if (!strcmp(format, "json"))
 		transcript_to_segments_json(segs, out);
-	else
-		return -PC_EUSAGE;
+	strlist_release(&names);
 	return 0;
 }
 
@@ -119,7 +148,7 @@ int cmd_transcribe(int argc, char **argv)
 		cmd_error("transcribe '%s': %s", c.positional.items[0], err.buf);
 		goto done;
 	}
-	render(opt_format, &segs, &out);
+	render(&c, opt_format, &segs, &out);
 	code = cmd_emit(opt_out, &out);
 done:
 	segment_list_release(&segs);

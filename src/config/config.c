@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -148,10 +149,6 @@ static int set_enum(struct config *c, const struct opt_def *d, const char *v,
 			return 0;
 		}
 	}
-	if (!strcasecmp(v, "warning") && !strcmp(d->key, "log_level")) {
-		*FIELD(c, d, int) = 1;
-		return 0;
-	}
 	sbuf_addf(err, "'%s' is not one of", v);
 	for (int i = 0; d->choices[i]; i++)
 		sbuf_addf(err, "%s %s", i ? "," : "", d->choices[i]);
@@ -207,12 +204,40 @@ static int set_date(struct config *c, const struct opt_def *d, const char *v,
 	return 0;
 }
 
+/* Names lists take "Alice, Bob" as two names, as the Python tool splits them. */
+static bool list_splits_commas(const struct opt_def *d)
+{
+	return !strcmp(d->key, "speaker_names") || !strcmp(d->key, "known_hosts");
+}
+
+static void push_names(struct strlist *l, const char *v)
+{
+	const char *p = v;
+
+	while (*p) {
+		const char *e = strchrnul(p, ',');
+		const char *s = p;
+
+		while (s < e && isspace((unsigned char)*s))
+			s++;
+		size_t n = (size_t)(e - s);
+
+		while (n && isspace((unsigned char)s[n - 1]))
+			n--;
+		if (n)
+			strlist_push_owned(l, pc_strndup(s, n));
+		p = *e ? e + 1 : e;
+	}
+}
+
 static int set_list(struct config *c, const struct opt_def *d, const char *v,
 		    bool replace_list)
 {
 	if (replace_list)
 		strlist_release(FIELD(c, d, struct strlist));
-	if (*v)
+	if (list_splits_commas(d))
+		push_names(FIELD(c, d, struct strlist), v);
+	else if (*v)
 		strlist_push(FIELD(c, d, struct strlist), v);
 	return 0;
 }
@@ -230,7 +255,7 @@ static int set_value(struct config *c, const struct opt_def *d, const char *v,
 	case OPTION_DOUBLE:
 		return set_number(c, d, v, err);
 	case OPTION_CHOICE:
-		return set_enum(c, d, v, err);
+		return set_enum(c, d, compat_value(c, d->key, v), err);
 	case OPTION_DATE:
 		return set_date(c, d, v, err);
 	case OPTION_STRING:
@@ -242,6 +267,25 @@ static int set_value(struct config *c, const struct opt_def *d, const char *v,
 	BUG("option type %d", d->type);
 }
 
+/* A Python-tool key: one of ours under another name, or noted. */
+static int set_compat(struct config *c, const char *key, const char *value,
+		      const struct config_origin *origin, bool replace_list, struct sbuf *err)
+{
+	const struct compat_row *r = compat_find(key);
+	const char *near;
+
+	if (r && r->kind == COMPAT_KEY)
+		return config_set(c, r->target, value, origin, replace_list, err);
+	if (r) {
+		compat_note(c, key, r);
+		return 0;
+	}
+	sbuf_setf(err, "unknown key '%s'", key);
+	if ((near = compat_suggest(key)))
+		sbuf_addf(err, " (did you mean '%s'?)", near);
+	return -PC_EUSAGE;
+}
+
 int config_set(struct config *c, const char *key, const char *value,
 	       const struct config_origin *origin, bool replace_list, struct sbuf *err)
 {
@@ -249,10 +293,8 @@ int config_set(struct config *c, const char *key, const char *value,
 	struct sbuf why = SBUF_INIT(4096);
 	int r;
 
-	if (!d) {
-		sbuf_setf(err, "unknown key '%s'", key);
-		return -PC_EUSAGE;
-	}
+	if (!d)
+		return set_compat(c, key, value, origin, replace_list, err);
 	r = set_value(c, d, value, replace_list, &why);
 	if (r < 0) {
 		sbuf_reset(err);
@@ -289,6 +331,7 @@ void config_release(struct config *c)
 	}
 	pc_freep(&c->config_path);
 	strlist_release(&c->positional);
+	strlist_release(&c->compat_notes);
 }
 
 /* Sets a list from comma-separated env text; other types as they are. */
@@ -339,6 +382,13 @@ static int env_prefixed(struct config *c, const char *entry, struct sbuf *err)
 		key[i] = (char)tolower((unsigned char)suffix[i]);
 	key[n] = '\0';
 	d = options_find(key);
+	if (!d && compat_find(key)) {
+		char name[160];
+		struct config_origin o = { NULL, 0, name, NULL };
+
+		snprintf(name, sizeof(name), "PODCAST_SCRAPER_%.*s", (int)n, suffix);
+		return config_set(c, key, eq + 1, &o, true, err);
+	}
 	if (!d) {
 		char upper[128];
 
@@ -355,6 +405,22 @@ static int env_prefixed(struct config *c, const char *entry, struct sbuf *err)
 	return set_from_env(c, d, name, eq + 1, err);
 }
 
+/* The Python tool's variables (TRANSCRIPTION_PARALLELISM, ...), below ours. */
+static int env_python_names(struct config *c, struct sbuf *err)
+{
+	size_t nr;
+	const struct compat_env *e = compat_envs(&nr);
+
+	for (size_t i = 0; i < nr; i++) {
+		const char *v = getenv(e[i].name);
+		struct config_origin o = { NULL, 0, e[i].name, NULL };
+
+		if (v && *v && config_set(c, e[i].key, v, &o, true, err) < 0)
+			return -PC_EUSAGE;
+	}
+	return 0;
+}
+
 int config_load_env(struct config *c, struct sbuf *err)
 {
 	size_t nr;
@@ -368,6 +434,8 @@ int config_load_env(struct config *c, struct sbuf *err)
 		if (v && (r = set_from_env(c, &t[i], t[i].legacy_env, v, err)) < 0)
 			return r;
 	}
+	if ((r = env_python_names(c, err)) < 0)
+		return r;
 	for (char **e = environ; *e; e++) {
 		if (strncmp(*e, "PODCAST_SCRAPER_", 16))
 			continue;
@@ -377,8 +445,23 @@ int config_load_env(struct config *c, struct sbuf *err)
 	return 0;
 }
 
+/* The embedded recognizer's model is English: other languages need a server. */
+static bool language_is_english(const char *lang)
+{
+	return !lang || !*lang || (!strncasecmp(lang, "en", 2) &&
+				   (!lang[2] || lang[2] == '-' || lang[2] == '_'));
+}
+
 int config_validate(const struct config *c, struct sbuf *err)
 {
+	if (c->transcription_provider == ASR_PROVIDER_POCKETSPHINX && c->transcribe_missing &&
+	    !language_is_english(c->language)) {
+		sbuf_setf(err, "key 'language': '%s' cannot be transcribed by the embedded "
+			  "recognizer (English only); use transcription_provider openai with a "
+			  "server that knows it (docs/REMOTE.md), or transcribe_missing false",
+			  c->language);
+		return -PC_EUSAGE;
+	}
 	if (c->since && c->until && c->since > c->until) {
 		sbuf_setf(err, "since is after until");
 		return -PC_EUSAGE;

@@ -70,6 +70,7 @@ struct config {
 	int whisper_device;
 	long transcription_workers, transcription_timeout, asr_passes;
 	bool preprocessing_enabled;
+	int diarization;            /* enum tristate: auto = on for local engines */
 	/* speakers */
 	bool auto_speakers, screenplay;
 	struct strlist known_hosts, speaker_names;
@@ -97,6 +98,8 @@ struct config {
 	/* Not options: where the config came from, for messages and the manifest. */
 	char *config_path;
 	struct strlist positional;  /* FEED... / AUDIO / TEXT */
+	/* What happens instead of Python-tool settings we lack; logged once each. */
+	struct strlist compat_notes;
 };
 
 /* Fills c with built-in defaults. */

@@ -130,29 +130,77 @@ static int apply_sequence(struct config *c, const char *path, yaml_document_t *d
 	return 0;
 }
 
+/* Notes an unknown key, with the nearest known one; the caller lists them all. */
+static void add_unknown(struct sbuf *unknown, const char *path, yaml_node_t *k)
+{
+	const char *key = (const char *)k->data.scalar.value;
+	const char *near = compat_suggest(key);
+
+	sbuf_addf(unknown, "%sconfig '%s' line %lu: unknown key '%s'", unknown->len ? "\n" : "",
+		  path, (unsigned long)k->start_mark.line + 1, key);
+	if (near)
+		sbuf_addf(unknown, " (did you mean '%s'?)", near);
+}
+
+/* Our row for key, through the Python tool's names; NULL when only noted. */
+static const struct opt_def *find_key(struct config *c, const char *key, bool *known)
+{
+	const struct opt_def *d = options_find(key);
+	const struct compat_row *r;
+
+	*known = true;
+	if (d)
+		return d;
+	if (!(r = compat_find(key))) {
+		*known = false;
+		return NULL;
+	}
+	if (r->kind == COMPAT_KEY)
+		return options_find(r->target);
+	compat_note(c, key, r);
+	return NULL;
+}
+
 static int apply_pair(struct config *c, const char *path, yaml_document_t *doc,
-		      yaml_node_pair_t *pair, struct sbuf *err)
+		      yaml_node_pair_t *pair, struct sbuf *unknown, struct sbuf *err)
 {
 	yaml_node_t *k = yaml_document_get_node(doc, pair->key);
 	yaml_node_t *v = yaml_document_get_node(doc, pair->value);
 	const struct opt_def *d;
+	bool known;
 
 	if (k->type != YAML_SCALAR_NODE) {
 		sbuf_setf(err, "config '%s' line %lu: keys must be plain names", path,
 			  (unsigned long)k->start_mark.line + 1);
 		return -PC_EUSAGE;
 	}
-	d = options_find((const char *)k->data.scalar.value);
-	if (!d) {
-		sbuf_setf(err, "config '%s' line %lu: unknown key '%s'", path,
-			  (unsigned long)k->start_mark.line + 1, k->data.scalar.value);
-		return -PC_EUSAGE;
-	}
+	d = find_key(c, (const char *)k->data.scalar.value, &known);
+	if (!known)
+		add_unknown(unknown, path, k);
+	if (!d)
+		return 0;
 	if (v->type == YAML_MAPPING_NODE)
 		return type_error(path, v, d, "a mapping", err);
 	if (v->type == YAML_SEQUENCE_NODE)
 		return apply_sequence(c, path, doc, v, d, err);
 	return apply_scalar(c, path, v, d, true, err);
+}
+
+static int apply_pairs(struct config *c, const char *path, yaml_document_t *doc,
+		       yaml_node_t *root, struct sbuf *err)
+{
+	struct sbuf unknown = SBUF_INIT(16384);
+	int r = 0;
+
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+	     p < root->data.mapping.pairs.top && r >= 0; p++)
+		r = apply_pair(c, path, doc, p, &unknown, err);
+	if (r >= 0 && unknown.len) {
+		sbuf_setf(err, "%s", unknown.buf);
+		r = -PC_EUSAGE;
+	}
+	sbuf_release(&unknown);
+	return r;
 }
 
 static int apply_document(struct config *c, const char *path, yaml_document_t *doc,
@@ -167,14 +215,7 @@ static int apply_document(struct config *c, const char *path, yaml_document_t *d
 			  path, (unsigned long)root->start_mark.line + 1);
 		return -PC_EUSAGE;
 	}
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
-	     p < root->data.mapping.pairs.top; p++) {
-		int r = apply_pair(c, path, doc, p, err);
-
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return apply_pairs(c, path, doc, root, err);
 }
 
 static int check_json_syntax(const char *path, const struct sbuf *text, struct sbuf *err)

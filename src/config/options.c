@@ -56,6 +56,8 @@ static const struct opt_def table[] = {
 		"write crash dumps with native backtraces on fatal signals"),
 	OPT_INT(delay_ms, 0, GROUP_NETWORK, "0", 0, 600000, "MS",
 		"pause between starting requests (politeness)"),
+	OPT_TRISTATE(diarization, 0, GROUP_TRANSCRIPTION, "auto",
+		"who spoke when, from the audio (auto: on whenever a transcript is made from it)"),
 	OPT_BOOL(download_media, 0, GROUP_FEEDS, "false",
 		"archive mode: download every selected episode's enclosure into media/, "
 		"transcript or not"),

@@ -132,4 +132,35 @@ const struct opt_def *options_table(size_t *nr);
 const struct opt_def *options_find(const char *key);
 const char *options_group_title(enum opt_group g);
 
+/*
+ * The Python podcast_scraper's names (config/compat.c).  A key of that tool
+ * either is one of ours (options_find), or a compat row: COMPAT_KEY means the
+ * same as our key target, COMPAT_NOTE is accepted with note saying what
+ * happens instead (kept in config.compat_notes, logged once at startup).
+ */
+enum compat_kind { COMPAT_KEY, COMPAT_NOTE };
+struct compat_row {
+	const char *name;
+	enum compat_kind kind;
+	bool takes_value;     /* false: a switch (--X / --no-X, true/false) */
+	const char *target;   /* COMPAT_KEY: our key */
+	const char *note;     /* COMPAT_NOTE: what we do instead */
+};
+struct compat_env { const char *name, *key; };
+struct compat_value { const char *key, *python, *ours, *note; };
+
+const struct compat_row *compat_rows(size_t *nr);
+/* The row for a Python key (or a key of a provider we lack), or NULL. */
+const struct compat_row *compat_find(const char *key);
+/* Records r's note for key in c. */
+void compat_note(struct config *c, const char *key, const struct compat_row *r);
+/* Our value for a Python value v of choice key (v itself if it is ours). */
+const char *compat_value(struct config *c, const char *key, const char *v);
+/* The Python tool's own environment variable names and the keys they set. */
+const struct compat_env *compat_envs(size_t *nr);
+/* Calls fn for every Python key that has a flag here (--key-name). */
+void compat_each_key(void (*fn)(void *ctx, const char *key, bool takes_value), void *ctx);
+/* The known key nearest to key, for "did you mean", or NULL. */
+const char *compat_suggest(const char *key);
+
 #endif

@@ -197,8 +197,10 @@ static int write_transcribed(struct episode_job *ej, struct sbuf *err)
 	char *segs = work_path(ej, ".asr.json");
 	int r = load_segments(ej, segs, err);
 
-	if (r >= 0)
+	if (r >= 0) {
+		output_name_voices(ej, ej->stage_res->response);
 		r = output_generated_transcript(ej, err);
+	}
 	unlink(segs);
 	free(segs);
 	return r;
@@ -208,7 +210,6 @@ void transcribe_settle(struct episode_job *ej)
 {
 	const struct stage_result *res = ej->stage_res;
 	struct sbuf err = SBUF_INIT(4096);
-	bool remote = ej->fj->run->cfg->transcription_provider == ASR_PROVIDER_OPENAI;
 
 	ej->t_transcribe += res->seconds;
 	note_stage_result(ej, res, &ej->device_transcribe);
@@ -227,7 +228,7 @@ void transcribe_settle(struct episode_job *ej)
 				       err.buf);
 		goto out;
 	}
-	ej->transcript_source = remote ? "remote_transcription" : "local_transcription";
+	ej->transcript_source = "whisper_transcription";
 	ej->fj->run->totals->transcribed++;
 	store_run_count(ej->fj->artifacts, STORE_TRANSCRIPTS_TRANSCRIBED, 1);
 	ej->outcome = EP_OUT_OK;

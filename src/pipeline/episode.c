@@ -261,6 +261,7 @@ void episode_release(struct episode_job *ej)
 	free(ej->cleaned_rel);
 	free(ej->asr_engine);
 	free(ej->asr_model);
+	json_decref(ej->diarization);
 	free(ej->device_transcribe);
 	free(ej->device_summarize);
 }

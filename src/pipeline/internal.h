@@ -98,6 +98,7 @@ struct episode_job {
 	bool has_summary;
 	char *cleaned_rel;
 	char *asr_engine, *asr_model;
+	json_t *diarization;         /* content.diarization, or NULL */
 	char *device_transcribe, *device_summarize;
 	int attempts;
 	int worker_crashes;
@@ -218,6 +219,8 @@ void engines_free(struct run *r);
 int output_transcript(struct episode_job *ej, enum transcript_format fmt,
 		      const char *data, size_t len, struct sbuf *err);
 int output_generated_transcript(struct episode_job *ej, struct sbuf *err);
+/* Names the diarized voices of ej->segments from the transcription response. */
+void output_name_voices(struct episode_job *ej, json_t *response);
 void output_write_enter(struct episode_job *ej);
 void output_finish_enter(struct episode_job *ej);
 void output_done(struct episode_job *ej);

@@ -7,7 +7,9 @@
  * rewrites the same files byte for byte).
  */
 #include "pipeline/internal.h"
+#include "util/fs.h"
 #include "crash/crash.h"
+#include "diarize/diarize.h"
 #include "log/log.h"
 #include "util/stage.h"
 #include "util/timeutil.h"
@@ -101,6 +103,49 @@ int output_generated_transcript(struct episode_job *ej, struct sbuf *err)
 	return r;
 }
 
+/* The worker's figures with each voice under the name it was given. */
+static json_t *diarization_named(json_t *d, const struct strlist *names)
+{
+	json_t *by = json_object(), *v;
+	const char *key;
+
+	json_object_foreach(json_object_get(d, "seconds_by_speaker"), key, v) {
+		size_t n = strlen(DIARIZE_LABEL_PREFIX);
+		size_t k = (size_t)strtoul(key + n, NULL, 10);
+
+		json_object_set(by, k < names->nr ? names->items[k] : key, v);
+	}
+	return json_pack("{s:O?, s:O?, s:o}", "method", json_object_get(d, "method"), "voices",
+			 json_object_get(d, "voices"), "seconds_by_speaker", by);
+}
+
+void output_name_voices(struct episode_job *ej, json_t *response)
+{
+	const struct config *c = ej->fj->run->cfg;
+	struct speakers_options so = { &c->known_hosts, &c->speaker_names, c->auto_speakers };
+	json_t *d = json_object_get(response, "diarization");
+	struct speaker_list sl = SPEAKER_LIST_INIT;
+	struct strlist hosts = STRLIST_INIT, guests = STRLIST_INIT, names = STRLIST_INIT;
+
+	json_decref(ej->diarization);
+	ej->diarization = NULL;
+	if (json_object_get(d, "error"))
+		log_warn("speakers", "episode '%s': no speaker turns: %s", ej->stem,
+			 json_string_value(json_object_get(d, "error")));
+	if (!json_object_get(d, "seconds_by_speaker"))
+		return;
+	speakers_detect(&ej->fj->feed, ej->ep, &so, NULL, &sl);
+	speakers_hosts(&sl, &hosts);
+	speakers_guests(&sl, &guests);
+	diarize_name_voices(&ej->segments, (const char *const *)hosts.items, hosts.nr,
+			    (const char *const *)guests.items, guests.nr, &names);
+	ej->diarization = diarization_named(d, &names);
+	speaker_list_release(&sl);
+	strlist_release(&hosts);
+	strlist_release(&guests);
+	strlist_release(&names);
+}
+
 /* Speakers and summary in the borrowed-pointer shapes the store wants. */
 struct metadata_extras {
 	struct store_speaker *speakers;
@@ -155,6 +200,7 @@ static int write_metadata(struct episode_job *ej, struct sbuf *err)
 			     ej->t_summarize, time_mono() - ej->started },
 		.asr_engine = ej->asr_engine,
 		.asr_model = ej->asr_model,
+		.diarization = ej->diarization,
 		.transcription_device = { config_device_name(c->whisper_device), ej->device_transcribe },
 		.summarization_device = { config_device_name(c->summary_device), ej->device_summarize },
 		.attempts = ej->attempts + 1,
@@ -310,6 +356,20 @@ static void record_failed_state(struct episode_job *ej)
 		log_error("write", "episode '%s': state: %s", ej->stem, err.buf);
 	sbuf_release(&err);
 }
+/* rel when that file is there: the index never names a missing file. */
+static const char *existing(const struct episode_job *ej, const char *rel)
+{
+	char *path;
+	bool there;
+
+	if (!rel)
+		return NULL;
+	path = fs_join(ej->fj->dir, rel);
+	there = fs_exists(path);
+	free(path);
+	return there ? rel : NULL;
+}
+
 
 void output_index_row(struct episode_job *ej)
 {
@@ -320,12 +380,12 @@ void output_index_row(struct episode_job *ej)
 		.status = ej->state == EP_DONE ? STORE_ROW_OK :
 			  ej->state == EP_SKIPPED ? STORE_ROW_SKIPPED : STORE_ROW_FAILED,
 		.position = ej->position,
-		.transcript = ej->transcript_rel,
-		.text = ej->text_rel,
-		.segments = ej->segments_rel,
-		.screenplay = ej->screenplay_rel,
-		.metadata = ej->metadata_rel,
-		.media = ej->media_rel,
+		.transcript = existing(ej, ej->transcript_rel),
+		.text = existing(ej, ej->text_rel),
+		.segments = existing(ej, ej->segments_rel),
+		.screenplay = existing(ej, ej->screenplay_rel),
+		.metadata = existing(ej, ej->metadata_rel),
+		.media = existing(ej, ej->media_rel),
 		.error_stage = ej->error_stage,
 		.error_message = ej->error_message,
 	};

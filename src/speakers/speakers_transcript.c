@@ -148,7 +148,8 @@ static bool header_line(struct reading *r, const struct segment *s)
 		split_header_names(s->text, is_host_key(s->speaker) ? &r->hosts : &r->guests);
 		return true;
 	}
-	return l && l->turns == 1 && is_short_value(s->text);
+	/* a timed line is speech (a cue, or a turn the diarizer found), not a header */
+	return l && l->turns == 1 && s->start < 0 && is_short_value(s->text);
 }
 
 /* The block of metadata lines at the top, up to the first turn. */

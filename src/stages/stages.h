@@ -12,7 +12,10 @@
  *	                      words: [names to know],
  *	                      context: the show's text (asr_set_context)}
  *	            response {engine, model, audio_seconds, decode_seconds,
- *	                      recognize_seconds, segments}
+ *	                      recognize_seconds, segments, diarization: {method,
+ *	                      voices, seconds_by_speaker{SPEAKER_n: s}, seconds}
+ *	                      or {error} (with diarization on; the segments then
+ *	                      carry SPEAKER_n labels)}
  *	summarize   request  {episode_id, input: cleaned text path, speakers: [names]}
  *	            response {short_summary, key_points[], provider, word_count,
  *	                      transcript_word_count}

@@ -5,12 +5,14 @@
  */
 #include "stages/stages.h"
 #include "asr/asr.h"
+#include "diarize/diarize.h"
 #include "log/log.h"
 #include "text/text.h"
 #include "transcript/transcript.h"
 #include "util/fs.h"
 #include "worker/worker.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,8 @@ struct transcriber {
 	struct asr_options opts;
 	struct strlist owned;      /* copies of the config strings opts points at */
 	const char *device;
+	bool diarize;
+	struct diarize_options dopts;
 };
 
 static const char *keep(struct transcriber *t, const char *s)
@@ -56,6 +60,12 @@ static void options_from_config(struct transcriber *t, const struct config *c)
 	t->opts.model = keep(t, stages_transcribe_model(c));
 	t->opts.language = keep(t, c->language);
 	t->opts.timeout = c->timeout;
+	/* auto: this stage only runs when a transcript is made from the audio,
+	 * and the audio is here whichever engine listens to it. */
+	t->diarize = c->diarization != TRI_OFF;
+	t->dopts = (struct diarize_options)DIARIZE_OPTIONS_INIT;
+	t->dopts.num_speakers = (int)c->num_speakers;
+	t->dopts.preprocess = c->preprocessing_enabled;
 }
 
 static int transcriber_open(const struct config *c, void **engine, struct sbuf *err)
@@ -111,6 +121,44 @@ static json_t *response_for(const struct transcriber *t, const struct asr_stats 
 			 st->recognize_seconds, "segments", (json_int_t)st->segments);
 }
 
+/* {method, voices, seconds_by_speaker{SPEAKER_n: s}, seconds} */
+static json_t *diarization_json(const struct diarize_result *r, const struct diarize_stats *st)
+{
+	json_t *by = json_object();
+	struct sbuf label = SBUF_INIT(64);
+
+	for (int i = 0; i < r->speakers; i++) {
+		sbuf_setf(&label, DIARIZE_LABEL_PREFIX "%d", i);
+		json_object_set_new(by, label.buf, json_real(round(r->seconds[i] * 100) / 100));
+	}
+	sbuf_release(&label);
+	return json_pack("{s:s, s:i, s:o, s:f}", "method", DIARIZE_METHOD, "voices", r->speakers,
+			 "seconds_by_speaker", by, "seconds", st->seconds);
+}
+
+/*
+ * Speakers for the segments from the audio.  A failure here costs the
+ * speakers, never the transcript: it is reported in the response instead.
+ */
+static json_t *diarize_segments(const struct transcriber *t, const char *input,
+				struct segment_list *segs)
+{
+	struct diarize_result r = DIARIZE_RESULT_INIT;
+	struct diarize_stats st = { 0 };
+	struct sbuf err = SBUF_INIT(4096);
+	json_t *out;
+
+	if (diarize_file(input, &t->dopts, &r, &st, &err) < 0) {
+		out = json_pack("{s:s}", "error", err.buf);
+	} else {
+		diarize_label_segments(&r, segs);
+		out = diarization_json(&r, &st);
+	}
+	diarize_result_release(&r);
+	sbuf_release(&err);
+	return out;
+}
+
 static int transcriber_run(void *engine, json_t *request, json_t **response, struct sbuf *err)
 {
 	struct transcriber *t = engine;
@@ -120,6 +168,7 @@ static int transcriber_run(void *engine, json_t *request, json_t **response, str
 	struct sbuf json = SBUF_INIT(SBUF_NOLIMIT);
 	struct strlist names = STRLIST_INIT;
 	struct asr_stats stats = { 0 };
+	json_t *diarization = NULL;
 	int r;
 
 	if (!input || !output) {
@@ -134,13 +183,19 @@ static int transcriber_run(void *engine, json_t *request, json_t **response, str
 				    err);
 	if (!r)
 		r = asr_engine_transcribe(t->asr, input, &t->opts, &segs, &stats, err);
+	if (!r && t->diarize && segment_list_timed(&segs))
+		diarization = diarize_segments(t, input, &segs);
 	if (!r) {
 		make_readable(t, &names, &segs);
 		transcript_to_segments_json(&segs, &json);
 		r = fs_write_atomic(output, json.buf, json.len, err);
 	}
-	if (!r)
+	if (!r) {
 		*response = response_for(t, &stats);
+		if (diarization)
+			json_object_set(*response, "diarization", diarization);
+	}
+	json_decref(diarization);
 	segment_list_release(&segs);
 	strlist_release(&names);
 	sbuf_release(&json);

@@ -80,6 +80,31 @@ static json_t *build_transcript_urls(const struct episode *ep)
 	return a;
 }
 
+/*
+ * The Python tool's id for a speaker: its role, numbered from 1 when the
+ * role has several speakers ("host", or "host_1", "host_2").
+ */
+static json_t *role_id(const struct store_episode_doc *d, size_t i)
+{
+	const char *role = d->speakers[i].role ? d->speakers[i].role : "guest";
+	size_t nth = 0, of = 0;
+	char buf[64];
+
+	for (size_t j = 0; j < d->nr_speakers; j++) {
+		const char *r = d->speakers[j].role ? d->speakers[j].role : "guest";
+
+		if (!strcmp(r, role)) {
+			of++;
+			if (j <= i)
+				nth++;
+		}
+	}
+	if (of == 1)
+		return json_string(role);
+	snprintf(buf, sizeof(buf), "%.40s_%zu", role, nth);
+	return json_string(buf);
+}
+
 static json_t *build_speakers(const struct store_episode_doc *d)
 {
 	json_t *a = json_array();
@@ -89,6 +114,7 @@ static json_t *build_speakers(const struct store_episode_doc *d)
 		json_t *o = json_object();
 
 		set(o, "id", store_jstr(s->id));
+		set(o, "role_id", role_id(d, i));
 		set(o, "name", store_jstr(s->name));
 		set(o, "role", store_jstr(s->role));
 		set(o, "source", store_jstr(s->source));
@@ -108,8 +134,13 @@ static json_t *build_content(const struct store_episode_doc *d)
 	set(o, "media_type", store_jstr(ep->media_type));
 	set(o, "transcript_file_path", store_jstr(d->transcript_file_path));
 	set(o, "transcript_source", store_jstr(d->transcript_source));
+	/* the Python model's name for the speech model, whichever engine ran */
+	set(o, "whisper_model", store_jstr(d->transcript_source &&
+					   !strcmp(d->transcript_source, "whisper_transcription") ?
+					   d->asr_model : NULL));
 	set(o, "asr_engine", store_jstr(d->asr_engine));
 	set(o, "asr_model", store_jstr(d->asr_model));
+	set(o, "diarization", d->diarization ? json_incref(d->diarization) : json_null());
 	set(o, "speakers", build_speakers(d));
 	set(o, "detected_hosts", store_jstrlist(d->detected_hosts));
 	set(o, "detected_guests", store_jstrlist(d->detected_guests));
@@ -131,6 +162,12 @@ static json_t *build_timings(const struct store_stage_timings *t)
 	set(o, "speakers", seconds(t->speakers));
 	set(o, "summarize", seconds(t->summarize));
 	set(o, "total", seconds(t->total));
+	/* the same times under the Python tool's names */
+	set(o, "download_media_time", seconds(t->download));
+	set(o, "transcribe_time", seconds(t->transcribe));
+	set(o, "extract_names_time", seconds(t->speakers));
+	set(o, "summarize_time", seconds(t->summarize));
+	set(o, "total_processing_time", seconds(t->total));
 	return o;
 }
 
@@ -155,7 +192,7 @@ static json_t *build_processing(const struct store_episode_doc *d)
 	    store_jtime(d->processing_timestamp ? d->processing_timestamp : time(NULL)));
 	set(o, "output_directory", store_jstr(d->output_directory));
 	set(o, "run_id", store_jstr(d->run_id));
-	set(o, "config_snapshot", config ? config : json_null());
+	set(o, "config_snapshot", config ? config : json_object());
 	set(o, "schema_version", json_string(STORE_SCHEMA_VERSION));
 	set(o, "stage_timings", build_timings(&d->timings));
 	set(o, "devices", devices);
@@ -176,6 +213,9 @@ static json_t *build_summary(const struct store_summary *s)
 		json_array_append_new(points, store_jstr(s->key_points[i]));
 	set(o, "short_summary", store_jstr(s->short_summary));
 	set(o, "key_points", points);
+	/* the Python tool's names: bullets are the key points */
+	set(o, "bullets", json_deep_copy(points));
+	set(o, "schema_status", json_string("valid"));
 	set(o, "generated_at", store_jtime(s->generated_at));
 	set(o, "provider", store_jstr(s->provider));
 	set(o, "word_count", store_jcount(s->word_count));

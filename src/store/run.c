@@ -396,7 +396,8 @@ static int row_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-json_t *store_run_index(struct store_run *run)
+/* Rows in feed order, and how many ended each way. */
+static json_t *index_rows(struct store_run *run, long long counts[3])
 {
 	json_t *a = json_array();
 	const struct run_row **order;
@@ -406,11 +407,30 @@ json_t *store_run_index(struct store_run *run)
 	for (size_t i = 0; i < run->nr_rows; i++)
 		order[i] = &run->rows[i];
 	qsort(order, run->nr_rows, sizeof(*order), row_cmp);
-	for (size_t i = 0; i < run->nr_rows; i++)
+	for (size_t i = 0; i < run->nr_rows; i++) {
 		json_array_append_new(a, row_json(order[i]));
+		counts[order[i]->status]++;
+	}
 	pthread_mutex_unlock(&run->lock);
 	free(order);
 	return a;
+}
+
+/* An object like the Python tool's index: a header, then one row an episode. */
+json_t *store_run_index(struct store_run *run)
+{
+	long long counts[3] = { 0, 0, 0 };
+	json_t *rows = index_rows(run, counts);
+	json_t *o = json_object();
+
+	set(o, "schema_version", json_string(STORE_INDEX_SCHEMA_VERSION));
+	set(o, "run_id", json_string(run->id));
+	set(o, "episodes_total", json_integer((json_int_t)json_array_size(rows)));
+	set(o, "episodes_ok", json_integer(counts[STORE_ROW_OK]));
+	set(o, "episodes_skipped", json_integer(counts[STORE_ROW_SKIPPED]));
+	set(o, "episodes_failed", json_integer(counts[STORE_ROW_FAILED]));
+	set(o, "episodes", rows);
+	return o;
 }
 
 /* ---- Output ---------------------------------------------------------------------- */

@@ -287,6 +287,8 @@ int store_state_record_run(struct store_state *st, struct store_run *run,
 /* ---- Metadata documents ------------------------------------------------- */
 
 #define STORE_SCHEMA_VERSION "1.1.0"
+/* index.json: an object with a header and its episodes rows */
+#define STORE_INDEX_SCHEMA_VERSION "1.0.0"
 
 enum store_format { STORE_FORMAT_JSON, STORE_FORMAT_YAML };
 
@@ -333,10 +335,12 @@ struct store_episode_doc {
 
 	const char *media_id;                 /* NULL: "sha256:" of media_url */
 	const char *transcript_file_path;     /* relative to the feed folder */
-	/* direct_download | local_transcription | remote_transcription */
+	/* the Python model's values: direct_download | whisper_transcription (any engine) */
 	const char *transcript_source;
 	const char *asr_engine;
 	const char *asr_model;
+	json_t *diarization;                  /* borrowed {method, voices,
+	                                         seconds_by_speaker}; NULL: null */
 	const struct store_speaker *speakers;
 	size_t nr_speakers;
 	const struct strlist *detected_hosts; /* NULL: [] */

@@ -29,7 +29,7 @@ expect_cause() {
 	check "$guid: index.json error_message gives the cause" python3 - \
 		"$(ls -t r/runs/*/index.json | head -1)" "$guid" "$text" <<'PY'
 import json, sys
-rows = [r for r in json.load(open(sys.argv[1])) if r["episode_id"] == sys.argv[2]]
+rows = [r for r in json.load(open(sys.argv[1]))["episodes"] if r["episode_id"] == sys.argv[2]]
 sys.exit(not (len(rows) == 1 and rows[0]["status"] == "failed" and
               sys.argv[3] in rows[0]["error_message"]))
 PY

@@ -106,7 +106,7 @@ verify outputs "$gooddir" "$SITE" "$SERVER_URL" 1
 check "good transcript saved" cmp "$SITE/t/good.vtt" "$gooddir"/transcripts/*_Good_episode_*.vtt
 check "index.json of the bad feed says which and why" python3 - two "$SERVER_URL/laughs.xml" <<'PY'
 import glob, json, sys
-rows = [r for f in glob.glob(sys.argv[1] + "/*/runs/*/index.json") for r in json.load(open(f))]
+rows = [r for f in glob.glob(sys.argv[1] + "/*/runs/*/index.json") for r in json.load(open(f))["episodes"]]
 bad = [r for r in rows if r["title"] == sys.argv[2]]
 assert len(bad) == 1 and bad[0]["status"] == "failed", rows
 assert bad[0]["error_stage"] == "parse" and "entit" in bad[0]["error_message"], bad

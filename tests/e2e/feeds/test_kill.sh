@@ -111,7 +111,7 @@ check "every episode done" \
 	test "$(sqlite3 killed/state.sqlite "SELECT COUNT(*) FROM episodes WHERE status='done'")" = $N
 check "every episode in the last index once" python3 - "$(ls -t killed/runs/*/index.json | head -1)" $N <<'PY'
 import json, sys
-rows = json.load(open(sys.argv[1]))
+rows = json.load(open(sys.argv[1]))["episodes"]
 ids = [r["episode_id"] for r in rows]
 assert len(ids) == int(sys.argv[2]) == len(set(ids)), (len(ids), len(set(ids)))
 assert all(r["status"] in ("ok", "skipped") for r in rows)

@@ -34,7 +34,7 @@ check "no .part left" test -z "$(find within -name '*.part')"
 verify index within failed=1
 check "index names the media and the stage" python3 - "$(echo within/runs/*/index.json)" <<'PY'
 import json, sys
-row = json.load(open(sys.argv[1]))[0]
+row = json.load(open(sys.argv[1]))["episodes"][0]
 assert row["error_stage"] == "transcribe", row
 assert row["paths"]["media"].startswith("media/") and row["paths"]["media"].endswith(".mp3"), row
 PY

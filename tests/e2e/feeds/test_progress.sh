@@ -34,10 +34,11 @@ pane() {
 	tmux -L "$SOCK" capture-pane -p -J -t "$1" | sed -e 's/ *$//' -e '/^$/d'
 }
 
-# wait_pane NAME REGEX: polls the pane until a line matches (10 s at most)
+# wait_pane NAME REGEX: polls the pane until a line matches (90 s at most: a
+# loaded machine can be slow, and the wait ends as soon as the line is there)
 wait_pane() {
 	local i
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 900; i++)); do
 		pane "$1" | grep -qE "$2" && return 0
 		sleep 0.1
 	done

@@ -97,7 +97,7 @@ expect_done_last
 expect_summary episodes=6 transcripts=0 failed=1 skipped=5
 verify index r failed=1 skipped=5
 check "failure recorded in the index" \
-	python3 -c 'import json,sys; r=[x for x in json.load(open(sys.argv[1])) if x["status"]=="failed"]; sys.exit(not (r[0]["episode_id"]=="ep-6" and "404" in r[0]["error_message"]))' \
+	python3 -c 'import json,sys; r=[x for x in json.load(open(sys.argv[1]))["episodes"] if x["status"]=="failed"]; sys.exit(not (r[0]["episode_id"]=="ep-6" and "404" in r[0]["error_message"]))' \
 	"$(ls -t r/runs/*/index.json | head -1)"
 check "state: ep-6 failed" test "$(sqlite3 r/state.sqlite "SELECT status FROM episodes WHERE episode_id='ep-6'")" = failed
 make_vtt 2 "episode 6" >"$SITE/t/6.vtt"

@@ -146,10 +146,19 @@ def newest_run(feed_dir):
 
 def cmd_index(args):
     path = newest_run(args[0])
-    rows = load_doc(path)
+    doc = load_doc(path)
+    rows = doc["episodes"]
+    if doc["run_id"] != os.path.basename(os.path.dirname(path)):
+        fail(f"{path}: run_id {doc['run_id']!r} is not its folder")
     counts = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
+        for kind, rel in r["paths"].items():
+            if rel and not os.path.exists(os.path.join(args[0], rel)):
+                fail(f"{path}: {r['episode_id']} paths.{kind} {rel!r} does not exist")
+    for status in ("ok", "skipped", "failed"):
+        if doc[f"episodes_{status}"] != counts.get(status, 0):
+            fail(f"{path}: episodes_{status} is {doc[f'episodes_{status}']}, rows say {counts}")
     for kv in args[1:]:
         status, n = kv.split("=")
         if counts.get(status, 0) != int(n):

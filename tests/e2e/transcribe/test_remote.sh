@@ -30,8 +30,9 @@ python3 - result <<'PY'
 import json, glob, sys
 d = json.load(open(glob.glob(sys.argv[1] + "/metadata/*.json")[0]))
 c = d["content"]
-assert c["transcript_source"] == "remote_transcription", c
+assert c["transcript_source"] == "whisper_transcription", c
 assert c["asr_engine"] == "openai", c
+assert c["whisper_model"] == c["asr_model"] and c["whisper_model"], c
 assert d["summary"]["provider"] == "openai", d["summary"]
 dev = d["processing"]["devices"]
 # a remote engine runs where its server runs: the asked device is declared

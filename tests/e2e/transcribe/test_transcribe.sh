@@ -95,15 +95,18 @@ docs = {json.load(open(f))["episode"]["guid"]: json.load(open(f))
 assert set(docs) == {"a-mp3", "a-m4a", "a-ogg", "a-cut"}, docs.keys()
 for d in docs.values():
     c = d["content"]
-    assert c["transcript_source"] == "local_transcription", c
+    assert c["transcript_source"] == "whisper_transcription", c
     assert c["asr_engine"] == "pocketsphinx", c
+    assert c["whisper_model"] == c["asr_model"] and c["whisper_model"], c
     assert d["processing"]["stage_timings"]["transcribe"] > 0, d["processing"]
-index = json.load(open(glob.glob(sys.argv[1] + "/runs/*/index.json")[0]))
+index = json.load(open(glob.glob(sys.argv[1] + "/runs/*/index.json")[0]))["episodes"]
 bad = [r for r in index if r["status"] == "failed"]
 assert [r["episode_id"] for r in bad] == ["a-txt"], bad
 assert bad[0]["error_stage"] == "transcribe" and "Text_served_as_audio" in bad[0]["error_message"], bad
 print("pipeline metadata ok")
 PY
+check "transcribed metadata fits the Python model" python3 \
+	"$TEST_SRCDIR/e2e/feeds/python_schema.py" metadata result/metadata/*.json
 check "no media left behind without --keep-media" test -z "$(find result -name '*.mp3' -o -name '*.m4a' -o -name '*.ogg')"
 
 # --keep-media: the audio stays under media/ and is still transcribed.

@@ -118,7 +118,7 @@ def check_dump(row):
 def cmd_index(args):
     feed_dir, run_id, guid = args[0], args[1], args[2]
     path = os.path.join(feed_dir, "runs", run_id, "index.json")
-    rows = [r for r in load(path) if r["episode_id"] == guid]
+    rows = [r for r in load(path)["episodes"] if r["episode_id"] == guid]
     if len(rows) != 1:
         fail(f"{path}: {len(rows)} rows for {guid}")
     for c in args[3:]:
@@ -159,7 +159,7 @@ def cmd_episodes(args):
 def cmd_crashed(args):
     feed_dir, run_id, sig, crashes = args[0], args[1], args[2], int(args[3])
     path = os.path.join(feed_dir, "runs", run_id, "index.json")
-    rows = load(path)
+    rows = load(path)["episodes"]
     failed = sum(r["status"] == "failed" for r in rows)
     metrics = os.path.join(feed_dir, "runs", run_id, "metrics.json")
     mdoc = load(metrics)

@@ -57,7 +57,7 @@ expect_no_signal
 expect_status 3
 expect_summary failed=1 summaries=2
 check "two crash dumps" test "$(ls "$dumps" | wc -l)" = 2
-failed=$(python3 -c 'import json,sys; print(" ".join(r["episode_id"] for r in json.load(open(sys.argv[1])) if r["status"] == "failed"))' many/runs/r1/index.json)
+failed=$(python3 -c 'import json,sys; print(" ".join(r["episode_id"] for r in json.load(open(sys.argv[1]))["episodes"] if r["status"] == "failed"))' many/runs/r1/index.json)
 check "exactly one episode failed ($failed)" test "$(echo "$failed" | wc -w)" = 1
 wcheck index many r1 "$failed" status=failed error_stage=summarize \
 	"error_message~worker killed by SIGSEGV after 2 attempts" "error_message~$dumps/crash_dump_" dump

@@ -52,7 +52,7 @@ wcheck json res/runs/r1/metrics.json worker_crashes=1 retries=1 transcripts.tran
 	episodes.ok=2
 wcheck episode res "$ep" processing.attempts=2 processing.worker_crashes=1
 for e in a1 a2; do
-	wcheck episode res "$e" content.transcript_source=local_transcription \
+	wcheck episode res "$e" content.transcript_source=whisper_transcription \
 		content.asr_engine=pocketsphinx \
 		processing.devices.transcription.requested=cuda \
 		processing.devices.transcription.used=cpu

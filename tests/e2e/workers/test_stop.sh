@@ -40,7 +40,7 @@ check "the worker was killed and reaped" test ! -e "/proc/$w"
 wcheck index res r1 l2 status=failed error_stage=transcribe error_message=interrupted
 check "every episode is done or interrupted" python3 - res/runs/r1/index.json <<'PY'
 import json, sys
-rows = json.load(open(sys.argv[1]))
+rows = json.load(open(sys.argv[1]))["episodes"]
 assert len(rows) == 2, rows
 for r in rows:
     assert r["status"] == "ok" or (r["status"], r["error_stage"], r["error_message"]) == \
@@ -62,7 +62,7 @@ wcheck json ff/runs/r1/metrics.json worker_crashes=1 summaries=0
 check "one episode failed by the crash, the others interrupted or not started" \
 	python3 - ff/runs/r1/index.json <<'PY'
 import json, sys
-rows = json.load(open(sys.argv[1]))
+rows = json.load(open(sys.argv[1]))["episodes"]
 crashed = [r for r in rows if "SIGSEGV" in (r["error_message"] or "")]
 assert len(crashed) == 1, rows
 for r in rows:
@@ -85,7 +85,7 @@ wcheck json mf/runs/r1/metrics.json worker_crashes=2 summaries=0
 check "two episodes failed by crashes, the others interrupted" \
 	python3 - mf/runs/r1/index.json <<'PY'
 import json, sys
-rows = json.load(open(sys.argv[1]))
+rows = json.load(open(sys.argv[1]))["episodes"]
 crashed = [r for r in rows if "SIGSEGV" in (r["error_message"] or "")]
 assert len(crashed) == 2, rows
 for r in rows:

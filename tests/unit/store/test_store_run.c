@@ -156,7 +156,7 @@ static void rows_from_threads_are_all_indexed_in_feed_order(void **state)
 	struct store_run *run;
 	struct adder a[THREADS];
 	pthread_t th[THREADS];
-	json_t *index, *metrics;
+	json_t *doc, *index, *metrics;
 	size_t i;
 	json_t *row;
 
@@ -167,7 +167,8 @@ static void rows_from_threads_are_all_indexed_in_feed_order(void **state)
 	}
 	for (int t = 0; t < THREADS; t++)
 		pthread_join(th[t], NULL);
-	index = store_run_index(run);
+	doc = store_run_index(run);
+	index = json_object_get(doc, "episodes");
 	assert_int_equal(json_array_size(index), THREADS * ROWS_PER_THREAD);
 	json_array_foreach(index, i, row) {
 		char want[32];
@@ -185,7 +186,7 @@ static void rows_from_threads_are_all_indexed_in_feed_order(void **state)
 	assert_int_equal(json_integer_value(json_object_get(metrics, "bytes_downloaded")), 100000);
 	assert_true(json_real_value(json_object_get(json_object_get(metrics, "stage_seconds"),
 						    "download")) == 50.0);
-	json_decref(index);
+	json_decref(doc);
 	json_decref(metrics);
 	store_run_free(run);
 }
@@ -242,12 +243,13 @@ static void artifacts_are_written(void **state)
 {
 	struct fixture *f = *state;
 	struct store_run *run = sample_run(f);
-	json_t *manifest, *metrics, *index, *merged;
+	json_t *manifest, *metrics, *doc, *index, *merged;
 
 	assert_int_equal(store_run_write(run, f->dir, &f->err), 0);
 	manifest = load(f, "runs/20240115-120000-abc123/run_manifest.json");
 	metrics = load(f, "runs/20240115-120000-abc123/metrics.json");
-	index = load(f, "runs/20240115-120000-abc123/index.json");
+	doc = load(f, "runs/20240115-120000-abc123/index.json");
+	index = json_object_get(doc, "episodes");
 	merged = load(f, "runs/20240115-120000-abc123/run.json");
 
 	assert_string_equal(json_string_value(json_object_get(manifest, "version")), PC_VERSION);
@@ -267,6 +269,11 @@ static void artifacts_are_written(void **state)
 	assert_int_equal(json_integer_value(json_object_get(metrics, "worker_crashes")), 1);
 	assert_int_equal(json_integer_value(json_object_get(metrics, "retries")), 2);
 
+	assert_string_equal(json_string_value(json_object_get(doc, "schema_version")), "1.0.0");
+	assert_string_equal(json_string_value(json_object_get(doc, "run_id")),
+			    "20240115-120000-abc123");
+	assert_int_equal(json_integer_value(json_object_get(doc, "episodes_failed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(doc, "episodes_total")), 3);
 	assert_int_equal(json_array_size(index), 3);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(index, 0),
 							      "status")), "ok");
@@ -283,7 +290,7 @@ static void artifacts_are_written(void **state)
 	assert_non_null(json_object_get(merged, "config"));
 	json_decref(manifest);
 	json_decref(metrics);
-	json_decref(index);
+	json_decref(doc);
 	json_decref(merged);
 	store_run_free(run);
 }

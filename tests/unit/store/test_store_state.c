@@ -131,7 +131,7 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 
 	store_state_bind_feed(st, "https://example.com/feed");
 	assert_int_equal(store_state_set(st, "ep", "S", STORE_NEEDS_TRANSCRIPTION, "fetch",
-					 "transcript 404", "local_transcription", &f->err), 0);
+					 "transcript 404", "whisper_transcription", &f->err), 0);
 	assert_int_equal(store_state_set_files(st, "ep", "{\"text\":\"transcripts/S.txt\"}",
 					       &f->err), 0);
 	store_state_close(st);
@@ -145,7 +145,7 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 	/* transcript_source NULL keeps what was recorded */
 	assert_int_equal(store_state_set(st, "ep", "S", STORE_DONE, NULL, NULL, NULL, &f->err), 0);
 	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
-	assert_string_equal(es.transcript_source, "local_transcription");
+	assert_string_equal(es.transcript_source, "whisper_transcription");
 	store_episode_state_release(&es);
 	assert_int_equal(store_state_integrity_check(st, &f->err), 0);
 	store_state_close(st);
