@@ -54,6 +54,7 @@ struct config {
 	time_t since, until;        /* 0: unset */
 	struct strlist prefer_type;
 	bool dry_run, force, skip_existing, clean_output, keep_media, reuse_media;
+	bool wait_lock, rebuild_state;
 	bool download_media;
 	char *run_id;
 	char *shard;                /* "K/N", "auto" or NULL */

@@ -131,6 +131,9 @@ static const struct opt_def table[] = {
 	OPT_TRISTATE(progress, 0, GROUP_LOGGING, "auto",
 		"progress bars (auto: only when stderr is a terminal)"),
 	OPT_BOOL(quiet, 'q', GROUP_LOGGING, "false", "only warnings and errors on stderr"),
+	OPT_BOOL(rebuild_state, 0, GROUP_FEEDS, "false",
+		"move a corrupted state.sqlite aside (state.sqlite.corrupt-<time>) and rebuild "
+		"it from the files on disk: episodes whose metadata exists are done"),
 	OPT_BOOL(reuse_media, 0, GROUP_FEEDS, "false",
 		"use media already under media/ instead of downloading again"),
 	OPT_STRING(rss, 0, GROUP_FEEDS, NULL, "URL",
@@ -179,6 +182,8 @@ static const struct opt_def table[] = {
 		"only episodes published on or before DATE (YYYY-MM-DD)"),
 	OPT_STRING(user_agent, 0, GROUP_NETWORK, "podcast_scraper/" PC_VERSION, "UA",
 		"User-Agent header sent with every request"),
+	OPT_BOOL(wait_lock, 0, GROUP_FEEDS, "false",
+		"when another run holds a feed folder's lock, wait for it instead of failing"),
 	OPT_STRING(watch, 0, GROUP_FEEDS, NULL, "INTERVAL",
 		"run, sleep INTERVAL (90s, 30m, 6h), run again, until SIGTERM or SIGINT; "
 		"SIGHUP rereads the config"),

@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 
 /*
@@ -130,7 +131,8 @@ static void on_feed_fetched(struct net *net, struct net_result *res, void *udata
 	if (fj->feed.warning)
 		log_warn("feed", "feed '%s': %s", fj->url, fj->feed.warning);
 	fj->parsed = true;
-	fj->dir = feedjob_dir(fj->run, fj->url);
+	if (!fj->dir)
+		fj->dir = feedjob_dir(fj->run, fj->url);
 	if (!fj->run->cfg->dry_run && open_outputs(fj, &err) < 0) {
 		feed_failed(fj, "write", err.buf);
 		goto out;
@@ -146,6 +148,22 @@ out:
 	sbuf_release(&err);
 }
 
+/*
+ * Before the feed is fetched: the feed folder's lock (one run per folder) and
+ * a sound state database, so a refused run downloads nothing.
+ */
+static int guard_folder(struct feed_job *fj, struct sbuf *err)
+{
+	const struct config *c = fj->run->cfg;
+	char *dir = feedjob_dir(fj->run, fj->url);
+	int r = store_feed_dir_lock(dir, c->wait_lock, &fj->lock_fd, err);
+
+	if (!r && !c->clean_output)
+		r = store_state_check(dir, c->rebuild_state, err);
+	free(dir);
+	return r;
+}
+
 void feedjob_start(struct feed_job *fj)
 {
 	struct net_request req = {
@@ -155,7 +173,15 @@ void feedjob_start(struct feed_job *fj)
 		.done = on_feed_fetched,
 		.udata = fj,
 	};
+	struct sbuf err = SBUF_INIT(4096);
 
+	if (!fj->run->cfg->dry_run && guard_folder(fj, &err) < 0) {
+		fj->dir = feedjob_dir(fj->run, fj->url);   /* nothing written into it */
+		feed_failed(fj, "open", err.buf);
+		sbuf_release(&err);
+		return;
+	}
+	sbuf_release(&err);
 	validators_load(fj, &req);
 	crash_stage_enter(STAGE_FETCH, NULL);
 	log_info("fetch", "fetching feed '%s'", fj->url);
@@ -203,6 +229,8 @@ void feedjob_release(struct feed_job *fj)
 	feed_release(&fj->feed);
 	store_validators_release(&fj->sent);
 	store_validators_release(&fj->got);
+	if (fj->lock_fd >= 0)
+		close(fj->lock_fd);
 	free(fj->dir);
 	free(fj->url);
 }

@@ -114,6 +114,7 @@ struct feed_job {
 	bool parsed;
 	bool failed;
 	struct store_state *state;
+	int lock_fd;                    /* the feed folder's lock, -1 when not held */
 	struct store_run *artifacts;
 	struct episode_job *episodes;
 	size_t nr_episodes;

@@ -121,6 +121,7 @@ static void setup_feeds(struct run *r, const struct strlist *feeds)
 	r->feeds = pc_calloc(feeds->nr, sizeof(*r->feeds));
 	for (size_t i = 0; i < feeds->nr; i++) {
 		r->feeds[i].run = r;
+		r->feeds[i].lock_fd = -1;
 		r->feeds[i].url = pc_strdup(feeds->items[i]);
 	}
 }

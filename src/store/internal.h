@@ -21,4 +21,11 @@ json_t *store_jstrlist(const struct strlist *l);
 /* "YYYY-MM-DD" of t in UTC into out[11]; false (and "0000-00-00") when unknown. */
 bool store_date(time_t t, char out[11]);
 
+/*
+ * The ownership mark of a feed folder: 0 when <feed_dir>/state.sqlite has
+ * this program's schema (user_version), stems then getting every episode
+ * stem it records; -PC_ENOTFOUND otherwise.
+ */
+int store_state_stems(const char *feed_dir, struct strlist *stems);
+
 #endif

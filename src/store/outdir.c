@@ -3,15 +3,22 @@
  * what a killed run left, and clean_output.
  *
  * clean_output deletes files, so it only ever touches a folder that is
- * provably ours: one with a state.sqlite, or one holding nothing but the
- * names we create.  A user who points output_dir at their home folder gets
- * an error, not an empty home.
+ * provably ours: one whose state.sqlite has our schema.  Even there it
+ * deletes only what we write (transcripts/, metadata/, runs/, the state
+ * files and media/<stem>.* of the stems the state records), so a user's
+ * media/precious.mp3 survives and a user who points output_dir at their
+ * home folder gets an error, not an empty home.
  */
 #include "store/internal.h"
 #include "util/fs.h"
+#include "util/strlist.h"
+#include "log/log.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,34 +27,26 @@ static const char *const subdirs[] = { "transcripts", "metadata", "media", "runs
 static const char *const state_files[] = { "state.sqlite", "state.sqlite-wal",
 					   "state.sqlite-shm", "state.sqlite-journal" };
 
-static bool is_our_name(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++)
-		if (!strcmp(name, subdirs[i]))
-			return true;
-	for (size_t i = 0; i < ARRAY_SIZE(state_files); i++)
-		if (!strcmp(name, state_files[i]))
-			return true;
-	return name[0] == '.' && strstr(name, FS_TEMP_MARK);
-}
+/*
+ * Never removed by clean_output: deleting a held lock file would let a
+ * second run lock a new one.
+ */
+#define LOCK_NAME "podcast_scraper.lock"
 
-/* True when dir has a state.sqlite or holds only names we make. */
-static bool looks_like_ours(const char *dir)
+/* True when dir is missing or holds nothing but our lock file. */
+static bool is_bare(const char *dir)
 {
-	char *state = fs_join(dir, "state.sqlite");
-	bool ours = fs_exists(state);
-	DIR *d = ours ? NULL : opendir(dir);
+	DIR *d = opendir(dir);
 	struct dirent *de;
+	bool bare = true;
 
-	free(state);
-	if (ours || !d)
-		return ours || !fs_exists(dir);
-	ours = true;
-	while (ours && (de = readdir(d)))
-		ours = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		       is_our_name(de->d_name);
+	if (!d)
+		return !fs_exists(dir);
+	while (bare && (de = readdir(d)))
+		bare = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		       !strcmp(de->d_name, LOCK_NAME);
 	closedir(d);
-	return ours;
+	return bare;
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -83,20 +82,51 @@ static int remove_path(const char *dir, const char *name, struct sbuf *err)
 	return r;
 }
 
-static int clean(const char *feed_dir, struct sbuf *err)
+/* Deletes media/<stem>.* of our stems only: media/ may hold the user's own files. */
+static int clean_media(const char *feed_dir, const struct strlist *stems, struct sbuf *err)
 {
+	char *media = fs_join(feed_dir, "media");
+	DIR *d = opendir(media);
+	struct dirent *de;
 	int r = 0;
 
-	if (!looks_like_ours(feed_dir)) {
-		sbuf_setf(err, "refusing to clean '%s': it is not empty and has no state.sqlite, "
-			  "so it does not look like a podcast_scraper output folder", feed_dir);
+	while (!r && d && (de = readdir(d)))
+		for (size_t i = 0; !r && i < stems->nr; i++) {
+			size_t n = strlen(stems->items[i]);
+
+			if (!strncmp(de->d_name, stems->items[i], n) && de->d_name[n] == '.')
+				r = remove_path(media, de->d_name, err);
+		}
+	if (d)
+		closedir(d);
+	if (!r)
+		rmdir(media);   /* kept when the user's files remain */
+	free(media);
+	return r;
+}
+
+static int clean(const char *feed_dir, struct sbuf *err)
+{
+	struct strlist stems = STRLIST_INIT;
+	int r = store_state_stems(feed_dir, &stems);
+
+	if (r) {
+		strlist_release(&stems);
+		if (is_bare(feed_dir))
+			return 0;
+		sbuf_setf(err, "refusing to clean '%s': it has no state.sqlite written by "
+			  "podcast_scraper, so it is not one of its output folders; nothing was "
+			  "deleted", feed_dir);
 		return -PC_EUSAGE;
 	}
 	remove_parts(feed_dir);
+	r = clean_media(feed_dir, &stems, err);
 	for (size_t i = 0; !r && i < ARRAY_SIZE(subdirs); i++)
-		r = remove_path(feed_dir, subdirs[i], err);
+		if (strcmp(subdirs[i], "media"))
+			r = remove_path(feed_dir, subdirs[i], err);
 	for (size_t i = 0; !r && i < ARRAY_SIZE(state_files); i++)
 		r = remove_path(feed_dir, state_files[i], err);
+	strlist_release(&stems);
 	return r;
 }
 
@@ -137,5 +167,66 @@ int store_feed_dir_prepare(const char *feed_dir, bool clean_output, struct sbuf 
 		sweep(sub, !strcmp(subdirs[i], "runs"));
 		free(sub);
 	}
+	return r;
+}
+
+/* The pid the holder wrote into the lock file, as text ("?" when unreadable). */
+static void read_holder(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!buf[0])
+		snprintf(buf, size, "?");
+}
+
+static int take_lock(int fd, const char *path, bool wait, struct sbuf *err)
+{
+	char holder[32];
+
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return 0;
+	if (errno != EWOULDBLOCK) {
+		sbuf_setf(err, "cannot lock '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	read_holder(fd, holder, sizeof(holder));
+	if (!wait) {
+		sbuf_setf(err, "feed folder is in use by another run (pid %s holds '%s'); "
+			  "let it finish, or pass --wait-lock to wait for it", holder, path);
+		return -PC_EUSAGE;
+	}
+	log_info("write", "waiting for pid %s to release '%s'", holder, path);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			sbuf_setf(err, "cannot lock '%s': %s", path, strerror(errno));
+			return -errno;
+		}
+	return 0;
+}
+
+int store_feed_dir_lock(const char *feed_dir, bool wait, int *fd_out, struct sbuf *err)
+{
+	char *path = fs_join(feed_dir, LOCK_NAME);
+	int fd = -1, r = fs_mkdir_p(feed_dir, err);
+	char pid[32];
+
+	if (!r && (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		r = -errno;
+		sbuf_setf(err, "cannot open '%s': %s", path, strerror(errno));
+	}
+	if (!r)
+		r = take_lock(fd, path, wait, err);
+	if (!r) {
+		int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+
+		if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+			log_warn("write", "cannot record the pid in '%s': %s", path, strerror(errno));
+	}
+	free(path);
+	if (r && fd >= 0)
+		close(fd);
+	*fd_out = r ? -1 : fd;
 	return r;
 }

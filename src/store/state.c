@@ -542,3 +542,38 @@ int store_state_set_validators(struct store_state *st, const struct store_valida
 	pthread_mutex_unlock(&st->lock);
 	return r;
 }
+
+/* ---- Ownership marker ------------------------------------------------------- */
+
+/* Our schema: a user_version this program wrote, with its episodes table. */
+static bool has_our_schema(sqlite3 *db)
+{
+	sqlite3_stmt *stmt = NULL;
+	long version = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		version = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return version >= 1 && version <= SCHEMA_VERSION;
+}
+
+int store_state_stems(const char *feed_dir, struct strlist *stems)
+{
+	char *path = fs_join(feed_dir, "state.sqlite");
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int r = -PC_ENOTFOUND;
+
+	if (fs_exists(path) && sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    has_our_schema(db) &&
+	    sqlite3_prepare_v2(db, "SELECT DISTINCT stem FROM episodes", -1, &stmt, NULL) == SQLITE_OK) {
+		while (sqlite3_step(stmt) == SQLITE_ROW)
+			strlist_push(stems, (const char *)sqlite3_column_text(stmt, 0));
+		r = 0;   /* a damaged table still carries the marker: clean what was read */
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	free(path);
+	return r;
+}

@@ -155,12 +155,20 @@ int store_sync(struct sbuf *err);
 /*
  * Makes feed_dir and its transcripts/, metadata/ and runs/ folders and
  * sweeps atomic-write temps left by a killed run.  With clean_output it
- * first deletes earlier outputs (transcripts, metadata, media, runs,
- * state.sqlite) and *.part downloads, but refuses (-PC_EUSAGE) a non-empty
- * folder that does not look like ours: no state.sqlite and entries other
- * than the ones we make.
+ * first deletes earlier outputs (transcripts/, metadata/, runs/, the state
+ * files, media/<stem>.* of the stems state.sqlite records) and *.part
+ * downloads, but refuses (-PC_EUSAGE, deleting nothing) a folder that is
+ * neither empty nor marked ours by a state.sqlite with our schema.
  */
 int store_feed_dir_prepare(const char *feed_dir, bool clean_output, struct sbuf *err);
+
+/*
+ * Makes feed_dir and takes the exclusive flock on feed_dir/podcast_scraper.lock,
+ * writing our pid into it; *fd_out holds the lock until closed (or the process
+ * dies: a kill -9 leaves no stale lock).  When another process holds it, fails
+ * with -PC_EUSAGE naming the holder's pid, or with wait blocks until it is free.
+ */
+int store_feed_dir_lock(const char *feed_dir, bool wait, int *fd_out, struct sbuf *err);
 
 /* ---- State: <feed_dir>/state.sqlite ------------------------------------ */
 
@@ -201,6 +209,16 @@ struct store_state;
  * The handle may be shared by threads (calls are serialised).
  */
 int store_state_open(const char *feed_dir, struct store_state **out, struct sbuf *err);
+
+/*
+ * Runs PRAGMA quick_check on an existing <feed_dir>/state.sqlite.  A corrupted
+ * one fails (-PC_EFAIL, err naming the file and --rebuild-state) unless
+ * rebuild: then it is renamed state.sqlite.corrupt-<time> and a new one is
+ * made from the metadata/<stem>.metadata.json documents (each episode found
+ * there is done).
+ */
+int store_state_check(const char *feed_dir, bool rebuild, struct sbuf *err);
+
 /*
  * Rows are keyed by (feed_url, episode_id); this sets the feed_url used by
  * every later call (default "", for a folder holding one feed).  Copied.
