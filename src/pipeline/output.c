@@ -119,6 +119,23 @@ static json_t *diarization_named(json_t *d, const struct strlist *names)
 			 json_object_get(d, "voices"), "seconds_by_speaker", by);
 }
 
+/*
+ * Hosts and guests for naming voices: the feed's, and the introductions in
+ * what was said ("I'm your host, ...").  Read from an unlabelled copy, so the
+ * diarizer's SPEAKER_n labels are never taken for turn labels.
+ */
+static void detect_from_words(const struct episode_job *ej, const struct speakers_options *so,
+			      struct speaker_list *out)
+{
+	struct segment_list plain = SEGMENT_LIST_INIT;
+
+	for (size_t i = 0; i < ej->segments.nr; i++)
+		segment_list_push(&plain, ej->segments.items[i].start, ej->segments.items[i].end,
+				  NULL, ej->segments.items[i].text);
+	speakers_detect_transcript(&ej->fj->feed, ej->ep, so, &plain, out);
+	segment_list_release(&plain);
+}
+
 void output_name_voices(struct episode_job *ej, json_t *response)
 {
 	const struct config *c = ej->fj->run->cfg;
@@ -134,7 +151,7 @@ void output_name_voices(struct episode_job *ej, json_t *response)
 			 json_string_value(json_object_get(d, "error")));
 	if (!json_object_get(d, "seconds_by_speaker"))
 		return;
-	speakers_detect(&ej->fj->feed, ej->ep, &so, NULL, &sl);
+	detect_from_words(ej, &so, &sl);
 	speakers_hosts(&sl, &hosts);
 	speakers_guests(&sl, &guests);
 	diarize_name_voices(&ej->segments, (const char *const *)hosts.items, hosts.nr,
