@@ -68,22 +68,10 @@ out:
 
 void archive_settle(struct episode_job *ej)
 {
-	const struct net_result *res = ej->net_res;
-
-	if (res->code == -PC_EINTR) {
-		episode_record_interrupt(ej, "download");
+	media_download_settle(ej);	/* the same transfer, kept under media/ */
+	if (ej->outcome != EP_OUT_OK)
 		return;
-	}
-	if (res->code < 0) {
-		episode_record_failure(ej, "download", "%s", res->err.buf);
-		return;
-	}
-	if (ej->fj->artifacts) {
-		store_run_count(ej->fj->artifacts, STORE_BYTES_DOWNLOADED, res->bytes);
-		store_run_count(ej->fj->artifacts, STORE_RETRIES, res->attempts - 1);
-	}
 	ej->archived = true;
 	log_info("download", "episode '%s': archived %s (%lld bytes)", ej->stem, ej->media_rel,
-		 res->bytes);
-	ej->outcome = EP_OUT_OK;
+		 ej->net_res->bytes);
 }

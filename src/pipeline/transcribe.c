@@ -84,8 +84,10 @@ void media_download_settle(struct episode_job *ej)
 		episode_record_failure(ej, "download", "%s", res->err.buf);
 		return;
 	}
-	store_run_count(ej->fj->artifacts, STORE_BYTES_DOWNLOADED, res->bytes);
-	store_run_count(ej->fj->artifacts, STORE_RETRIES, res->attempts - 1);
+	if (ej->fj->artifacts) {
+		store_run_count(ej->fj->artifacts, STORE_BYTES_DOWNLOADED, res->bytes);
+		store_run_count(ej->fj->artifacts, STORE_RETRIES, res->attempts - 1);
+	}
 	ej->outcome = EP_OUT_OK;
 }
 
