@@ -1,0 +1,90 @@
+/*
+ * Unit tests for util/redact: credentials out of URLs, the rest of each URL
+ * and of the text around it kept byte for byte.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/redact.h"
+
+static void expect(const char *in, const char *want)
+{
+	char *got = redact_text(in);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void hides_userinfo(void **state)
+{
+	(void)state;
+	expect("http://user:pass@127.0.0.1:8080/v1", "http://***@127.0.0.1:8080/v1");
+	expect("https://tok@github.com", "https://***@github.com");
+	/* the last @ ends the userinfo; an @ in the path is not one */
+	expect("ftp://a@b:c@host/x@y", "ftp://***@host/x@y");
+	expect("https://host/@user?x=1", "https://host/@user?x=1");
+}
+
+static void hides_secret_parameters(void **state)
+{
+	(void)state;
+	expect("http://h/feed.xml?token=abc&page=2", "http://h/feed.xml?token=***&page=2");
+	expect("http://h/a?API_KEY=1;sig=2#access_token=3",
+	       "http://h/a?API_KEY=***;sig=***#access_token=***");
+	expect("https://s3/x.mp3?X-Amz-Credential=c&X-Amz-Signature=s&ok=1",
+	       "https://s3/x.mp3?X-Amz-Credential=***&X-Amz-Signature=***&ok=1");
+	expect("http://h/?pass=p&passes=2&auth&key=", "http://h/?pass=***&passes=2&auth&key=");
+}
+
+static void keeps_what_is_not_secret(void **state)
+{
+	(void)state;
+	expect("", "");
+	expect("no url here: a://", "no url here: a://");
+	expect("/local/path.xml", "/local/path.xml");
+	expect("https://example.org/ep%201.mp3?page=2#t=30",
+	       "https://example.org/ep%201.mp3?page=2#t=30");
+	expect("caf\xC3\xA9 http://h/\xC3\xA9?q=\xC3\xA9", "caf\xC3\xA9 http://h/\xC3\xA9?q=\xC3\xA9");
+}
+
+static void finds_urls_in_sentences(void **state)
+{
+	(void)state;
+	expect("GET http://u:p@h/f.xml?token=abc: HTTP 404",
+	       "GET http://***@h/f.xml?token=***: HTTP 404");
+	expect("feed 'http://u:p@h/x' failed (see http://h/y?secret=s).",
+	       "feed 'http://***@h/x' failed (see http://h/y?secret=***).");
+	expect("<a href=\"https://u@h/\">", "<a href=\"https://***@h/\">");
+	expect("two: http://a:b@h1/ https://c:d@h2/?key=k",
+	       "two: http://***@h1/ https://***@h2/?key=***");
+}
+
+static void names(void **state)
+{
+	(void)state;
+	assert_true(redact_secret_name("openai_api_key", 14));
+	assert_true(redact_secret_name("Authorization", 13));
+	assert_true(redact_secret_name("pwd", 3));
+	assert_false(redact_secret_name("asr_passes", 10));
+	assert_false(redact_secret_name("page", 4));
+	assert_true(redact_needed("http://u:p@h/"));
+	assert_false(redact_needed("http://h/?q=1"));
+	assert_null(redact_text(NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hides_userinfo),
+		cmocka_unit_test(hides_secret_parameters),
+		cmocka_unit_test(keeps_what_is_not_secret),
+		cmocka_unit_test(finds_urls_in_sentences),
+		cmocka_unit_test(names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
