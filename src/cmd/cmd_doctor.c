@@ -11,6 +11,7 @@
 #include "net/net.h"
 #include "transcript/transcript.h"
 #include "util/fs.h"
+#include "util/redact.h"
 #include "util/strlist.h"
 #include "util/timeutil.h"
 
@@ -38,13 +39,16 @@ static void report(struct doctor *d, int level, const char *what, const char *fm
 static void report(struct doctor *d, int level, const char *what, const char *fmt, ...)
 {
 	static const char *const words[] = { "ok  ", "warn", "FAIL" };
+	struct sbuf text = SBUF_INIT(SBUF_NOLIMIT), shown = SBUF_INIT(SBUF_NOLIMIT);
 	va_list ap;
 
-	printf("%s  %-22s ", words[level], what);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	sbuf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	putchar('\n');
+	redact_add(&shown, text.buf, text.len);     /* a server URL may carry a password */
+	printf("%s  %-22s %s\n", words[level], what, shown.buf);
+	sbuf_release(&text);
+	sbuf_release(&shown);
 	d->failures += level == 2;
 	d->warnings += level == 1;
 }

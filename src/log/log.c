@@ -7,6 +7,7 @@
  */
 #include "log/log.h"
 #include "log/internal.h"
+#include "util/redact.h"
 #include "util/timeutil.h"
 
 #include <errno.h>
@@ -168,12 +169,15 @@ bool log_quiet_locked(void)
 
 void log_vmsg(enum log_level level, const char *sub, const char *fmt, va_list ap)
 {
-	struct sbuf msg = SBUF_INIT(16384);
+	struct sbuf raw = SBUF_INIT(16384), msg = SBUF_INIT(SBUF_NOLIMIT);
 	struct sbuf line = SBUF_INIT(32768);
 	char ts[TIME_ISO_LEN];
 	int saved_errno = errno;
 
-	sbuf_vaddf(&msg, fmt, ap);
+	sbuf_vaddf(&raw, fmt, ap);
+	/* the one door to every log line: no URL leaves it with its credentials */
+	redact_add(&msg, raw.buf, raw.len);
+	sbuf_release(&raw);
 	time_iso8601_ms_now(ts);
 	format_text(&line, ts, level, sub ? sub : "main", msg.buf);
 	pthread_mutex_lock(&log_lock);

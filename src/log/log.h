@@ -6,6 +6,9 @@
  * set.  quiet drops everything below warnings on stderr (the log file still
  * gets the configured level).
  *
+ * Every message has the credentials of the URLs in it hidden (util/redact.h)
+ * before it goes anywhere: callers may name a URL as the user gave it.
+ *
  * Every line, whatever its level and whether or not it was printed, also
  * goes into a ring buffer of the last LOG_RING_LINES lines; the crash handler
  * writes it into crash dumps with log_ring_write_fd(), which is

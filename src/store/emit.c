@@ -238,7 +238,9 @@ static int dump_yaml(json_t *doc, struct sbuf *out, struct sbuf *err)
 
 int store_dump(json_t *doc, enum store_format fmt, struct sbuf *out, struct sbuf *err)
 {
-	if (fmt == STORE_FORMAT_YAML)
-		return dump_yaml(doc, out, err);
-	return dump_json(doc, out, err);
+	json_t *clean = store_doc_redact(doc);
+	int r = fmt == STORE_FORMAT_YAML ? dump_yaml(clean, out, err) : dump_json(clean, out, err);
+
+	json_decref(clean);
+	return r;
 }

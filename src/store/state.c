@@ -20,6 +20,7 @@
  */
 #include "store/internal.h"
 #include "util/fs.h"
+#include "util/redact.h"
 #include "util/timeutil.h"
 
 #include <pthread.h>
@@ -234,11 +235,38 @@ int store_state_open(const char *feed_dir, struct store_state **out, struct sbuf
 	return 0;
 }
 
+/*
+ * Rows an earlier version recorded under the URL with its credentials move
+ * to the redacted one, best effort: a failure leaves them to be redone.
+ */
+static void move_raw_rows(struct store_state *st, const char *raw)
+{
+	static const char *const sql[] = {
+		"UPDATE OR IGNORE episodes SET feed_url = ?1 WHERE feed_url = ?2",
+		"UPDATE OR IGNORE feed_http SET feed_url = ?1 WHERE feed_url = ?2",
+	};
+	struct sbuf err = SBUF_INIT(1024);
+	sqlite3_stmt *stmt;
+
+	for (size_t i = 0; i < ARRAY_SIZE(sql); i++) {
+		if (prepare(st, sql[i], &stmt, &err) < 0)
+			break;
+		bind_text(stmt, 1, st->feed_url);
+		bind_text(stmt, 2, raw);
+		step_done(st, stmt, "cannot rename feed rows", &err);
+	}
+	sbuf_release(&err);
+}
+
 void store_state_bind_feed(struct store_state *st, const char *feed_url)
 {
+	const char *raw = feed_url ? feed_url : "";
+
 	pthread_mutex_lock(&st->lock);
 	free(st->feed_url);
-	st->feed_url = pc_strdup(feed_url ? feed_url : "");
+	st->feed_url = redact_text(raw);
+	if (strcmp(st->feed_url, raw))
+		move_raw_rows(st, raw);
 	pthread_mutex_unlock(&st->lock);
 }
 
@@ -334,12 +362,14 @@ int store_state_set(struct store_state *st, const char *episode_id, const char *
 {
 	bool done = status == STORE_DONE;
 	bool finished = done || status == STORE_FAILED;
+	char *message;
 	char now[TIME_ISO_LEN];
 	sqlite3_stmt *stmt;
 	int r;
 
 	if (done && (r = store_sync(err)) < 0)
 		return r;
+	message = done ? NULL : redact_text(error_message);
 	now_iso(now);
 	pthread_mutex_lock(&st->lock);
 	r = prepare(st, upsert_sql, &stmt, err);
@@ -349,13 +379,14 @@ int store_state_set(struct store_state *st, const char *episode_id, const char *
 		bind_text(stmt, 3, stem);
 		bind_text(stmt, 4, store_status_name(status));
 		bind_text(stmt, 5, transcript_source);
-		bind_text(stmt, 6, done ? NULL : error_message);
+		bind_text(stmt, 6, message);
 		bind_text(stmt, 7, done ? NULL : error_stage);
 		sqlite3_bind_int(stmt, 8, finished ? 1 : 0);
 		bind_text(stmt, 9, now);
 		r = step_done(st, stmt, "cannot record episode", err);
 	}
 	pthread_mutex_unlock(&st->lock);
+	free(message);
 	return r;
 }
 

@@ -27,7 +27,9 @@
  *    may forget the last rows, which again only means redoing episodes.
  *    Run artifacts (store_run_write()) are fsynced as they are written.
  *  - Secrets never reach the disk: every config snapshot written by this
- *    module goes through store_config_redact() first, whatever the caller did.
+ *    module goes through store_config_redact() first, whatever the caller
+ *    did, and every document and state row keeps URLs only with their
+ *    credentials hidden (util/redact.h); requests use the caller's URLs.
  *  - Documents always carry every key of their schema; missing values are
  *    JSON null, never an absent key.
  *
@@ -221,7 +223,9 @@ int store_state_check(const char *feed_dir, bool rebuild, struct sbuf *err);
 
 /*
  * Rows are keyed by (feed_url, episode_id); this sets the feed_url used by
- * every later call (default "", for a folder holding one feed).  Copied.
+ * every later call (default "", for a folder holding one feed).  The URL
+ * is kept with its credentials hidden (util/redact.h); rows an earlier
+ * version recorded under the URL as given are moved to that form.
  */
 void store_state_bind_feed(struct store_state *st, const char *feed_url);
 /* Closes and frees st (NULL is fine). */
@@ -238,7 +242,8 @@ int store_state_get(struct store_state *st, const char *episode_id,
  * Inserts or updates the episode's row in one transaction (UPSERT: never a
  * duplicate).  With STORE_DONE it first calls store_sync(), and fails
  * without touching the row when the files cannot be synced.
- * error_stage/error_message are cleared when status is STORE_DONE;
+ * error_stage/error_message are cleared when status is STORE_DONE; the
+ * message is kept with the credentials of its URLs hidden;
  * transcript_source NULL keeps the recorded one.  attempts grows
  * by one when status is STORE_DONE or STORE_FAILED.  A caller that finds an
  * episode already recorded should reuse its stem, so that an edited title
@@ -372,7 +377,10 @@ int store_metadata_write(const char *feed_dir, const char *stem, enum store_form
 /*
  * Renders doc into out: JSON pretty-printed with 2-space indents in the
  * tree's key order, or YAML (libyaml emitter; every string double-quoted so
- * "true", "1.0" or "null" stay strings).  Both end with a newline.
+ * "true", "1.0" or "null" stay strings).  Both end with a newline.  Every
+ * URL in every string is rendered with its credentials hidden
+ * (store_doc_redact()), so feed, media and transcript URLs, error messages
+ * and config values never put a password or token on disk.
  */
 int store_dump(json_t *doc, enum store_format fmt, struct sbuf *out, struct sbuf *err);
 
@@ -380,10 +388,15 @@ int store_dump(json_t *doc, enum store_format fmt, struct sbuf *out, struct sbuf
 
 /*
  * A deep copy of snapshot (caller decrefs; NULL gives NULL) where every
- * value under a key containing "key", "token", "secret" or "password" (any
- * case, at any depth) is "***" when it was non-empty, else null.
+ * value under a key whose name looks secret (redact_secret_name(): "key",
+ * "token", "secret", "password"... any case, at any depth) is "***" when it
+ * was non-empty, else null, and every URL in a string value has its
+ * credentials hidden.
  */
 json_t *store_config_redact(json_t *snapshot);
+
+/* A deep copy of doc (caller decrefs) with the credentials of every URL in its strings hidden. */
+json_t *store_doc_redact(json_t *doc);
 
 /* ---- Run artifacts ------------------------------------------------------ */
 
