@@ -116,6 +116,12 @@ struct config_origin {
 
 /* Applies a YAML or JSON config file (by extension; others are errors). */
 int config_load_file(struct config *c, const char *path, struct sbuf *err);
+/*
+ * Applies a JSON config read from fd, from its start to its end (at most
+ * the size a config file may have), without moving fd's offset: how a
+ * worker reads the snapshot its pool hands it.  fd stays open.
+ */
+int config_load_fd(struct config *c, int fd, struct sbuf *err);
 /* Applies PODCAST_SCRAPER_<KEY> and legacy variables from environ. */
 int config_load_env(struct config *c, struct sbuf *err);
 /*

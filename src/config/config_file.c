@@ -23,7 +23,9 @@
 #include "config/options.h"
 #include "util/fs.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <yaml.h>
 
@@ -379,6 +381,43 @@ static int parse_yaml(struct config *c, const char *path, const struct sbuf *tex
 	r = apply_document(c, path, &doc, err);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
+	return r;
+}
+
+/* All of fd from offset 0 (pread: readers sharing one open file never race on its offset). */
+static int read_fd(int fd, struct sbuf *text)
+{
+	char buf[65536];
+	off_t off = 0;
+	ssize_t n;
+
+	while ((n = pread(fd, buf, sizeof(buf), off)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (sbuf_add(text, buf, (size_t)n) < 0)
+			return -PC_ETOOBIG;
+		off += n;
+	}
+	return 0;
+}
+
+int config_load_fd(struct config *c, int fd, struct sbuf *err)
+{
+	struct sbuf text = SBUF_INIT(CONFIG_MAX_BYTES), name = SBUF_INIT(64);
+	int r;
+
+	sbuf_addf(&name, "fd %d", fd);
+	r = read_fd(fd, &text);
+	if (r < 0)
+		sbuf_setf(err, "config '%s': cannot read: %s", name.buf, pc_strerror(r));
+	if (!r)
+		r = check_json_syntax(name.buf, &text, err);
+	if (!r)
+		r = parse_yaml(c, name.buf, &text, err);
+	sbuf_release(&text);
+	sbuf_release(&name);
 	return r;
 }
 

@@ -77,13 +77,18 @@ static int ensure_worker(struct worker_slot *s, struct sbuf *why)
 	strlist_push(&argv, p->exe);
 	strlist_push(&argv, "worker");
 	strlist_push(&argv, p->h->name);
-	strlist_push(&argv, "--config");
-	strlist_push(&argv, p->config_path);
+	if (p->config_fd >= 0) {
+		strlist_push(&argv, "--config-fd");
+		strlist_pushf(&argv, "%d", p->config_fd);
+	} else {
+		strlist_push(&argv, "--config");
+		strlist_push(&argv, p->config_path);
+	}
 	/* the pool's policy is the only one: the worker never reads it from the config */
 	strlist_push(&argv, "--model-cleanup");
 	strlist_push(&argv, worker_cleanup_name(p->model_cleanup));
 	worker_env(&env, p->threads);
-	r = worker_proc_start(&s->proc, argv.items, env.items, why);
+	r = worker_proc_start(&s->proc, argv.items, env.items, p->config_fd, why);
 	strlist_release(&argv);
 	strlist_release(&env);
 	if (r == 0) {

@@ -52,12 +52,13 @@ struct worker_proc {
 
 /*
  * Starts argv[0] with envp, after git's run-command: the child resets its
- * signals, keeps only fds 0-2, and reports exec failure over a close-on-exec
- * pipe, so a missing executable is an error here, not a dead worker later.
- * It gets SIGKILL if the thread that started it ends first.
+ * signals, keeps only fds 0-2 and pass_fd (>= 3, or -1 for none; under the
+ * same number, so argv may name it), and reports exec failure over a
+ * close-on-exec pipe, so a missing executable is an error here, not a dead
+ * worker later.  It gets SIGKILL if the thread that started it ends first.
  */
 int worker_proc_start(struct worker_proc *p, char *const argv[], char *const envp[],
-		      struct sbuf *err);
+		      int pass_fd, struct sbuf *err);
 /* Reaps p if it has ended: true with *status set (fds closed, pid 0). */
 bool worker_proc_reaped(struct worker_proc *p, int *status);
 /* Waits for p until deadline (0: forever); -PC_ETIMEOUT if still running. */
@@ -121,7 +122,7 @@ struct stage_pool {
 	int workers, isolation, retries, model_cleanup, threads;
 	double timeout_s;
 	char *exe, *device, *config_path;
-	bool config_is_temp;            /* config_path is our snapshot: remove it */
+	int config_fd;                  /* our snapshot (an anonymous file), or -1 */
 	struct config own_config;       /* inline, loaded from config_path */
 	const struct config *config;    /* what inline engines get */
 

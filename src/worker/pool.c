@@ -19,12 +19,14 @@
 #include "util/timeutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define MAX_WORKERS 256
@@ -348,31 +350,66 @@ static json_t *snapshot_json(const struct config *c)
 	return j;
 }
 
-static int write_snapshot(struct stage_pool *p, const struct config *c, struct sbuf *err)
+/*
+ * A file with no name: a memfd, or where memfds are missing an O_TMPFILE
+ * file in TMPDIR.  Either way nothing is left behind when every process
+ * holding it ends, even by kill -9.  Close-on-exec and above 2, so only the
+ * workers that are handed it (spawn.c) inherit it.
+ */
+static int anonymous_file(void)
 {
 	const char *tmp = getenv("TMPDIR");
+	int fd = memfd_create("podcast_scraper_config", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int hi;
+
+	if (fd < 0)
+		fd = open(tmp && *tmp ? tmp : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 || fd > 2)
+		return fd < 0 ? -errno : fd;
+	hi = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return hi < 0 ? -errno : hi;
+}
+
+static int write_all(int fd, const char *text, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The snapshot the workers read from their inherited descriptor.  It keeps
+ * the settings the engines need (the API base too, credentials and all:
+ * a remote engine must reach its server), never the secrets the options
+ * table marks, which workers take from the environment.
+ */
+static int write_snapshot(struct stage_pool *p, const struct config *c, struct sbuf *err)
+{
 	json_t *j = snapshot_json(c);
 	char *text = json_dumps(j, JSON_INDENT(1) | JSON_SORT_KEYS);
-	struct sbuf path = SBUF_INIT(SBUF_NOLIMIT);
-	int fd, r = 0;
+	int fd = anonymous_file(), r = fd < 0 ? fd : 0;
 
 	json_decref(j);
-	sbuf_addf(&path, "%s/podcast_scraper_config_XXXXXX.json", tmp && *tmp ? tmp : "/tmp");
-	fd = mkstemps(path.buf, 5);
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		r = -errno;
-	if (fd >= 0 && close(fd) < 0 && !r)
-		r = -errno;
+	if (!r)
+		r = write_all(fd, text, strlen(text));
 	if (r < 0) {
-		sbuf_addf(err, "cannot write the worker config snapshot '%s': %s", path.buf,
-			  strerror(-r));
+		sbuf_addf(err, "cannot make the worker config snapshot: %s", strerror(-r));
 		if (fd >= 0)
-			unlink(path.buf);
+			close(fd);
 	} else {
-		p->config_path = sbuf_detach(&path, NULL);
-		p->config_is_temp = true;
+		/* sealed where possible: no worker can change what the next one reads */
+		fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+		p->config_fd = fd;
 	}
-	sbuf_release(&path);
 	free(text);
 	return r;
 }
@@ -428,6 +465,7 @@ static struct stage_pool *pool_alloc(const struct stage_pool_options *o)
 	p->timeout_s = o->timeout_s;
 	p->exe = pc_strdup(o->exe ? o->exe : "/proc/self/exe");
 	p->device = o->device ? pc_strdup(o->device) : NULL;
+	p->config_fd = -1;
 	pthread_mutex_init(&p->own_mu, NULL);
 	p->mu = &p->own_mu;
 	pthread_cond_init(&p->cond, NULL);
@@ -444,8 +482,8 @@ static struct stage_pool *pool_alloc(const struct stage_pool_options *o)
 
 static void pool_release(struct stage_pool *p)
 {
-	if (p->config_is_temp)
-		unlink(p->config_path);
+	if (p->config_fd >= 0)
+		close(p->config_fd);
 	if (p->config == &p->own_config)
 		config_release(&p->own_config);
 	if (p->notify_fd >= 0)

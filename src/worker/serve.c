@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
@@ -128,6 +129,7 @@ static char *encode_envelope(const struct stage_handler *h, json_t *env)
 /* What the worker process was started with (argv), beside the engine's config. */
 struct worker_args {
 	const char *stage, *config_path;
+	int config_fd;          /* the pool's snapshot, or -1 for config_path */
 	int model_cleanup;      /* from the pool, the one source of the policy */
 };
 
@@ -244,14 +246,25 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
 	return NULL;
 }
 
-/* "worker STAGE --config FILE [--model-cleanup POLICY]" into *a. */
+/* A descriptor number given on the command line, or -1. */
+static int fd_number(const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	return *v && !*end && n >= 3 && n <= INT_MAX ? (int)n : -1;
+}
+
+/* "worker STAGE --config FILE|--config-fd N [--model-cleanup POLICY]" into *a. */
 static int parse_args(int argc, char **argv, struct worker_args *a)
 {
 	const char *v;
 
-	*a = (struct worker_args){ NULL, NULL, CLEANUP_EXIT };
+	*a = (struct worker_args){ NULL, NULL, -1, CLEANUP_EXIT };
 	for (int i = 1; i < argc; i++) {
-		if ((v = option_value(argc, argv, &i, "--config")))
+		if ((v = option_value(argc, argv, &i, "--config-fd")))
+			a->config_fd = fd_number(v) >= 0 ? fd_number(v) : -2;
+		else if ((v = option_value(argc, argv, &i, "--config")))
 			a->config_path = v;
 		else if ((v = option_value(argc, argv, &i, "--model-cleanup")))
 			a->model_cleanup = cleanup_from_name(v);
@@ -260,7 +273,10 @@ static int parse_args(int argc, char **argv, struct worker_args *a)
 		else
 			return -PC_EUSAGE;
 	}
-	return a->stage && a->config_path && a->model_cleanup >= 0 ? 0 : -PC_EUSAGE;
+	/* exactly one source: a file, or a descriptor that parsed */
+	if ((a->config_path != NULL) + (a->config_fd != -1) != 1 || a->config_fd == -2)
+		return -PC_EUSAGE;
+	return a->stage && a->model_cleanup >= 0 ? 0 : -PC_EUSAGE;
 }
 
 /* Moves the protocol off fd 1 and points fd 1 at stderr; returns the protocol fd. */
@@ -275,6 +291,18 @@ static int take_stdout(void)
 	return proto;
 }
 
+/* The engine's config: the pool's snapshot, read once and let go, or a file. */
+static int load_config(struct config *c, const struct worker_args *a, struct sbuf *err)
+{
+	int r;
+
+	if (a->config_fd < 0)
+		return config_load_file(c, a->config_path, err);
+	r = config_load_fd(c, a->config_fd, err);
+	close(a->config_fd);
+	return r;
+}
+
 static int run_worker(const struct stage_handler *h, const struct worker_args *a)
 {
 	struct sbuf err = SBUF_INIT(8192), role = SBUF_INIT(256);
@@ -286,7 +314,7 @@ static int run_worker(const struct stage_handler *h, const struct worker_args *a
 	prctl(PR_SET_NAME, program_invocation_short_name);
 	sbuf_addf(&role, "worker:%s", h->name);
 	crash_context_set(STAGE_CONFIG, NULL);
-	if (config_load_file(&c, a->config_path, &err) < 0 || load_secrets(&c, &err) < 0 ||
+	if (load_config(&c, a, &err) < 0 || load_secrets(&c, &err) < 0 ||
 	    setup_process(&c, role.buf, &err) < 0) {
 		log_error(role.buf, "%s", err.buf);
 	} else if ((proto = take_stdout()) < 0) {
@@ -307,7 +335,7 @@ int worker_main(int argc, char **argv)
 	struct worker_args a;
 
 	if (parse_args(argc, argv, &a) < 0) {
-		log_error("worker", "usage: podcast_scraper worker STAGE --config FILE "
+		log_error("worker", "usage: podcast_scraper worker STAGE --config FILE|--config-fd N "
 			  "[--model-cleanup stage|episode|exit|none] (internal: started by "
 			  "the pipeline)");
 		return PC_EXIT_USAGE;

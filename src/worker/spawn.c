@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,18 +62,25 @@ static void close_pair(int p[2])
 	p[0] = p[1] = -1;
 }
 
-/* Child side, async-signal-safe only: closes every fd above 2 except keep. */
-static void close_fds_except(int keep)
+static bool close_span(int lo, int hi)
 {
+	return lo > hi || close_range((unsigned)lo, (unsigned)hi, 0) == 0;
+}
+
+/* Child side, async-signal-safe only: closes every fd above 2 except a and b (-1: none). */
+static void close_fds_except(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
 	struct rlimit rl;
 
-	if ((keep == 3 || close_range(3, (unsigned)keep - 1, 0) == 0) &&
-	    close_range((unsigned)keep + 1, ~0U, 0) == 0)
+	if (lo < 3)
+		lo = hi;
+	if (close_span(3, lo - 1) && close_span(lo + 1, hi - 1) && close_span(hi + 1, INT_MAX))
 		return;
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 65536)
 		rl.rlim_cur = 65536;
 	for (int fd = 3; fd < (int)rl.rlim_cur; fd++)
-		if (fd != keep)
+		if (fd != a && fd != b)
 			close(fd);
 }
 
@@ -101,7 +109,7 @@ static PC_NORETURN void child_fail(int err_fd)
 }
 
 static PC_NORETURN void child(const char *path, char *const argv[], char *const envp[],
-			      int in_fd, int out_fd, int err_fd, pid_t parent)
+			      int in_fd, int out_fd, int err_fd, int pass_fd, pid_t parent)
 {
 	/* The worker must not outlive a coordinator killed with SIGKILL. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -110,7 +118,9 @@ static PC_NORETURN void child(const char *path, char *const argv[], char *const 
 	if (dup2(in_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0)
 		child_fail(err_fd);
 	reset_signals();
-	close_fds_except(err_fd);
+	if (pass_fd >= 0 && fcntl(pass_fd, F_SETFD, 0) < 0)
+		child_fail(err_fd);
+	close_fds_except(err_fd, pass_fd);
 	execve(path, argv, envp);
 	child_fail(err_fd);
 }
@@ -157,7 +167,7 @@ static void set_nonblocking(int fd)
 }
 
 int worker_proc_start(struct worker_proc *p, char *const argv[], char *const envp[],
-		      struct sbuf *err)
+		      int pass_fd, struct sbuf *err)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, ex[2] = { -1, -1 };
 	pid_t parent = getpid(), pid;
@@ -178,7 +188,7 @@ int worker_proc_start(struct worker_proc *p, char *const argv[], char *const env
 	args = child_argv(argv);
 	pid = fork();
 	if (pid == 0)
-		child(argv[0], args, envp, in[0], out[1], ex[1], parent);
+		child(argv[0], args, envp, in[0], out[1], ex[1], pass_fd, parent);
 	e = errno;
 	if (args != argv)
 		free(args);

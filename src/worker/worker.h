@@ -6,9 +6,9 @@
  * Purpose.  A native engine (speech recognition, summarization) may crash,
  * hang or leak.  The coordinator never runs one itself: it submits jobs to a
  * stage pool, and the pool runs each job in one of `workers` long-lived
- * worker processes of the same binary (`<exe> worker <stage> --config
- * <snapshot.json>`), each of which loads its engine once and serves many
- * jobs.  A worker that dies by a signal, exits badly, closes its result pipe
+ * worker processes of the same binary (`<exe> worker <stage> --config-fd
+ * <N>`, N an inherited descriptor of the config snapshot), each of which
+ * loads its engine once and serves many jobs.  A worker that dies by a signal, exits badly, closes its result pipe
  * mid-job or passes timeout_s is reaped and replaced, and the job is retried
  * up to `retries` more times; after that the job fails with a message naming
  * the signal and the worker's crash dump.  The coordinator itself is never
@@ -110,9 +110,10 @@ void worker_register_handler(const struct stage_handler *h);
 const struct stage_handler *worker_find_handler(const char *name);
 
 /*
- * The worker process: `worker STAGE --config FILE --model-cleanup POLICY`
- * (argv[0] is "worker").  Loads the config from FILE only (plus secrets such
- * as OPENAI_API_KEY from the environment), sets logging and the crash handler
+ * The worker process: `worker STAGE --config FILE|--config-fd N
+ * --model-cleanup POLICY` (argv[0] is "worker").  Loads the config from FILE
+ * or from descriptor N (read from its start, then closed) only (plus
+ * secrets such as OPENAI_API_KEY from the environment), sets logging and the crash handler
  * with role "worker:STAGE", then serves jobs on stdin until it ends.  The
  * cleanup policy comes from the pool's options by this argument only (the
  * config's model_cleanup is not read here; default exit).  Returns the exit
@@ -132,9 +133,12 @@ struct stage_pool_options {
 	int threads;                /* OMP/MKL_NUM_THREADS for workers; 0 leaves them */
 	/*
 	 * The configuration the engines get.  Process mode: config_path if set,
-	 * else a snapshot of config (secrets omitted) written to a temporary
-	 * file that the pool removes.  Inline mode: config if set (it must
-	 * outlive the pool), else loaded from config_path.  One is required.
+	 * else a snapshot of config (secrets omitted) in a file without a name
+	 * (a sealed memfd; an O_TMPFILE file where memfds are missing) that
+	 * each worker inherits as a descriptor: no snapshot is ever visible in
+	 * a folder, and none outlives the processes, even after kill -9.
+	 * Inline mode: config if set (it must outlive the pool), else loaded
+	 * from config_path.  One is required.
 	 */
 	const struct config *config;
 	const char *config_path;

@@ -678,7 +678,7 @@ static void test_env(void **state)
 	struct stage_pool_options o = opts(1, 0);
 	struct results all = { 0 };
 	struct stage_pool *p;
-	char *snapshot, *snap_path;
+	char *snapshot, *snap_path, link[256];
 
 	(void)state;
 	coordinator(NULL);
@@ -686,16 +686,23 @@ static void test_env(void **state)
 	setenv("OPENAI_API_KEY", "sk-test-secret", 1);
 	cfg_set("openai_api_key", "sk-test-secret");
 	p = pool_new(&o);
-	snap_path = pc_strdup(p->config_path);
+	/* the snapshot is a file without a name, handed to workers by descriptor */
+	assert_null(p->config_path);
+	assert_true(p->config_fd > 2);
+	snap_path = pc_calloc(1, 64);
+	snprintf(snap_path, 64, "/proc/self/fd/%d", p->config_fd);
 	snapshot = read_text(snap_path);
 	assert_null(strstr(snapshot, "sk-test-secret"));
+	assert_non_null(strstr(snapshot, "\"transcription_provider\""));
+	memset(link, 0, sizeof(link));
+	assert_true(readlink(snap_path, link, sizeof(link) - 1) > 0);
+	assert_true(!strncmp(link, "/memfd:", 7) || strstr(link, "(deleted)"));
 	submit(p, &all, "ep-1", NULL);
 	wait_all(p);
 	assert_string_equal(resp_str(&all.r[0], "env_omp"), "3");
 	assert_string_equal(resp_str(&all.r[0], "env_mkl"), "3");
 	assert_true(json_is_true(json_object_get(all.r[0].response, "api_key_set")));
 	stage_pool_free(p);
-	assert_false(fs_exists(snap_path));     /* the pool removed its snapshot */
 
 	setenv("OMP_NUM_THREADS", "7", 1);
 	unsetenv("OPENAI_API_KEY");
