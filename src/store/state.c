@@ -121,6 +121,18 @@ static void bind_text(sqlite3_stmt *stmt, int idx, const char *s)
 		sqlite3_bind_null(stmt, idx);
 }
 
+/*
+ * Binds an episode id with the credentials of a URL in it hidden: a GUID
+ * may be a permalink carrying a token, and rows hold what documents show.
+ */
+static void bind_id(sqlite3_stmt *stmt, int idx, const char *id)
+{
+	char *shown = redact_text(id);
+
+	bind_text(stmt, idx, shown);
+	free(shown);
+}
+
 /* Steps a write statement to completion and finalizes it. */
 static int step_done(struct store_state *st, sqlite3_stmt *stmt, const char *what,
 		     struct sbuf *err)
@@ -321,7 +333,7 @@ static int get_locked(struct store_state *st, const char *episode_id,
 	if (r)
 		return r;
 	bind_text(stmt, 1, st->feed_url);
-	bind_text(stmt, 2, episode_id);
+	bind_id(stmt, 2, episode_id);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		read_row(stmt, out);
@@ -375,7 +387,7 @@ int store_state_set(struct store_state *st, const char *episode_id, const char *
 	r = prepare(st, upsert_sql, &stmt, err);
 	if (!r) {
 		bind_text(stmt, 1, st->feed_url);
-		bind_text(stmt, 2, episode_id);
+		bind_id(stmt, 2, episode_id);
 		bind_text(stmt, 3, stem);
 		bind_text(stmt, 4, store_status_name(status));
 		bind_text(stmt, 5, transcript_source);
@@ -403,7 +415,7 @@ int store_state_set_files(struct store_state *st, const char *episode_id,
 	if (!r) {
 		bind_text(stmt, 1, files_json);
 		bind_text(stmt, 2, st->feed_url);
-		bind_text(stmt, 3, episode_id);
+		bind_id(stmt, 3, episode_id);
 		r = step_done(st, stmt, "cannot record episode files", err);
 	}
 	if (!r && !sqlite3_changes(st->db)) {

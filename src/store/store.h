@@ -225,7 +225,8 @@ int store_state_check(const char *feed_dir, bool rebuild, struct sbuf *err);
  * Rows are keyed by (feed_url, episode_id); this sets the feed_url used by
  * every later call (default "", for a folder holding one feed).  The URL
  * is kept with its credentials hidden (util/redact.h); rows an earlier
- * version recorded under the URL as given are moved to that form.
+ * version recorded under the URL as given are moved to that form.  Episode
+ * ids (a GUID may be a URL) are likewise kept, and looked up, redacted.
  */
 void store_state_bind_feed(struct store_state *st, const char *feed_url);
 /* Closes and frees st (NULL is fine). */

@@ -22,7 +22,7 @@ make_vtt 2 "published" >"$SITE/t/1.vtt"
 flite -voice slt -t "a short clip." -o "$SITE/a.wav"
 F=$SITE/feed.xml
 feed_open "$F" "Secrets"
-feed_item "$F" --title "Published" --guid g-pub --date 2026-03-02 \
+feed_item "$F" --title "Published" --guid "https://example.org/ep/1?token=$TOK" --date 2026-03-02 \
 	--transcript "t/1.vtt?sig=$SIG" text/vtt --enclosure "a.wav?token=$TOK" audio/wav
 feed_item "$F" --title "Spoken" --guid g-spoken --date 2026-03-01 \
 	--enclosure "a.wav?token=$TOK" audio/wav
