@@ -16,6 +16,7 @@
 #include "crash/crash.h"
 #include "log/log.h"
 #include "util/fs.h"
+#include "util/redact.h"
 #include "util/timeutil.h"
 
 #include <errno.h>
@@ -337,16 +338,40 @@ static int start_slot(struct stage_pool *p)
 
 /* ---- the pool ---- */
 
-/* The config as JSON without unset (null) keys: the worker starts from the same defaults. */
+/* A string value, or each string of a list, with the credentials of its URLs hidden. */
+static void redact_value(json_t *v)
+{
+	json_t *item;
+	size_t i;
+	char *shown;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+			redact_value(item);
+	} else if (json_is_string(v)) {
+		shown = redact_text(json_string_value(v));
+		json_string_set(v, shown);
+		free(shown);
+	}
+}
+
+/*
+ * The config as JSON without unset (null) keys: the worker starts from the
+ * same defaults.  Only the engines' server URL keeps its credentials (they
+ * are how a remote engine gets in); feed URLs and the rest lose theirs.
+ */
 static json_t *snapshot_json(const struct config *c)
 {
 	json_t *j = config_to_json(c), *v;
 	const char *key;
 	void *tmp;
 
-	json_object_foreach_safe(j, tmp, key, v)
+	json_object_foreach_safe(j, tmp, key, v) {
 		if (json_is_null(v))
 			json_object_del(j, key);
+		else if (strcmp(key, "openai_api_base"))
+			redact_value(v);
+	}
 	return j;
 }
 

@@ -8,8 +8,9 @@
  * stage pool, and the pool runs each job in one of `workers` long-lived
  * worker processes of the same binary (`<exe> worker <stage> --config-fd
  * <N>`, N an inherited descriptor of the config snapshot), each of which
- * loads its engine once and serves many jobs.  A worker that dies by a signal, exits badly, closes its result pipe
- * mid-job or passes timeout_s is reaped and replaced, and the job is retried
+ * loads its engine once and serves many jobs.  A worker that dies by a
+ * signal, exits badly, closes its result pipe mid-job or passes timeout_s
+ * is reaped and replaced, and the job is retried
  * up to `retries` more times; after that the job fails with a message naming
  * the signal and the worker's crash dump.  The coordinator itself is never
  * taken down: it blocks SIGPIPE in the threads that talk to workers and

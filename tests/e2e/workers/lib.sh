@@ -51,7 +51,7 @@ wcheck() {
 }
 
 # worker_of PID STAGE: the pid of PID's worker process for STAGE, if any
-# (workers show as "podcast_scraper worker STAGE --config ...").
+# (workers show as "podcast_scraper worker STAGE --config-fd N ...").
 worker_of() {
 	pgrep -P "$1" -f "podcast_scraper worker $2 " | head -n 1
 }

@@ -685,6 +685,8 @@ static void test_env(void **state)
 	o.threads = 3;
 	setenv("OPENAI_API_KEY", "sk-test-secret", 1);
 	cfg_set("openai_api_key", "sk-test-secret");
+	cfg_set("rss", "http://reader:feed-pw@127.0.0.1/feed.xml?token=feed-token");
+	cfg_set("openai_api_base", "http://engine:api-pw@127.0.0.1/v1");
 	p = pool_new(&o);
 	/* the snapshot is a file without a name, handed to workers by descriptor */
 	assert_null(p->config_path);
@@ -694,6 +696,11 @@ static void test_env(void **state)
 	snapshot = read_text(snap_path);
 	assert_null(strstr(snapshot, "sk-test-secret"));
 	assert_non_null(strstr(snapshot, "\"transcription_provider\""));
+	/* feed credentials stay behind; the engine's server keeps its own */
+	assert_null(strstr(snapshot, "feed-pw"));
+	assert_null(strstr(snapshot, "feed-token"));
+	assert_non_null(strstr(snapshot, "http://***@127.0.0.1/feed.xml?token=***"));
+	assert_non_null(strstr(snapshot, "http://engine:api-pw@127.0.0.1/v1"));
 	memset(link, 0, sizeof(link));
 	assert_true(readlink(snap_path, link, sizeof(link) - 1) > 0);
 	assert_true(!strncmp(link, "/memfd:", 7) || strstr(link, "(deleted)"));
