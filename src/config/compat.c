@@ -205,6 +205,25 @@ void compat_note(struct config *c, const char *key, const struct compat_row *r)
 	note_key(c, key, r->note);
 }
 
+/*
+ * Settings of the openai summarizer given while another engine summarizes:
+ * said once, as they change nothing.
+ */
+void compat_check_unused(struct config *c)
+{
+	const struct opt_def *chunk = options_find("summary_chunk_size");
+	bool textrank = c->summary_provider != SUMMARY_PROVIDER_OPENAI;
+
+	if (!c->generate_summaries || !textrank)
+		return;
+	if (c->summary_prompt)
+		add_note(c, "key 'summary_prompt' is used by summary_provider openai only; "
+			 "the textrank summarizer picks sentences of the transcript");
+	if (chunk && c->summary_chunk_size != strtol(chunk->def, NULL, 10))
+		add_note(c, "key 'summary_chunk_size' is used by summary_provider openai "
+			 "only; the textrank summarizer reads the whole transcript at once");
+}
+
 /* A foreign provider value: the local engine of that kind, with a note. */
 static const char *foreign_value(struct config *c, const char *key, const char *v)
 {
