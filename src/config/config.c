@@ -467,7 +467,7 @@ int config_silence_db(const char *text, double *out)
 		end++;
 	if (*end && strcasecmp(end, "db"))
 		return -PC_EUSAGE;
-	if (!(v >= -100 && v <= 0))
+	if (!(v >= -100 && v <= -1))
 		return -PC_EUSAGE;
 	*out = v;
 	return 0;
@@ -517,7 +517,7 @@ static int validate_paths(const struct config *c, struct sbuf *err)
 		return -PC_EUSAGE;
 	if (config_silence_db(c->preprocessing_silence_threshold, &db) < 0) {
 		sbuf_setf(err, "key 'preprocessing_silence_threshold': '%s' is not a level "
-			  "from -100dB to 0dB (e.g. -50dB)", c->preprocessing_silence_threshold
+			  "from -100dB to -1dB (e.g. -50dB)", c->preprocessing_silence_threshold
 			  ? c->preprocessing_silence_threshold : "");
 		return -PC_EUSAGE;
 	}

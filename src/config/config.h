@@ -139,7 +139,7 @@ void config_log_options(const struct config *c, const char *role, struct log_opt
 
 /*
  * preprocessing_silence_threshold in dBFS: "-50dB", "-50 dB" or "-50".
- * Returns 0, or -PC_EUSAGE when text is not a level from -100 to 0 dB.
+ * Returns 0, or -PC_EUSAGE when text is not a level from -100 to -1 dB.
  */
 int config_silence_db(const char *text, double *out);
 

@@ -367,7 +367,7 @@ static void silence_levels_parse(void **state)
 {
 	static const struct { const char *text; int rc; double db; } cases[] = {
 		{ "-50dB", 0, -50 }, { "-50 dB", 0, -50 }, { "-42.5", 0, -42.5 },
-		{ "-60DB", 0, -60 }, { "0dB", 0, 0 }, { "loud", -PC_EUSAGE, 0 },
+		{ "-60DB", 0, -60 }, { "0dB", -PC_EUSAGE, 0 }, { "loud", -PC_EUSAGE, 0 },
 		{ "-50dBA", -PC_EUSAGE, 0 }, { "10dB", -PC_EUSAGE, 0 },
 		{ "-101dB", -PC_EUSAGE, 0 }, { "", -PC_EUSAGE, 0 },
 	};
