@@ -83,7 +83,8 @@ check "the rerun asked the chat server nothing" test "$(chats)" = 0
 
 printf 'not a database, not at all' >fd/state.sqlite
 rm -f fd/state.sqlite-wal fd/state.sqlite-shm
-run_ps "$URL" --output-dir fd "${OPENAI[@]}" --metadata-subdirectory meta/data --rebuild-state
+# (the rebuilt rows know their metadata, found in the subdirectory)
+run_ps "$URL" --output-dir fd --metadata-subdirectory meta/data --rebuild-state
 expect_status 0
 expect_summary skipped=2 failed=0
 expect_in "$T_WORK/err" "2 episodes done from meta/data/"
