@@ -192,11 +192,13 @@ struct store_episode_state {
 	char *error_stage;
 	char *transcript_source;
 	char *files;          /* JSON text given to store_state_set_files() */
+	char *outputs;        /* JSON text given to store_state_set_outputs(); NULL:
+	                         never recorded (a row from before schema 3) */
 	long attempts;        /* finished attempts: times set to done or failed */
 	char *updated_at;     /* ISO 8601 UTC */
 };
 
-#define STORE_EPISODE_STATE_INIT { STORE_PENDING, NULL, NULL, NULL, NULL, NULL, 0, NULL }
+#define STORE_EPISODE_STATE_INIT { STORE_PENDING, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
 
 void store_episode_state_release(struct store_episode_state *es);
 
@@ -252,6 +254,13 @@ int store_state_set(struct store_state *st, const char *episode_id, const char *
 /* Records the episode's files (a JSON text, e.g. index paths) on an existing row. */
 int store_state_set_files(struct store_state *st, const char *episode_id,
 			  const char *files_json, struct sbuf *err);
+/*
+ * Records which outputs a done episode has and the settings they were made
+ * with (a JSON text the caller defines) on an existing row; kept until the
+ * next call, so a rerun can tell what it still has to add.
+ */
+int store_state_set_outputs(struct store_state *st, const char *episode_id,
+			    const char *outputs_json, struct sbuf *err);
 
 /*
  * HTTP validators of the bound feed, for conditional requests: kept only

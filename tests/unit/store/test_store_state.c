@@ -150,7 +150,7 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 	assert_int_equal(store_state_integrity_check(st, &f->err), 0);
 	store_state_close(st);
 
-	assert_int_equal(raw_int(f, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 3);
 	/* WAL is a property of the file, so a fresh connection sees it. */
 	{
 		char *path = fs_join(f->dir, "state.sqlite");
@@ -422,7 +422,7 @@ static void validators_round_trip(void **state)
 	store_state_close(st);
 }
 
-/* A version 1 file gains the validators table and keeps its episodes. */
+/* A version 1 file gains the validators table and the outputs column and keeps its episodes. */
 static void version_1_is_upgraded(void **state)
 {
 	struct fixture *f = *state;
@@ -448,10 +448,38 @@ static void version_1_is_upgraded(void **state)
 	st = open_state(f);
 	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
 	assert_int_equal(es.status, STORE_DONE);
+	/* an old row says nothing of its outputs: the caller looks at the files */
+	assert_null(es.outputs);
 	store_episode_state_release(&es);
 	assert_int_equal(store_state_set_validators(st, &v, &f->err), 0);
+	assert_int_equal(store_state_set_outputs(st, "ep", "{\"screenplay\":true}", &f->err), 0);
 	store_state_close(st);
-	assert_int_equal(raw_int(f, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 3);
+}
+
+/* The outputs of a row are kept as given, survive a status change, and need a row. */
+static void outputs_are_recorded(void **state)
+{
+	struct fixture *f = *state;
+	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
+	struct store_state *st = open_state(f);
+
+	assert_int_equal(store_state_set_outputs(st, "nope", "{}", &f->err), -PC_ENOTFOUND);
+	assert_non_null(strstr(f->err.buf, "outputs"));
+	assert_int_equal(store_state_set(st, "ep", "S", STORE_DONE, NULL, NULL, "direct_download",
+					 &f->err), 0);
+	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
+	assert_null(es.outputs);
+	store_episode_state_release(&es);
+	assert_int_equal(store_state_set_outputs(st, "ep", "{\"summary\":\"textrank\"}",
+						 &f->err), 0);
+	assert_int_equal(store_state_set(st, "ep", "S", STORE_DONE, NULL, NULL, NULL, &f->err), 0);
+	store_state_close(st);
+	st = open_state(f);
+	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
+	assert_string_equal(es.outputs, "{\"summary\":\"textrank\"}");
+	store_episode_state_release(&es);
+	store_state_close(st);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -470,6 +498,7 @@ int main(void)
 		T(run_rows_are_recorded),
 		T(validators_round_trip),
 		T(version_1_is_upgraded),
+		T(outputs_are_recorded),
 		T(done_waits_for_files_to_sync),
 		T(written_files_sync_and_stay_whole),
 		cmocka_unit_test(status_names_round_trip),
