@@ -379,6 +379,15 @@ int store_metadata_write(const char *feed_dir, const char *stem, enum store_form
 			 json_t *doc, char **rel_out, struct sbuf *err);
 
 /*
+ * Reads <feed_dir>/<rel> back into *out (caller decrefs): JSON, or YAML when
+ * rel ends in .yaml/.yml, as store_dump() wrote it (quoted YAML scalars are
+ * strings; plain ones null, booleans or numbers when they read so).  The
+ * file must be an object of at most 16 MiB; -PC_EPARSE (err naming the file
+ * and why) for anything else, -PC_ETOOBIG or -errno from reading.
+ */
+int store_metadata_read(const char *feed_dir, const char *rel, json_t **out, struct sbuf *err);
+
+/*
  * Renders doc into out: JSON pretty-printed with 2-space indents in the
  * tree's key order, or YAML (libyaml emitter; every string double-quoted so
  * "true", "1.0" or "null" stay strings).  Both end with a newline.
