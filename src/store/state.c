@@ -25,6 +25,7 @@
 #include "util/fs.h"
 #include "util/timeutil.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <sqlite3.h>
@@ -36,6 +37,7 @@
 
 struct store_state {
 	sqlite3 *db;
+	long version;           /* PRAGMA user_version once open */
 	char *path;
 	char *feed_url;
 	pthread_mutex_t lock;   /* statements of one call must not interleave */
@@ -220,6 +222,7 @@ static int configure(struct store_state *st, struct sbuf *err)
 		r = exec(st, "PRAGMA synchronous = NORMAL", err);
 	if (!r)
 		r = migrate(st, err);
+	st->version = SCHEMA_VERSION;
 	return r;
 }
 
@@ -236,6 +239,53 @@ int store_state_open(const char *feed_dir, struct store_state **out, struct sbuf
 		r = db_error(st, "cannot open", err);
 	else
 		r = configure(st, err);
+	if (r) {
+		store_state_close(st);
+		return r;
+	}
+	*out = st;
+	return 0;
+}
+
+/* "file:" URI of path, with every byte a URI could misread percent-encoded. */
+static char *file_uri(const char *path, const char *query)
+{
+	struct sbuf u = SBUF_INIT(SBUF_NOLIMIT);
+
+	sbuf_adds(&u, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (isalnum(*p) || strchr("/._-~", *p))
+			sbuf_addch(&u, (char)*p);
+		else
+			sbuf_addf(&u, "%%%02X", *p);
+	}
+	sbuf_adds(&u, query);
+	return sbuf_detach(&u, NULL);
+}
+
+int store_state_open_readonly(const char *feed_dir, struct store_state **out, struct sbuf *err)
+{
+	struct store_state *st = pc_calloc(1, sizeof(*st));
+	int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX;
+	char *uri;
+	int r = 0;
+
+	st->path = fs_join(feed_dir, "state.sqlite");
+	st->feed_url = pc_strdup("");
+	pthread_mutex_init(&st->lock, NULL);
+	uri = file_uri(st->path, "?immutable=1");
+	if (!fs_exists(st->path)) {
+		sbuf_setf(err, "state database '%s' does not exist", st->path);
+		r = -PC_ENOTFOUND;
+	} else if (sqlite3_open_v2(uri, &st->db, flags, NULL) != SQLITE_OK) {
+		r = db_error(st, "cannot open", err);
+	} else if (!(r = query_int(st, "PRAGMA user_version", &st->version, err)) &&
+		   (st->version < 1 || st->version > SCHEMA_VERSION)) {
+		sbuf_setf(err, "state database '%s' has schema version %ld, not one this "
+			  "program reads", st->path, st->version);
+		r = -PC_EUSAGE;
+	}
+	free(uri);
 	if (r) {
 		store_state_close(st);
 		return r;
@@ -299,8 +349,12 @@ static int get_locked(struct store_state *st, const char *episode_id,
 	static const char sql[] =
 		"SELECT status, stem, last_error, error_stage, transcript_source, files,"
 		" attempts, updated_at, outputs FROM episodes WHERE feed_url = ?1 AND episode_id = ?2";
+	/* a file opened read-only keeps its older schema */
+	static const char sql_v2[] =
+		"SELECT status, stem, last_error, error_stage, transcript_source, files,"
+		" attempts, updated_at, NULL FROM episodes WHERE feed_url = ?1 AND episode_id = ?2";
 	sqlite3_stmt *stmt;
-	int rc, r = prepare(st, sql, &stmt, err);
+	int rc, r = prepare(st, st->version >= 3 ? sql : sql_v2, &stmt, err);
 
 	if (r)
 		return r;

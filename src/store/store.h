@@ -213,6 +213,15 @@ struct store_state;
 int store_state_open(const char *feed_dir, struct store_state **out, struct sbuf *err);
 
 /*
+ * Opens an existing <feed_dir>/state.sqlite only to read it: nothing is
+ * written, not even a lock or journal file, and an older schema is read as
+ * it is (rows then have no outputs).  For a dry run, which must leave the
+ * folder as it was.  -PC_ENOTFOUND when there is no such file.  Rows
+ * committed to the write-ahead log of a run still going may not be seen.
+ */
+int store_state_open_readonly(const char *feed_dir, struct store_state **out, struct sbuf *err);
+
+/*
  * Runs PRAGMA quick_check on an existing <feed_dir>/state.sqlite.  A corrupted
  * one fails (-PC_EFAIL, err naming the file and --rebuild-state) unless
  * rebuild: then it is renamed state.sqlite.corrupt-<time> and a new one is

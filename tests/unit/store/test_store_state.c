@@ -422,6 +422,13 @@ static void validators_round_trip(void **state)
 	store_state_close(st);
 }
 
+/* The episodes table of schema versions 1 and 2. */
+#define EPISODES_V1 \
+	"CREATE TABLE episodes (feed_url TEXT NOT NULL, episode_id TEXT NOT NULL," \
+	" stem TEXT NOT NULL, status TEXT NOT NULL, files TEXT, transcript_source TEXT," \
+	" last_error TEXT, error_stage TEXT, attempts INTEGER NOT NULL DEFAULT 0," \
+	" updated_at TEXT NOT NULL, PRIMARY KEY (feed_url, episode_id));"
+
 /* A version 1 file gains the validators table and the outputs column and keeps its episodes. */
 static void version_1_is_upgraded(void **state)
 {
@@ -434,10 +441,7 @@ static void version_1_is_upgraded(void **state)
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-		"CREATE TABLE episodes (feed_url TEXT NOT NULL, episode_id TEXT NOT NULL,"
-		" stem TEXT NOT NULL, status TEXT NOT NULL, files TEXT, transcript_source TEXT,"
-		" last_error TEXT, error_stage TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
-		" updated_at TEXT NOT NULL, PRIMARY KEY (feed_url, episode_id));"
+		EPISODES_V1
 		"CREATE TABLE runs (run_id TEXT PRIMARY KEY, started TEXT, finished TEXT,"
 		" counts TEXT);"
 		"INSERT INTO episodes VALUES ('', 'ep', 'S', 'done', NULL, NULL, NULL, NULL, 1,"
@@ -455,6 +459,41 @@ static void version_1_is_upgraded(void **state)
 	assert_int_equal(store_state_set_outputs(st, "ep", "{\"screenplay\":true}", &f->err), 0);
 	store_state_close(st);
 	assert_int_equal(raw_int(f, "PRAGMA user_version"), 3);
+}
+
+/* A read-only open writes nothing, not even -wal/-shm files, and reads an older schema. */
+static void readonly_open_touches_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char *path = fs_join(f->dir, "state.sqlite");
+	char *wal = fs_join(f->dir, "state.sqlite-wal"), *shm = fs_join(f->dir, "state.sqlite-shm");
+	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
+	struct store_state *st = NULL;
+	sqlite3 *db;
+
+	assert_int_equal(store_state_open_readonly(f->dir, &st, &f->err), -PC_ENOTFOUND);
+	assert_null(st);
+	assert_false(fs_exists(path));
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		EPISODES_V1
+		"INSERT INTO episodes VALUES ('', 'ep', 'S', 'done', '{}', NULL, NULL, NULL, 1,"
+		" '2026-01-01T00:00:00Z');"
+		"PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_state_open_readonly(f->dir, &st, &f->err), 0);
+	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_DONE);
+	assert_string_equal(es.files, "{}");
+	assert_null(es.outputs);
+	store_episode_state_release(&es);
+	store_state_close(st);
+	assert_false(fs_exists(wal));
+	assert_false(fs_exists(shm));
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 2);
+	free(path);
+	free(wal);
+	free(shm);
 }
 
 /* The outputs of a row are kept as given, survive a status change, and need a row. */
@@ -499,6 +538,7 @@ int main(void)
 		T(validators_round_trip),
 		T(version_1_is_upgraded),
 		T(outputs_are_recorded),
+		T(readonly_open_touches_nothing),
 		T(done_waits_for_files_to_sync),
 		T(written_files_sync_and_stay_whole),
 		cmocka_unit_test(status_names_round_trip),
