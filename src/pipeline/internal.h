@@ -42,8 +42,9 @@
  * WRITE: speakers, screenplay, the cleaned text; FINISH: metadata and the
  * state row (its recorded outputs too).  Invariants: an episode in
  * FETCH_TRANSCRIPT, DOWNLOAD_MEDIA, ARCHIVE_MEDIA, TRANSCRIBE or SUMMARIZE has
- * one operation (a transfer or a stage job) in flight, whose callback records its result and calls episode_advance(), and
- * counts in its feed's in_flight; DONE, SKIPPED and FAILED are final and have
+ * one operation (a transfer or a stage job) in flight, whose callback
+ * records its result and calls episode_advance(), and counts in its feed's
+ * in_flight; DONE, SKIPPED and FAILED are final and have
  * an index row.
  */
 enum ep_state {
