@@ -101,7 +101,7 @@ bool ep_state_ok(const struct episode_job *ej)
 		       (!c->generate_metadata || ej->metadata_rel) &&
 		       (!update_wants(ej, OUT_SUMMARY) || ej->has_summary);
 	case EP_REUSE:
-		return ej->update && ej->text_rel && ej->transcript_rel;
+		return ej->update;	/* a kept transcript gone missing fails the step */
 	case EP_FAILED:
 		return ej->error_message && ej->error_stage;
 	case EP_TRANSCRIBE:

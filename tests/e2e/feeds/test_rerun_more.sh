@@ -35,12 +35,18 @@ feed_close "$F"
 
 export OPENAI_API_KEY=sk-e2e-more
 REMOTE=(--transcription-provider openai --openai-api-base "$SERVER_URL/v1")
-run() { run_ps "$SERVER_URL/feed.xml" -o r "${REMOTE[@]}" "$@"; }
+# Each case works on its own copy of a finished folder: $R
+COPIES=0
+run() { run_ps "$SERVER_URL/feed.xml" -o "$R" "${REMOTE[@]}" "$@"; }
+copy_of() {   # copy_of FOLDER: R becomes a fresh copy of it
+	R=$1.$((++COPIES))
+	cp -a "$1" "$R"
+}
 snapshot() {   # names, bytes and mtimes of every output file
-	(cd r && find transcripts metadata media -type f -printf '%p %s %T@\n' 2>/dev/null | sort)
+	(cd "$R" && find transcripts metadata media -type f -printf '%p %s %T@\n' 2>/dev/null | sort)
 }
 meta() {   # meta EXPR: a Python expression over docs (guid -> metadata), printed
-	python3 - r "$1" <<'PY'
+	python3 - "$R" "$1" <<'PY'
 import glob, json, os, sys
 out, expr = sys.argv[1], sys.argv[2]
 docs = {}
@@ -54,23 +60,28 @@ no_episode_requests() {
 	check "$1: no transcript, media or speech request" \
 		test -z "$(server_requests | grep -vE '^GET /feed.xml |^POST /v1/chat/completions ')"
 }
+providers() {
+	meta 'sorted(str(d["summary"] and d["summary"]["provider"]) for d in docs.values())'
+}
 
-# --- first run: no summaries, JSON metadata --------------------------------
+# --- a finished folder: no summaries, JSON metadata ------------------------
+R=plain
 run
 expect_status 0
 expect_summary transcripts=2 "downloaded 1" "transcribed 1" summaries=0
-check "first run: no summary" test "$(meta 'sorted(str(d["summary"]) for d in docs.values())')" = "['None', 'None']"
-asr_engine=$(meta 'docs["e2"]["content"]["asr_engine"]')
-check "the audio was transcribed by the speech server" test "$asr_engine" = openai
+check "first run: no summary" test "$(providers)" = "['None', 'None']"
+check "the audio was transcribed by the speech server" \
+	test "$(meta 'docs["e2"]["content"]["asr_engine"]')" = openai
 
 # --- summaries turned on: added from the kept transcripts ------------------
+copy_of plain
 requests_reset
 run --generate-summaries
 expect_status 0
 expect_done_last
 expect_summary transcripts=0 "downloaded 0" "transcribed 0" summaries=2 skipped=0 updated=2
 no_episode_requests "summaries rerun"
-check "summaries added" test "$(meta 'sorted(d["summary"]["provider"] for d in docs.values())')" = "['textrank', 'textrank']"
+check "summaries added" test "$(providers)" = "['textrank', 'textrank']"
 check "the summary comes from the kept transcript" \
 	test "$(meta '"borrow checker" in (docs["e1"]["summary"]["short_summary"] + " ".join(docs["e1"]["summary"]["key_points"]))')" = True
 check "how the audio was transcribed is kept" \
@@ -80,72 +91,77 @@ check "processing says this run" \
 check "the download time of the first run is kept" \
 	test "$(meta 'docs["e2"]["processing"]["stage_timings"]["download"] is not None')" = True
 check "state records the summary" \
-	test "$(sqlite3 r/state.sqlite "SELECT count(*) FROM episodes WHERE json_extract(outputs, '$.summary') = 'textrank'")" = 2
-verify index r ok=2
+	test "$(sqlite3 "$R/state.sqlite" "SELECT count(*) FROM episodes WHERE json_extract(outputs, '$.summary') = 'textrank'")" = 2
+verify index "$R" ok=2
 
-# --- the same settings again: nothing done, no file rewritten --------------
+# the same settings again: nothing done, no file rewritten
 snapshot >s1
 requests_reset
 run --generate-summaries
 expect_status 0
 expect_summary transcripts=0 summaries=0 unchanged=1
 check "same settings: a 304 and nothing else" test "$(server_requests)" = "GET /feed.xml - 304"
-snapshot >s2
-check "same settings: every file as it was" cmp s1 s2
+check "same settings: every file as it was" test "$(snapshot)" = "$(cat s1)"
 # other settings read the feed again (no 304): still nothing to do
 run --generate-summaries --max-episodes 5
 expect_status 0
 expect_summary transcripts=0 summaries=0 skipped=2
-check "nothing to do after a full read either" bash -c "! grep -q 'updated=' '$T_WORK/err'"
-snapshot >s3
-check "full read: every file as it was" cmp s1 s3
-
-# --- asking for less deletes nothing ---------------------------------------
+expect_not_in "$T_WORK/err" "updated="
+check "full read: every file as it was" test "$(snapshot)" = "$(cat s1)"
+# asking for less deletes nothing
 run
 expect_status 0
 expect_summary summaries=0 skipped=2
-snapshot >s4
-check "fewer outputs asked: every file as it was" cmp s1 s4
-check "summaries still in the metadata" test "$(meta 'sorted(d["summary"]["provider"] for d in docs.values())')" = "['textrank', 'textrank']"
+check "fewer outputs asked: every file as it was" test "$(snapshot)" = "$(cat s1)"
+check "summaries still in the metadata" test "$(providers)" = "['textrank', 'textrank']"
 
-# --- the feed answers 304 to the old settings: more asked still gets done ---
-run
-expect_summary unchanged=1
-requests_reset
-run --generate-summaries --screenplay --dry-run
+# rows from before outputs were recorded: what is on disk counts as made
+sqlite3 "$R/state.sqlite" "UPDATE episodes SET outputs = NULL"
+run --generate-summaries --max-episodes 8
 expect_status 0
-expect_in "$T_WORK/err" "done; would add screenplay from the kept transcript"
-check "dry run writes nothing" test "$(snapshot)" = "$(cat s1)"
-run --generate-summaries --screenplay
-expect_status 0
-expect_summary summaries=0 updated=2
-check "the feed was read again, not taken as unchanged" bash -c "grep -q '^GET /feed.xml - 200' '$SERVER_LOG'"
-no_episode_requests "screenplay rerun"
-check "screenplays added" test "$(ls r/transcripts/*.screenplay.txt | wc -l)" = 2
-check "screenplay from the kept voices" grep -q '^Jane: ' r/transcripts/*Rust*.screenplay.txt
+expect_summary summaries=0 skipped=2
+check "old rows: nothing redone" test "$(snapshot)" = "$(cat s1)"
 
 # --- YAML metadata after JSON ----------------------------------------------
+copy_of plain
 requests_reset
-run --generate-summaries --screenplay --metadata-format yaml
+run --metadata-format yaml
 expect_status 0
 expect_summary summaries=0 updated=2
 no_episode_requests "yaml rerun"
-check "metadata.yaml added" test "$(ls r/metadata/*.metadata.yaml | wc -l)" = 2
-check "metadata.json kept" test "$(ls r/metadata/*.metadata.json | wc -l)" = 2
-check "the YAML carries the summary" grep -q '^  provider: "textrank"' r/metadata/*Rust*.metadata.yaml
-check "the run's index names the YAML" python3 -c "
-import glob, json, os
-last = max(glob.glob('r/runs/*/index.json'), key=os.path.getmtime)
-rows = json.load(open(last))['episodes']
-assert len(rows) == 2 and all(r['status'] == 'ok' for r in rows), rows
-assert all(r['paths']['metadata'].endswith('.metadata.yaml') for r in rows), rows
-"
-snapshot >s5
-run --generate-summaries --screenplay --metadata-format yaml --max-episodes 9
+check "metadata.yaml added" test "$(ls "$R"/metadata/*.metadata.yaml | wc -l)" = 2
+check "metadata.json kept" test "$(ls "$R"/metadata/*.metadata.json | wc -l)" = 2
+check "the YAML says how the audio was transcribed" \
+	grep -q '^  asr_engine: "openai"' "$R"/metadata/*Sleep*.metadata.yaml
+check "the run's index names the YAML" python3 - "$R" <<'PY'
+import glob, json, os, sys
+last = max(glob.glob(sys.argv[1] + "/runs/*/index.json"), key=os.path.getmtime)
+rows = json.load(open(last))["episodes"]
+assert len(rows) == 2 and all(r["status"] == "ok" for r in rows), rows
+assert all(r["paths"]["metadata"].endswith(".metadata.yaml") for r in rows), rows
+PY
+snapshot >s3
+run --metadata-format yaml --max-episodes 9
 expect_summary summaries=0 skipped=2
-check "yaml again: every file as it was" test "$(snapshot)" = "$(cat s5)"
+check "yaml again: every file as it was" test "$(snapshot)" = "$(cat s3)"
+
+# a kept transcript gone missing: that update fails, nothing is redone
+rm "$R"/transcripts/*Rust*
+requests_reset
+run --metadata-format yaml --screenplay
+expect_status 3
+expect_summary updated=1 failed=1
+expect_in "$T_WORK/err" "the kept transcript is missing"
+expect_in "$T_WORK/err" "--force"
+no_episode_requests "missing transcript"
+check "the failed update leaves its row done" \
+	test "$(sqlite3 "$R/state.sqlite" "SELECT status FROM episodes WHERE episode_id = 'e1'")" = done
 
 # --- another summary provider redoes the summary ---------------------------
+R=local
+run --generate-summaries --metadata-format yaml
+expect_status 0
+expect_summary summaries=2
 requests_reset
 run --generate-summaries --summary-provider openai
 expect_status 0
@@ -153,13 +169,36 @@ expect_summary summaries=2 updated=2
 no_episode_requests "provider rerun"
 check "the chat endpoint made the summaries" \
 	test "$(grep -c '^POST /v1/chat/completions - 200' "$SERVER_LOG")" = 2
-check "both documents carry the new summary" \
-	test "$(meta 'sorted(d["summary"]["provider"] for d in docs.values())')" = "['openai', 'openai']"
-check "the YAML too" grep -q '^  provider: "openai"' r/metadata/*Rust*.metadata.yaml
+check "the new summaries in the JSON" test "$(providers)" = "['openai', 'openai']"
+check "and in the YAML" grep -q '^  provider: "openai"' "$R"/metadata/*Rust*.metadata.yaml
 check "state records the provider and model" \
-	test "$(sqlite3 r/state.sqlite "SELECT DISTINCT json_extract(outputs, '$.summary') FROM episodes")" = "openai:gpt-4o-mini"
+	test "$(sqlite3 "$R/state.sqlite" "SELECT DISTINCT json_extract(outputs, '$.summary') FROM episodes")" = "openai:gpt-4o-mini"
 requests_reset
 run --generate-summaries --summary-provider openai --max-episodes 9
 expect_summary summaries=0 skipped=2
 check "provider again: no chat request" test "$(grep -c '^POST /v1/chat' "$SERVER_LOG")" = 0
+# --- the feed answers 304 to the old settings: a screenplay asked is added ---
+R=plain   # the folder itself: its validators are for this output_dir
+requests_reset
+run
+expect_summary unchanged=1
+check "the first settings again: a 304" test "$(server_requests)" = "GET /feed.xml - 304"
+snapshot >s2
+run --screenplay --dry-run
+expect_status 0
+expect_in "$T_WORK/err" "done; would add screenplay from the kept transcript"
+check "dry run writes nothing" test "$(snapshot)" = "$(cat s2)"
+requests_reset
+run --screenplay
+expect_status 0
+expect_summary summaries=0 updated=2
+check "the feed was read again, not taken as unchanged" \
+	test "$(server_requests | head -1)" = "GET /feed.xml - 200"
+no_episode_requests "screenplay rerun"
+check "screenplays added" test "$(ls "$R"/transcripts/*.screenplay.txt | wc -l)" = 2
+check "screenplay from the kept voices" grep -q '^Jane: ' "$R"/transcripts/*Rust*.screenplay.txt
+run --screenplay --max-episodes 9
+expect_summary skipped=2
+expect_not_in "$T_WORK/err" "updated="
+
 finish
