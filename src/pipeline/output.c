@@ -248,6 +248,7 @@ static int write_metadata(struct episode_job *ej, struct sbuf *err)
 	bool yaml_asked = ej->fj->run->cfg->metadata_format == METADATA_YAML;
 	unsigned formats = update_metadata_formats(ej);
 	json_t *j = build_metadata(ej);
+	char *rel = NULL;
 	int r = 0;
 
 	update_keep_old(ej, j);
@@ -256,7 +257,11 @@ static int write_metadata(struct episode_job *ej, struct sbuf *err)
 					 STORE_FORMAT_YAML, j, NULL, err);
 	if (!r && (formats & (yaml_asked ? OUT_METADATA_YAML : OUT_METADATA_JSON)))
 		r = store_metadata_write(ej->fj->dir, ej->stem, yaml_asked ? STORE_FORMAT_YAML :
-					 STORE_FORMAT_JSON, j, &ej->metadata_rel, err);
+					 STORE_FORMAT_JSON, j, &rel, err);
+	if (rel) {
+		free(ej->metadata_rel);
+		ej->metadata_rel = rel;
+	}
 	json_decref(j);
 	return r;
 }
