@@ -115,12 +115,22 @@ expect_summary summaries=0 skipped=2
 check "fewer outputs asked: every file as it was" test "$(snapshot)" = "$(cat s1)"
 check "summaries still in the metadata" test "$(providers)" = "['textrank', 'textrank']"
 
-# rows from before outputs were recorded: what is on disk counts as made
-sqlite3 "$R/state.sqlite" "UPDATE episodes SET outputs = NULL"
+# rows from before outputs were recorded, or rebuilt from metadata (no file
+# list either): what is on disk counts as made
+sqlite3 "$R/state.sqlite" "UPDATE episodes SET outputs = NULL, files = NULL"
 run --generate-summaries --max-episodes 8
 expect_status 0
 expect_summary summaries=0 skipped=2
 check "old rows: nothing redone" test "$(snapshot)" = "$(cat s1)"
+requests_reset
+run --generate-summaries --screenplay
+expect_status 0
+expect_summary summaries=0 updated=2
+no_episode_requests "old rows, screenplay"
+check "old rows: screenplays added" test "$(ls "$R"/transcripts/*.screenplay.txt | wc -l)" = 2
+check "old rows: the summaries kept" test "$(providers)" = "['textrank', 'textrank']"
+check "old rows: files and outputs recorded again" test "$(sqlite3 "$R/state.sqlite" \
+	"SELECT count(*) FROM episodes WHERE files LIKE '%screenplay%' AND outputs LIKE '%screenplay%'")" = 2
 
 # --- YAML metadata after JSON ----------------------------------------------
 copy_of plain
