@@ -21,25 +21,48 @@
 #define META_SUFFIX ".metadata.json"
 #define META_MAX_BYTES (16 << 20)
 
-/* 0 when quick_check says ok; otherwise err holds its first complaint. */
+/*
+ * Why the database could not be checked: the system's reason when there is
+ * one ("disk I/O error (No space left on device)"), else SQLite's.
+ */
+static void unreadable(sqlite3 *db, int rc, struct sbuf *err)
+{
+	int e = db ? sqlite3_system_errno(db) : 0;
+
+	sbuf_setf(err, "%s", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	if (e)
+		sbuf_addf(err, " (%s)", strerror(e));
+}
+
+/*
+ * 0 when quick_check says ok; -PC_EPARSE when the file is damaged (err holds
+ * its first complaint); -PC_EFAIL when it cannot be read at all (a full
+ * disk, no permission: err says why), which no rebuild would mend.
+ */
 static int quick_check(const char *path, struct sbuf *err)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
 	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
 	const char *line = NULL;
+	int r = 0;
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		line = (const char *)sqlite3_column_text(stmt, 0);
-	if (line && !strcmp(line, "ok"))
-		rc = 0;
-	else
-		sbuf_setf(err, "%s", line ? line : sqlite3_errmsg(db));
+	if (line && strcmp(line, "ok")) {
+		sbuf_setf(err, "%s", line);
+		r = -PC_EPARSE;
+	} else if (!line) {
+		bool damaged = (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+
+		unreadable(db, rc, err);
+		r = damaged ? -PC_EPARSE : -PC_EFAIL;
+	}
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
-	return rc ? -PC_EFAIL : 0;
+	return r;
 }
 
 static char *concat(const char *a, const char *b)
@@ -139,7 +162,10 @@ int store_state_check(const char *feed_dir, bool rebuild, struct sbuf *err)
 	struct sbuf why = SBUF_INIT(1024);
 	int r = fs_exists(path) ? quick_check(path, &why) : 0;
 
-	if (r && !rebuild)
+	if (r == -PC_EFAIL)
+		sbuf_setf(err, "cannot check state database '%s': %s; nothing was downloaded",
+			  path, why.buf);
+	else if (r && !rebuild)
 		sbuf_setf(err, "state database '%s' is corrupted (%s); nothing was downloaded. "
 			  "Rerun with --rebuild-state to move it aside and rebuild it from the "
 			  "files on disk", path, why.buf);

@@ -104,11 +104,22 @@ check "the missing link was not tried after the refused write" \
 # The same on a full disk (ENOSPC), where a tmpfs can be mounted (root).
 if [ "$(id -u)" = 0 ] && mkdir -p full && mount -t tmpfs -o size=256k tmpfs full 2>/dev/null; then
 	trap 'umount "$T_WORK/full" 2>/dev/null; server_stop; rm -rf "$T_WORK"' EXIT
-	run_ps "$SERVER_URL/big.xml" --output-dir full/out --http-retries 0
+	# one transfer at a time: a .part filling the disk while another episode's
+	# failure is recorded would leave no room for the record
+	run_ps "$SERVER_URL/big.xml" --output-dir full/out --http-retries 0 --workers 1
+	expect_status 3
 	cp -r full/out diskfull
+	cp "$T_WORK/err" err.diskfull
+	# a state database that cannot be read for lack of room is not "corrupted"
+	head -c 1M /dev/zero >full/filler 2>/dev/null || true
+	run_ps "$SERVER_URL/big.xml" --output-dir full/out --rebuild-state
+	cp "$T_WORK/err" err.full
+	check "a full disk, not a corrupted database" grep -q \
+		"cannot check state database 'full/out/state.sqlite': .*No space left on device" err.full
+	check "no rebuild on a full disk" test -z "$(ls full/out | grep corrupt)"
 	umount full
 	trap 'server_stop; rm -rf "$T_WORK"' EXIT
-	expect_status 3
+	cp err.diskfull "$T_WORK/err"
 	OUT=diskfull expect_cause big "No space left on device"
 	OUT=diskfull expect_no_http big
 	OUT=diskfull expect_cause bigaudio "No space left on device"
