@@ -405,6 +405,18 @@ long store_state_count(struct store_state *st, int status, struct sbuf *err)
 	return n;
 }
 
+long store_state_shared_stems(struct store_state *st, struct sbuf *err)
+{
+	long n = 0;
+	int r;
+
+	pthread_mutex_lock(&st->lock);
+	r = query_int(st, "SELECT count(*) FROM (SELECT stem FROM episodes"
+		      " GROUP BY stem HAVING count(*) > 1)", &n, err);
+	pthread_mutex_unlock(&st->lock);
+	return r ? r : n;
+}
+
 /* ---- Checks and runs ----------------------------------------------------------- */
 
 static int integrity_locked(struct store_state *st, struct sbuf *err)

@@ -322,6 +322,13 @@ struct store_stem_plan {
 int store_state_reserve_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
 			      struct sbuf *err);
 
+/*
+ * How many stems more than one episode of the database holds (written by a
+ * version that did not keep stems unique; store_state_reserve_stems() repairs
+ * them); negative on error.
+ */
+long store_state_shared_stems(struct store_state *st, struct sbuf *err);
+
 /* Rows of the bound feed with this status (status < 0: all); negative on error. */
 long store_state_count(struct store_state *st, int status, struct sbuf *err);
 

@@ -111,8 +111,13 @@ expect_status 0
 rm old/transcripts/$STEM_B.* old/metadata/$STEM_B.*
 cp old/transcripts/$STEM_A.txt old/a.txt
 cp "$SITE/t/b.vtt" old/transcripts/$STEM_A.vtt   # B's bytes overwrote A's
-sqlite3 old/state.sqlite "UPDATE episodes SET stem='$STEM_A'; DELETE FROM feed_http"
+sqlite3 old/state.sqlite "UPDATE episodes SET stem='$STEM_A'"
+check "the unchanged feed's validators are kept" \
+	test "$(sqlite3 old/state.sqlite 'SELECT COUNT(*) FROM feed_http')" = 1
+requests_reset
 run_ps "$SERVER_URL/feed.xml" --output-dir old
+check "the feed is fetched in full to repair the folder" \
+	test "$(server_requests | grep '^GET /feed.xml ')" = "GET /feed.xml - 200"
 expect_status 0
 expect_summary episodes=2 transcripts=2 failed=0
 expect_in "$T_WORK/err" "under a stem it also gave another episode"
