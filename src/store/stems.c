@@ -179,7 +179,7 @@ static void repair_shared(struct reserve *rs)
 	for (size_t i = 1; i <= rs->nr_rows; i++) {
 		if (i < rs->nr_rows && !strcmp(rs->rows[i].stem, rs->rows[from].stem))
 			continue;
-		if (i - from > 1)
+		if (i - from > 1 && *rs->rows[from].stem)
 			repair_group(rs, from, i);
 		from = i;
 	}
@@ -193,6 +193,8 @@ static void index_rows(struct reserve *rs)
 
 		rec->row = &rs->rows[i];
 		rec->stem = rs->rows[i].stem;
+		if (!*rec->stem)
+			continue;   /* no stem recorded: the episode is a newcomer */
 		take(rs, rec->stem);
 		if (!strcmp(rec->row->feed_url, rs->feed_url))
 			tree_add(rec, &rs->own, cmp_rec);

@@ -261,6 +261,25 @@ static void same_id_in_two_feeds(void **state)
 	store_state_close(st);
 }
 
+/* A row without a stem gets the usual one, recorded. */
+static void empty_recorded_stem_is_given_one(void **state)
+{
+	struct fixture *f = *state;
+	struct store_state *st = open_state(f);
+	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
+	char *usual = store_episode_stem(&f->ep, f->ids[0]);
+
+	assert_int_equal(store_state_set(st, f->ids[0], "", STORE_FAILED, "download", "x",
+					 NULL, &f->err), 0);
+	reserve(f, st, 1, NULL);
+	assert_string_equal(f->plan[0].stem, usual);
+	assert_int_equal(store_state_get(st, f->ids[0], &es, &f->err), 0);
+	assert_string_equal(es.stem, usual);
+	store_episode_state_release(&es);
+	free(usual);
+	store_state_close(st);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -271,6 +290,7 @@ int main(void)
 		T(dry_run_unique_in_plan),
 		T(shared_recorded_stem_is_split),
 		T(same_id_in_two_feeds),
+		T(empty_recorded_stem_is_given_one),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
