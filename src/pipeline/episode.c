@@ -108,7 +108,7 @@ void episode_fetch_settle(struct episode_job *ej)
 	fmt = transcript_detect(ref->type, res->content_type, res->final_url,
 				res->body.buf, res->body.len);
 	r = output_transcript(ej, fmt, res->body.buf, res->body.len, &err);
-	if (r < 0 && local_fault(r)) {
+	if (local_fault(r)) {
 		/* the disk, not the link: every other link would fail the same way,
 		 * and their reasons ("HTTP 404") would hide this one */
 		episode_record_failure(ej, "write", "%s", err.buf);
