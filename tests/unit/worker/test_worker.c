@@ -535,8 +535,6 @@ static void test_oom(void **state)
 	struct rec *r;
 
 	(void)state;
-	if (!worker_memory_limit_enforced())
-		skip();
 	coordinator(NULL);
 	o.memory_limit = 512LL << 20;
 	p = pool_new(&o);
@@ -968,6 +966,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	host = argv[1];
+	if (!strcmp(argv[2], "oom") && !worker_memory_limit_enforced()) {
+		/* 77: meson's "skipped"; such builds never apply the limit (limit.c) */
+		printf("SKIP: worker_memory_limit is not enforced in this build\n");
+		return 77;
+	}
 	worker_register_handler(&test_stage_handler);
 	snprintf(filter, sizeof(filter), "test_%s", argv[2]);
 	cmocka_set_test_filter(filter);
