@@ -88,10 +88,13 @@ struct asr_options {
 	                              asr_set_context); 0: ASR_DEFAULT_CONTEXT_WEIGHT */
 	int passes;                /* 2: decode again with the first pass's words
 	                              added to the show text; 0 or 1: once */
+	/* With preprocess (0: the audio module's defaults): */
+	double max_silence;        /* longer silences are cut (s) */
+	double silence_db;         /* quieter frames are silence (dBFS, < 0) */
 };
 
 #define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, \
-			   NULL, 0, 0, 1 }
+			   NULL, 0, 0, 1, 0, 0 }
 
 /* Most show text asr_set_context() reads; the rest is ignored. */
 #define ASR_CONTEXT_MAX ((size_t)64 << 10)

@@ -5,7 +5,8 @@
  * Layout of a feed folder (README.md, "Output", shows it to users):
  *
  *	<feed_dir>/transcripts/<stem>.<ext>        original bytes, .txt, .segments.json
- *	<feed_dir>/metadata/<stem>.metadata.json   (or .yaml)
+ *	<feed_dir>/metadata/<stem>.metadata.json   (or .yaml; the folder is
+ *	                                           store_metadata_dir())
  *	<feed_dir>/media/<stem>.<ext>              only with keep_media (made on demand)
  *	<feed_dir>/runs/<run_id>/{run_manifest,metrics,index,run}.json
  *	<feed_dir>/state.sqlite                    what is done, for incremental reruns
@@ -121,8 +122,8 @@ enum store_file {
 	STORE_TEXT,           /* transcripts/<stem>.txt */
 	STORE_SEGMENTS,       /* transcripts/<stem>.segments.json */
 	STORE_SCREENPLAY,     /* transcripts/<stem>.screenplay.txt */
-	STORE_METADATA_JSON,  /* metadata/<stem>.metadata.json */
-	STORE_METADATA_YAML,  /* metadata/<stem>.metadata.yaml */
+	STORE_METADATA_JSON,  /* <store_metadata_dir()>/<stem>.metadata.json */
+	STORE_METADATA_YAML,  /* <store_metadata_dir()>/<stem>.metadata.yaml */
 	STORE_MEDIA,          /* media/<stem>.<ext> */
 };
 
@@ -131,6 +132,16 @@ enum store_file {
  * STORE_TRANSCRIPT and STORE_MEDIA only and is made safe.  Caller frees.
  */
 char *store_relpath(enum store_file kind, const char *stem, const char *ext);
+
+/*
+ * The folder metadata documents go in, relative to every feed folder:
+ * "metadata" unless set (metadata_subdirectory).  rel must already be
+ * checked to stay inside the feed folder (config_validate does); NULL or ""
+ * restores the default.  Set it before any feed folder is used: the value
+ * is read without a lock by every later call of this module.
+ */
+void store_set_metadata_dir(const char *rel);
+const char *store_metadata_dir(void);
 
 /*
  * Writes len bytes to <feed_dir>/<relpath> atomically, creating the parent
@@ -153,7 +164,7 @@ int store_sync(struct sbuf *err);
 /* ---- Output folder ----------------------------------------------------- */
 
 /*
- * Makes feed_dir and its transcripts/, metadata/ and runs/ folders and
+ * Makes feed_dir and its transcripts/, metadata/ (store_metadata_dir()) and runs/ folders and
  * sweeps atomic-write temps left by a killed run.  With clean_output it
  * first deletes earlier outputs (transcripts/, metadata/, runs/, the state
  * files, media/<stem>.* of the stems state.sqlite records) and *.part
@@ -192,11 +203,13 @@ struct store_episode_state {
 	char *error_stage;
 	char *transcript_source;
 	char *files;          /* JSON text given to store_state_set_files() */
+	char *outputs;        /* JSON text given to store_state_set_outputs(); NULL:
+	                         never recorded (a row from before schema 3) */
 	long attempts;        /* finished attempts: times set to done or failed */
 	char *updated_at;     /* ISO 8601 UTC */
 };
 
-#define STORE_EPISODE_STATE_INIT { STORE_PENDING, NULL, NULL, NULL, NULL, NULL, 0, NULL }
+#define STORE_EPISODE_STATE_INIT { STORE_PENDING, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
 
 void store_episode_state_release(struct store_episode_state *es);
 
@@ -209,6 +222,15 @@ struct store_state;
  * The handle may be shared by threads (calls are serialised).
  */
 int store_state_open(const char *feed_dir, struct store_state **out, struct sbuf *err);
+
+/*
+ * Opens an existing <feed_dir>/state.sqlite only to read it: nothing is
+ * written, not even a lock or journal file, and an older schema is read as
+ * it is (rows then have no outputs).  For a dry run, which must leave the
+ * folder as it was.  -PC_ENOTFOUND when there is no such file.  Rows
+ * committed to the write-ahead log of a run still going may not be seen.
+ */
+int store_state_open_readonly(const char *feed_dir, struct store_state **out, struct sbuf *err);
 
 /*
  * Runs PRAGMA quick_check on an existing <feed_dir>/state.sqlite.  A corrupted
@@ -252,6 +274,13 @@ int store_state_set(struct store_state *st, const char *episode_id, const char *
 /* Records the episode's files (a JSON text, e.g. index paths) on an existing row. */
 int store_state_set_files(struct store_state *st, const char *episode_id,
 			  const char *files_json, struct sbuf *err);
+/*
+ * Records which outputs a done episode has and the settings they were made
+ * with (a JSON text the caller defines) on an existing row; kept until the
+ * next call, so a rerun can tell what it still has to add.
+ */
+int store_state_set_outputs(struct store_state *st, const char *episode_id,
+			    const char *outputs_json, struct sbuf *err);
 
 /*
  * HTTP validators of the bound feed, for conditional requests: kept only
@@ -370,6 +399,15 @@ int store_metadata_write(const char *feed_dir, const char *stem, enum store_form
 			 json_t *doc, char **rel_out, struct sbuf *err);
 
 /*
+ * Reads <feed_dir>/<rel> back into *out (caller decrefs): JSON, or YAML when
+ * rel ends in .yaml/.yml, as store_dump() wrote it (quoted YAML scalars are
+ * strings; plain ones null, booleans or numbers when they read so).  The
+ * file must be an object of at most 16 MiB; -PC_EPARSE (err naming the file
+ * and why) for anything else, -PC_ETOOBIG or -errno from reading.
+ */
+int store_metadata_read(const char *feed_dir, const char *rel, json_t **out, struct sbuf *err);
+
+/*
  * Renders doc into out: JSON pretty-printed with 2-space indents in the
  * tree's key order, or YAML (libyaml emitter; every string double-quoted so
  * "true", "1.0" or "null" stay strings).  Both end with a newline.
@@ -465,6 +503,23 @@ json_t *store_run_index(struct store_run *run);
  * run.json being the manifest with the metrics' keys added.
  */
 int store_run_write(struct store_run *run, const char *feed_dir, struct sbuf *err);
+
+/* One feed's run, for store_metrics_write(). */
+struct store_feed_run {
+	const char *feed_url;
+	const char *feed_dir;
+	struct store_run *run;
+};
+
+/*
+ * metrics_output: writes the metrics of the n feeds of a run to path
+ * (relative to the current folder; its parent folder is made), atomically.
+ * With one feed the document is that feed's runs/<run_id>/metrics.json; with
+ * several it is {"run_id", "feeds": [{"feed_url", "output_dir", ...its
+ * metrics}, ...]}.
+ */
+int store_metrics_write(const char *path, const struct store_feed_run *feeds, size_t n,
+			struct sbuf *err);
 
 /*
  * The last line of a run, without newline, into out:
