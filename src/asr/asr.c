@@ -59,6 +59,13 @@ static int default_workers(void)
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
+int asr_instances(int workers)
+{
+	if (workers <= 0)
+		return default_workers();
+	return workers > MAX_WORKERS ? MAX_WORKERS : workers;
+}
+
 typedef int (*inst_fn)(struct asr_engine *e, int i, const void *arg, struct sbuf *err);
 
 struct each {
@@ -130,8 +137,7 @@ int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
 	}
 	e = pc_calloc(1, sizeof(*e));
 	e->be = be;
-	e->n = o->workers > 0 ? (o->workers > MAX_WORKERS ? MAX_WORKERS : o->workers)
-			      : default_workers();
+	e->n = asr_instances(o->workers);
 	e->inst = pc_calloc((size_t)e->n, sizeof(*e->inst));
 	e->model = pc_strdup(be->model_name ? be->model_name(o)
 			     : o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR);

@@ -129,6 +129,8 @@ const char *asr_engine_model(const struct asr_engine *e);
 /* enum asr_device bits the engine can use. */
 unsigned asr_engine_devices(const struct asr_engine *e);
 int asr_engine_workers(const struct asr_engine *e);
+/* The instances an engine opened with o.workers = workers has (<= 0: online CPUs). */
+int asr_instances(int workers);
 
 /*
  * Teaches every instance the words of names (a name with several words adds

@@ -88,6 +88,13 @@ run_ps "$URL" --output-dir fd --metadata-subdirectory meta/data --rebuild-state
 expect_status 0
 expect_summary skipped=2 failed=0
 expect_in "$T_WORK/err" "2 episodes done from meta/data/"
+# (with no .cleaned.txt kept, the metadata's own summary says one was made)
+requests_reset
+run_ps "$URL" --output-dir fd "${OPENAI[@]}" --metadata-subdirectory meta/data \
+	--no-save-cleaned-transcript
+expect_status 0
+expect_summary skipped=2 failed=0
+check "rebuilt rows are not summarized again" test "$(chats)" = 0
 
 printf '{}' >fd/meta/data/left-over.metadata.json
 run_ps "$URL" --output-dir fd --metadata-subdirectory meta/data --clean-output --max-episodes 1
