@@ -212,7 +212,7 @@ static int attempt(struct worker_slot *s, struct worker_job *j, json_t **env,
 		   struct attempts *a)
 {
 	struct stage_pool *p = s->pool;
-	struct worker_io io = { p->stop_fd, p->timeout_s > 0 ? time_mono() + p->timeout_s : 0 };
+	struct worker_io io = { p->stop_fd, 0 };
 	struct sbuf frame = SBUF_INIT(WORKER_FRAME_MAX);
 	int r;
 
@@ -224,6 +224,13 @@ static int attempt(struct worker_slot *s, struct worker_job *j, json_t **env,
 		a->fatal = true;
 		return r;
 	}
+	/*
+	 * The clock starts once the worker exists: starting one may wait for
+	 * this process's crash handler to finish reading debug info, which is
+	 * not the worker's time.
+	 */
+	if (p->timeout_s > 0)
+		io.deadline = time_mono() + p->timeout_s;
 	r = worker_frame_send(s->proc.in_fd, j->request, j->request_len, &io);
 	if (r == -EPIPE)
 		clear_sigpipe();
