@@ -52,10 +52,14 @@ static const struct asr_backend *find_backend(const char *name)
 	return NULL;
 }
 
-static int default_workers(void)
+/* One instance per core, as many as ASR_MEMORY_MB holds, at least one. */
+static int default_workers(const struct asr_backend *be)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	long fit = be->instance_mb > 0 ? (long)(ASR_MEMORY_MB / be->instance_mb) : n;
 
+	if (fit < n)
+		n = fit;
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
@@ -131,7 +135,7 @@ int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
 	e = pc_calloc(1, sizeof(*e));
 	e->be = be;
 	e->n = o->workers > 0 ? (o->workers > MAX_WORKERS ? MAX_WORKERS : o->workers)
-			      : default_workers();
+			      : default_workers(be);
 	e->inst = pc_calloc((size_t)e->n, sizeof(*e->inst));
 	e->model = pc_strdup(be->model_name ? be->model_name(o)
 			     : o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR);
@@ -423,11 +427,13 @@ static void run_release(struct run *r)
 static int produce(struct run *r, const char *path, const struct asr_options *o,
 		   struct audio_info *info, struct sbuf *err)
 {
-	struct audio_vad_options vo = AUDIO_VAD_OPTIONS_INIT;
+	struct audio_vad_options vo = ASR_VAD_OPTIONS_INIT;
 	struct audio_options ao = AUDIO_OPTIONS_INIT;
 	struct audio_vad *vad;
 	int rc;
 
+	if (o->vad)
+		vo = *o->vad;
 	vo.max_utterance = r->e->be->max_utterance;
 	ao.preprocess = o->preprocess;
 	ao.max_seconds = o->max_seconds;

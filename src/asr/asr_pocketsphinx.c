@@ -419,6 +419,8 @@ const struct asr_backend asr_pocketsphinx = {
 	 * utterances for the threads, with no loss of accuracy measured.
 	 */
 	.max_utterance = 15.0,
+	/* a decoder with a show's model, docs/BENCHMARKS.md: one by default */
+	.instance_mb = 140.0,
 	.open = psx_open,
 	.add_words = psx_add_words,
 	.set_context = psx_set_context,
