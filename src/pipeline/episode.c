@@ -181,39 +181,58 @@ enum ep_state episode_choose_source(struct episode_job *ej)
 	return no_link_left(ej);
 }
 
-static void plan_dry_run(struct episode_job *ej)
+/* A dry run with an earlier state: what a done episode would get. */
+static bool plan_dry_run_done(struct episode_job *ej, const struct store_episode_state *es)
+{
+	struct sbuf what = SBUF_INIT(1024);
+
+	if (es->status != STORE_DONE || ej->fj->run->cfg->force)
+		return false;
+	if (update_plan(ej, es)) {
+		update_describe(ej->todo, &what);
+		log_info("main", "dry run: %s: done; would add %s from the kept transcript",
+			 ej->stem, what.buf);
+	} else {
+		log_info("main", "dry run: %s: done; nothing to add", ej->stem);
+	}
+	sbuf_release(&what);
+	return true;
+}
+
+static void plan_dry_run(struct episode_job *ej, const struct store_episode_state *es)
 {
 	const char *what = ej->nr_candidates ? "download transcript" :
 			   ej->ep->media_url ? "transcribe audio" : "nothing to do";
 	const char *url = ej->nr_candidates ?
 			  ej->ep->transcripts[ej->candidates[0]].url : ej->ep->media_url;
 
+	if (plan_dry_run_done(ej, es))
+		return;
 	log_info("main", "dry run: %s: %s%s%s", ej->stem, what, url ? " " : "", url ? url : "");
 }
 
 /*
- * Looks the episode up in state.sqlite: keeps the stem recorded there (so a
- * publisher editing a title never renames files) and says whether it is done.
+ * Looks the episode up in state.sqlite into st (released by the caller):
+ * keeps the stem recorded there (so a publisher editing a title never
+ * renames files) and says whether it is done.
  */
-static bool already_done(struct episode_job *ej)
+static bool already_done(struct episode_job *ej, struct store_episode_state *st)
 {
-	struct store_episode_state st = { 0 };
 	struct sbuf err = SBUF_INIT(4096);
 	bool done = false;
-	int r = store_state_get(ej->fj->state, ej->id, &st, &err);
+	int r = ej->fj->state ? store_state_get(ej->fj->state, ej->id, st, &err) : -PC_ENOTFOUND;
 
 	/* a row that cannot be read is redone, but the reason is not hidden */
 	if (r < 0 && r != -PC_ENOTFOUND)
 		log_warn("state", "episode '%s': %s; it is done again", ej->stem, err.buf);
 	if (r == 0) {
-		done = st.status == STORE_DONE;
+		done = st->status == STORE_DONE;
 		/* the recorded stem wins: an edited title never renames files */
-		if (st.stem && *st.stem && strcmp(st.stem, ej->stem)) {
+		if (st->stem && *st->stem && strcmp(st->stem, ej->stem)) {
 			free(ej->stem);
-			ej->stem = pc_strdup(st.stem);
+			ej->stem = pc_strdup(st->stem);
 		}
 	}
-	store_episode_state_release(&st);
 	sbuf_release(&err);
 	return done;
 }
@@ -229,18 +248,25 @@ bool episode_url_allowed(const struct episode_job *ej, const char *url)
 	return !strncmp(url, "file://", 7) && !strncmp(ej->fj->url, "file://", 7);
 }
 
+/*
+ * A done episode is skipped unless --force, or updated when the settings ask
+ * for outputs it lacks (update.c).
+ */
 void episode_start(struct episode_job *ej)
 {
 	const struct config *c = ej->fj->run->cfg;
+	struct store_episode_state st = STORE_EPISODE_STATE_INIT;
+	bool done = already_done(ej, &st);
 
 	order_candidates(ej, &c->prefer_type);
 	if (c->dry_run) {
-		plan_dry_run(ej);
-		return;
+		plan_dry_run(ej, &st);
+	} else {
+		ej->skip = done && !c->force && !update_plan(ej, &st);
+		ej->started = time_mono();
+		episode_advance(ej);
 	}
-	ej->skip = already_done(ej) && !c->force;
-	ej->started = time_mono();
-	episode_advance(ej);
+	store_episode_state_release(&st);
 }
 
 void episode_release(struct episode_job *ej)
@@ -262,6 +288,7 @@ void episode_release(struct episode_job *ej)
 	free(ej->asr_engine);
 	free(ej->asr_model);
 	json_decref(ej->diarization);
+	json_decref(ej->had);
 	free(ej->device_transcribe);
 	free(ej->device_summarize);
 }

@@ -62,6 +62,25 @@ char *feedjob_dir(const struct run *r, const char *url)
 	return dir;
 }
 
+bool feedjob_open_existing_state(struct feed_job *fj, bool readonly)
+{
+	char *dir = feedjob_dir(fj->run, fj->url);
+	char *path = fs_join(dir, "state.sqlite");
+	struct sbuf err = SBUF_INIT(4096);
+	bool ok = fs_exists(path) &&
+		  (readonly ? store_state_open_readonly(dir, &fj->state, &err) :
+		   store_state_open(dir, &fj->state, &err)) == 0;
+
+	if (ok)
+		store_state_bind_feed(fj->state, fj->url);
+	else if (err.len)       /* reported when the outputs are opened */
+		log_debug("fetch", "feed '%s': %s", fj->url, err.buf);
+	free(path);
+	free(dir);
+	sbuf_release(&err);
+	return ok;
+}
+
 static int open_outputs(struct feed_job *fj, struct sbuf *err)
 {
 	const struct config *c = fj->run->cfg;
@@ -137,6 +156,9 @@ static void on_feed_fetched(struct net *net, struct net_result *res, void *udata
 		feed_failed(fj, "write", err.buf);
 		goto out;
 	}
+	/* a dry run reads what is done, to say what it would add */
+	if (fj->run->cfg->dry_run && !fj->state)
+		feedjob_open_existing_state(fj, true);
 	if (fj->artifacts) {
 		store_run_count(fj->artifacts, STORE_FEEDS, 1);
 		store_run_count(fj->artifacts, STORE_BYTES_DOWNLOADED, res->bytes);

@@ -20,6 +20,9 @@
  * table allowed[] there is this drawing, checked on every move):
  *
  *   NEW ──done in state.sqlite and no --force──► SKIPPED
+ *    │  └─ done, but the settings ask for outputs it lacks (update.c) ─► REUSE
+ *    │     (the kept transcript loaded) ─► WRITE ─► [SUMMARIZE] ─► FINISH ─► DONE,
+ *    │     each step making only what is missing
  *    │  └─ --download-media, enclosure not yet in media/ ─► ARCHIVE_MEDIA ─► on as
  *    │     from NEW (SKIPPED when done before, or with no transcript published
  *    │     and transcribe_missing off: the audio was what was asked for)
@@ -37,10 +40,11 @@
  *   any in-flight state ── Ctrl-C ──► FAILED with "interrupted" (retried next run)
  *
  * WRITE: speakers, screenplay, the cleaned text; FINISH: metadata and the
- * state row.  Invariants: an episode in FETCH_TRANSCRIPT, DOWNLOAD_MEDIA,
- * ARCHIVE_MEDIA, TRANSCRIBE or SUMMARIZE has one operation (a transfer or a stage job) in
- * flight, whose callback records its result and calls episode_advance(), and
- * counts in its feed's in_flight; DONE, SKIPPED and FAILED are final and have
+ * state row (its recorded outputs too).  Invariants: an episode in
+ * FETCH_TRANSCRIPT, DOWNLOAD_MEDIA, ARCHIVE_MEDIA, TRANSCRIBE or SUMMARIZE has
+ * one operation (a transfer or a stage job) in flight, whose callback
+ * records its result and calls episode_advance(), and counts in its feed's
+ * in_flight; DONE, SKIPPED and FAILED are final and have
  * an index row.
  */
 enum ep_state {
@@ -49,6 +53,7 @@ enum ep_state {
 	EP_FETCH_TRANSCRIPT,
 	EP_DOWNLOAD_MEDIA,
 	EP_ARCHIVE_MEDIA,
+	EP_REUSE,
 	EP_TRANSCRIBE,
 	EP_WRITE,
 	EP_SUMMARIZE,
@@ -67,6 +72,14 @@ enum ep_outcome {
 	EP_OUT_INTERRUPTED,	/* the run is stopping */
 };
 
+/* Outputs beyond the transcript, which state.sqlite records per episode (update.c). */
+enum ep_output {
+	OUT_METADATA_JSON = 1u << 0,
+	OUT_METADATA_YAML = 1u << 1,
+	OUT_SCREENPLAY = 1u << 2,
+	OUT_SUMMARY = 1u << 3,
+};
+
 struct run;
 struct feed_job;
 struct stage_result;
@@ -80,6 +93,9 @@ struct episode_job {
 	enum ep_state state;
 	enum ep_outcome outcome;
 	bool skip;                   /* done by an earlier run */
+	bool update;                 /* done before, but lacks outputs now asked for */
+	unsigned todo;               /* with update: those outputs (enum ep_output) */
+	json_t *had;                 /* with update: the outputs recorded (update.c) */
 	struct net_result *net_res;  /* the finished transfer, while it is settled */
 	struct stage_result *stage_res; /* the finished stage job, while it is settled */
 	size_t *candidates;          /* transcript refs, in the order to try */
@@ -151,6 +167,21 @@ bool archive_wanted(struct episode_job *ej);
 void archive_enter(struct episode_job *ej);
 void archive_settle(struct episode_job *ej);
 
+/* update.c: reruns that ask for more (the REUSE step) */
+/* With the done row es: sets ej->update and ej->todo; true when there is something to add. */
+bool update_plan(struct episode_job *ej, const struct store_episode_state *es);
+/* Does this run make output `out` (one enum ep_output) for the episode? */
+bool update_wants(const struct episode_job *ej, unsigned out);
+/* "summary, screenplay": the outputs in todo, appended to out. */
+void update_describe(unsigned todo, struct sbuf *out);
+void update_enter(struct episode_job *ej);
+/* The outputs the episode has once done, for state.sqlite (caller frees). */
+char *update_outputs_json(const struct episode_job *ej);
+/* The metadata formats (OUT_METADATA_*) to write: asked, and with update those it had. */
+unsigned update_metadata_formats(const struct episode_job *ej);
+/* With update: nulls of this run's metadata tree filled from the episode's earlier one. */
+void update_keep_old(const struct episode_job *ej, json_t *fresh);
+
 /* validators.c: conditional feed requests */
 char *validators_settings_id(json_t *config_snapshot);
 void validators_load(struct feed_job *fj, struct net_request *req);
@@ -161,6 +192,8 @@ void validators_save(struct feed_job *fj);
 /* The output folder of the feed at url (caller frees). */
 char *feedjob_dir(const struct run *r, const char *url);
 void feedjob_start(struct feed_job *fj);
+/* Opens the feed folder's state.sqlite when there is one (validators; dry runs: readonly). */
+bool feedjob_open_existing_state(struct feed_job *fj, bool readonly);
 void feedjob_finish(struct feed_job *fj);
 void feedjob_release(struct feed_job *fj);
 

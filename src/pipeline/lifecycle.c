@@ -3,7 +3,8 @@
  * (the diagram is in internal.h).
  *
  * Each state's work lives with its subject (episode.c: transcript links,
- * transcribe.c: media, engines.c: stage jobs, output.c: files) as a row of
+ * transcribe.c: media, engines.c: stage jobs, output.c: files, update.c:
+ * the kept transcript of a done episode that lacks outputs) as a row of
  * steps[]: enter() starts the work, settle() turns the result a callback
  * recorded into an outcome.  Callbacks only record and call
  * episode_advance(); next_state() alone decides where an episode goes, and
@@ -22,6 +23,7 @@
 static const char *const state_names[EP_NR_STATES] = {
 	[EP_NEW] = "new", [EP_SKIPPED] = "skipped", [EP_FETCH_TRANSCRIPT] = "fetch_transcript",
 	[EP_DOWNLOAD_MEDIA] = "download_media", [EP_ARCHIVE_MEDIA] = "archive_media",
+	[EP_REUSE] = "reuse_transcript",
 	[EP_TRANSCRIBE] = "transcribe",
 	[EP_WRITE] = "write", [EP_SUMMARIZE] = "summarize", [EP_FINISH] = "finish",
 	[EP_DONE] = "done", [EP_FAILED] = "failed",
@@ -30,9 +32,10 @@ static const char *const state_names[EP_NR_STATES] = {
 /* allowed[from]: the states `from` may move to (the arrows of the diagram). */
 static const unsigned allowed[EP_NR_STATES] = {
 	[EP_NEW] = B(EP_SKIPPED) | B(EP_FETCH_TRANSCRIPT) | B(EP_DOWNLOAD_MEDIA) |
-		   B(EP_ARCHIVE_MEDIA) | B(EP_FAILED),
+		   B(EP_ARCHIVE_MEDIA) | B(EP_REUSE) | B(EP_FAILED),
 	[EP_ARCHIVE_MEDIA] = B(EP_SKIPPED) | B(EP_FETCH_TRANSCRIPT) | B(EP_DOWNLOAD_MEDIA) |
-			     B(EP_FAILED),
+			     B(EP_REUSE) | B(EP_FAILED),
+	[EP_REUSE] = B(EP_WRITE) | B(EP_FAILED),
 	[EP_FETCH_TRANSCRIPT] = B(EP_FETCH_TRANSCRIPT) | B(EP_DOWNLOAD_MEDIA) | B(EP_WRITE) |
 				B(EP_FAILED),
 	[EP_DOWNLOAD_MEDIA] = B(EP_TRANSCRIBE) | B(EP_FAILED),
@@ -49,6 +52,7 @@ static const unsigned may_enter[EP_NR_STATES] = {
 	[EP_FETCH_TRANSCRIPT] = B(EP_TRANSCRIBE) | B(EP_SUMMARIZE),
 	[EP_DOWNLOAD_MEDIA] = B(EP_TRANSCRIBE) | B(EP_SUMMARIZE),
 	[EP_ARCHIVE_MEDIA] = B(EP_TRANSCRIBE) | B(EP_SUMMARIZE),
+	[EP_REUSE] = B(EP_SUMMARIZE),
 	[EP_TRANSCRIBE] = B(EP_SUMMARIZE),
 	[EP_WRITE] = B(EP_SUMMARIZE),
 	[EP_SUMMARIZE] = 0, [EP_FINISH] = 0,
@@ -69,6 +73,7 @@ static const struct ep_step steps[EP_NR_STATES] = {
 	[EP_FETCH_TRANSCRIPT] = { episode_fetch_enter, episode_fetch_settle },
 	[EP_DOWNLOAD_MEDIA] = { media_download_enter, media_download_settle },
 	[EP_ARCHIVE_MEDIA] = { archive_enter, archive_settle },
+	[EP_REUSE] = { update_enter, NULL },
 	[EP_TRANSCRIBE] = { transcribe_enter, transcribe_settle },
 	[EP_WRITE] = { output_write_enter, NULL },
 	[EP_SUMMARIZE] = { summarize_enter, summarize_settle },
@@ -94,7 +99,9 @@ bool ep_state_ok(const struct episode_job *ej)
 	case EP_DONE:
 		return ej->text_rel && ej->transcript_rel && ej->transcript_source &&
 		       (!c->generate_metadata || ej->metadata_rel) &&
-		       (!c->generate_summaries || ej->has_summary);
+		       (!update_wants(ej, OUT_SUMMARY) || ej->has_summary);
+	case EP_REUSE:
+		return ej->update;	/* a kept transcript gone missing fails the step */
 	case EP_FAILED:
 		return ej->error_message && ej->error_stage;
 	case EP_TRANSCRIBE:
@@ -171,6 +178,14 @@ void episode_record_interrupt(struct episode_job *ej, const char *stage)
 	ej->outcome = EP_OUT_INTERRUPTED;
 }
 
+/* A done episode is skipped, or updated when it lacks what is asked now. */
+static enum ep_state first_state(struct episode_job *ej)
+{
+	if (ej->skip)
+		return EP_SKIPPED;
+	return ej->update ? EP_REUSE : episode_choose_source(ej);
+}
+
 /* The only decision table of the lifecycle: where an episode goes next. */
 static enum ep_state next_state(struct episode_job *ej)
 {
@@ -180,9 +195,11 @@ static enum ep_state next_state(struct episode_job *ej)
 	case EP_NEW:
 		if (archive_wanted(ej))
 			return EP_ARCHIVE_MEDIA;
-		return ej->skip ? EP_SKIPPED : episode_choose_source(ej);
+		return first_state(ej);
 	case EP_ARCHIVE_MEDIA:
-		return ej->skip ? EP_SKIPPED : episode_choose_source(ej);
+		return first_state(ej);
+	case EP_REUSE:
+		return EP_WRITE;
 	case EP_FETCH_TRANSCRIPT:
 		return ej->outcome == EP_OUT_TRY_NEXT ? episode_choose_source(ej) : EP_WRITE;
 	case EP_DOWNLOAD_MEDIA:
@@ -190,7 +207,7 @@ static enum ep_state next_state(struct episode_job *ej)
 	case EP_TRANSCRIBE:
 		return EP_WRITE;
 	case EP_WRITE:
-		return ej->fj->run->cfg->generate_summaries ? EP_SUMMARIZE : EP_FINISH;
+		return update_wants(ej, OUT_SUMMARY) ? EP_SUMMARIZE : EP_FINISH;
 	case EP_SUMMARIZE:
 		return EP_FINISH;
 	case EP_FINISH:

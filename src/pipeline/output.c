@@ -200,7 +200,8 @@ static void metadata_extras_release(struct metadata_extras *x)
 	strlist_release(&x->guests);
 }
 
-static int write_metadata(struct episode_job *ej, struct sbuf *err)
+/* This run's metadata tree of the episode (caller decrefs). */
+static json_t *build_metadata(struct episode_job *ej)
 {
 	const struct config *c = ej->fj->run->cfg;
 	struct store_episode_doc doc = {
@@ -234,13 +235,37 @@ static int write_metadata(struct episode_job *ej, struct sbuf *err)
 	doc.summary = ej->has_summary ? &x.summary : NULL;
 	j = store_metadata_build(&doc);
 	metadata_extras_release(&x);
-	int r = store_metadata_write(ej->fj->dir, ej->stem,
-				     c->metadata_format == METADATA_YAML ? STORE_FORMAT_YAML :
-				     STORE_FORMAT_JSON, j, &ej->metadata_rel, err);
+	return j;
+}
 
+/*
+ * Every metadata format the episode is to have, from one tree; the format
+ * asked for last, so metadata_rel names it.  An update keeps what the
+ * earlier document knew of work it did not redo (update.c).
+ */
+static int write_metadata(struct episode_job *ej, struct sbuf *err)
+{
+	bool yaml_asked = ej->fj->run->cfg->metadata_format == METADATA_YAML;
+	unsigned formats = update_metadata_formats(ej);
+	json_t *j = build_metadata(ej);
+	char *rel = NULL;
+	int r = 0;
+
+	update_keep_old(ej, j);
+	if (formats & (yaml_asked ? OUT_METADATA_JSON : OUT_METADATA_YAML))
+		r = store_metadata_write(ej->fj->dir, ej->stem, yaml_asked ? STORE_FORMAT_JSON :
+					 STORE_FORMAT_YAML, j, NULL, err);
+	if (!r && (formats & (yaml_asked ? OUT_METADATA_YAML : OUT_METADATA_JSON)))
+		r = store_metadata_write(ej->fj->dir, ej->stem, yaml_asked ? STORE_FORMAT_YAML :
+					 STORE_FORMAT_JSON, j, &rel, err);
+	if (rel) {
+		free(ej->metadata_rel);
+		ej->metadata_rel = rel;
+	}
 	json_decref(j);
 	return r;
 }
+
 
 static char *files_json(const struct episode_job *ej)
 {
@@ -261,15 +286,23 @@ static char *files_json(const struct episode_job *ej)
 	return s;
 }
 
+/*
+ * The row, then its files and (done) its outputs: a kill in between leaves
+ * work to redo, never outputs recorded that were not made.
+ */
 static int record_state(struct episode_job *ej, enum store_status status, struct sbuf *err)
 {
 	char *files = files_json(ej);
+	char *outputs = status == STORE_DONE ? update_outputs_json(ej) : NULL;
 	int r = store_state_set(ej->fj->state, ej->id, ej->stem, status, ej->error_stage,
 				ej->error_message, ej->transcript_source, err);
 
 	if (!r)
 		r = store_state_set_files(ej->fj->state, ej->id, files, err);
+	if (!r && outputs)
+		r = store_state_set_outputs(ej->fj->state, ej->id, outputs, err);
 	free(files);
+	free(outputs);
 	return r;
 }
 
@@ -323,10 +356,11 @@ void output_write_enter(struct episode_job *ej)
 	const struct config *c = ej->fj->run->cfg;
 	struct sbuf err = SBUF_INIT(4096);
 
+	(void)c;
 	detect_speakers(ej);
-	if (c->screenplay && write_screenplay(ej, &err) < 0)
+	if (update_wants(ej, OUT_SCREENPLAY) && write_screenplay(ej, &err) < 0)
 		episode_record_failure(ej, "write", "screenplay: %s", err.buf);
-	else if (c->generate_summaries && write_cleaned(ej, &err) < 0)
+	else if (update_wants(ej, OUT_SUMMARY) && write_cleaned(ej, &err) < 0)
 		episode_record_failure(ej, "summarize", "cleaned transcript: %s", err.buf);
 	sbuf_release(&err);
 }
@@ -336,11 +370,12 @@ static void add_stage_times(const struct episode_job *ej)
 {
 	struct store_run *run = ej->fj->artifacts;
 
-	store_run_add_stage_time(run, STAGE_DOWNLOAD, ej->t_download);
-	store_run_add_stage_time(run, STAGE_DECODE, ej->t_decode);
-	store_run_add_stage_time(run, STAGE_TRANSCRIBE, ej->t_transcribe);
+	/* an update leaves the stages it did not redo at -1 */
+	store_run_add_stage_time(run, STAGE_DOWNLOAD, ej->t_download > 0 ? ej->t_download : 0);
+	store_run_add_stage_time(run, STAGE_DECODE, ej->t_decode > 0 ? ej->t_decode : 0);
+	store_run_add_stage_time(run, STAGE_TRANSCRIBE, ej->t_transcribe > 0 ? ej->t_transcribe : 0);
 	store_run_add_stage_time(run, STAGE_SPEAKERS, ej->t_speakers);
-	store_run_add_stage_time(run, STAGE_SUMMARIZE, ej->t_summarize);
+	store_run_add_stage_time(run, STAGE_SUMMARIZE, ej->t_summarize > 0 ? ej->t_summarize : 0);
 }
 
 /* FINISH: metadata, then the state row last (see the top of this file). */
@@ -358,19 +393,37 @@ void output_finish_enter(struct episode_job *ej)
 
 void output_done(struct episode_job *ej)
 {
+	struct sbuf what = SBUF_INIT(1024);
+
 	add_stage_times(ej);
-	ej->fj->run->totals->transcripts++;
-	log_info("write", "episode '%s': done (%s)", ej->stem, ej->transcript_source);
+	if (ej->update) {
+		/* its transcript was counted by the run that made it */
+		ej->fj->run->totals->updated++;
+		update_describe(ej->todo, &what);
+		log_info("write", "episode '%s': updated (added %s)", ej->stem, what.buf);
+	} else {
+		ej->fj->run->totals->transcripts++;
+		log_info("write", "episode '%s': done (%s)", ej->stem, ej->transcript_source);
+	}
+	sbuf_release(&what);
 	output_index_row(ej);
 }
 
-/* A failed episode's state row keeps its cause; a stopped one stays pending. */
+/*
+ * A failed episode's state row keeps its cause; a stopped one stays pending.
+ * An update that failed leaves the row done, with the outputs it had: the
+ * next run tries to add the rest again, and nothing made before is redone.
+ */
 static void record_failed_state(struct episode_job *ej)
 {
 	struct sbuf err = SBUF_INIT(4096);
 
+	if (ej->update)
+		goto out;
+
 	if (record_state(ej, ej->interrupted ? STORE_PENDING : STORE_FAILED, &err) < 0)
 		log_error("write", "episode '%s': state: %s", ej->stem, err.buf);
+	out:
 	sbuf_release(&err);
 }
 /* rel when that file is there: the index never names a missing file. */

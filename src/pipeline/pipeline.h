@@ -20,6 +20,7 @@ struct pipeline_totals {
 	long feeds_unchanged;   /* answered 304 Not Modified: nothing to do */
 	long episodes, transcripts, downloaded, transcribed, summaries;
 	long failed, skipped, pending;
+	long updated;           /* done before; given outputs newly asked for */
 	double seconds;
 };
 
@@ -39,7 +40,7 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 int pipeline_end_interrupts(void);
 
 /* "Done. feeds=1 episodes=12 ... in 41.2s" (caller releases sb); unchanged=N
- * when feeds answered 304. */
+ * when feeds answered 304, updated=N when done episodes got newly asked outputs. */
 void pipeline_summary_line(const struct pipeline_totals *t, struct sbuf *sb);
 
 #endif

@@ -176,6 +176,8 @@ void pipeline_summary_line(const struct pipeline_totals *t, struct sbuf *sb)
 		  "transcribed %ld) summaries=%ld failed=%ld skipped=%ld", t->feeds,
 		  t->episodes, t->transcripts, t->downloaded, t->transcribed, t->summaries,
 		  t->failed + t->feeds_failed, t->skipped);
+	if (t->updated)
+		sbuf_addf(sb, " updated=%ld", t->updated);
 	if (t->pending)
 		sbuf_addf(sb, " pending=%ld", t->pending);
 	if (t->feeds_unchanged)

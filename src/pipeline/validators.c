@@ -9,7 +9,10 @@
  * left: a failed or interrupted episode, or other settings (say
  * --generate-summaries turned on), make the next fetch unconditional, so a
  * 304 never hides work.  --force, --clean-output and --dry-run never send
- * validators.
+ * validators.  So a rerun asking for more than was made (summaries turned
+ * on, YAML metadata, a screenplay, another summary provider: update.c)
+ * always reads the feed and reaches its done episodes; one asking for the
+ * same again costs a 304.
  */
 #include "pipeline/internal.h"
 #include "log/log.h"
@@ -41,30 +44,12 @@ char *validators_settings_id(json_t *config_snapshot)
 	return pc_strdup(hex);
 }
 
-/* Opens the feed's existing state.sqlite early, to read its validators. */
-static bool open_existing_state(struct feed_job *fj)
-{
-	char *dir = feedjob_dir(fj->run, fj->url);
-	char *path = fs_join(dir, "state.sqlite");
-	struct sbuf err = SBUF_INIT(4096);
-	bool ok = fs_exists(path) && store_state_open(dir, &fj->state, &err) == 0;
-
-	if (ok)
-		store_state_bind_feed(fj->state, fj->url);
-	else if (err.len)       /* reported when the outputs are opened */
-		log_debug("fetch", "feed '%s': %s", fj->url, err.buf);
-	free(path);
-	free(dir);
-	sbuf_release(&err);
-	return ok;
-}
-
 void validators_load(struct feed_job *fj, struct net_request *req)
 {
 	const struct config *c = fj->run->cfg;
 	struct sbuf err = SBUF_INIT(4096);
 
-	if (c->dry_run || c->force || c->clean_output || !open_existing_state(fj))
+	if (c->dry_run || c->force || c->clean_output || !feedjob_open_existing_state(fj, false))
 		goto out;
 	if (store_state_get_validators(fj->state, &fj->sent, &err) < 0 ||
 	    strcmp(fj->sent.settings, fj->run->settings_id)) {

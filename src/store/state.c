@@ -16,22 +16,28 @@
  *   1  episodes + runs tables below
  *   2  + feed_http: the feed's HTTP validators (ETag, Last-Modified) from
  *      the last run that left nothing to do, with the settings it ran with
+ *   3  + episodes.outputs: which outputs a done episode has and the settings
+ *      they were made with, so a rerun asking for more adds only that; rows
+ *      from before stay NULL ("not recorded": the caller looks at the files)
  * A database from a newer program is refused rather than guessed at.
  */
 #include "store/internal.h"
 #include "util/fs.h"
 #include "util/timeutil.h"
 
+#include <ctype.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define BUSY_TIMEOUT_MS 10000
 
 struct store_state {
 	sqlite3 *db;
+	long version;           /* PRAGMA user_version once open */
 	char *path;
 	char *feed_url;
 	pthread_mutex_t lock;   /* statements of one call must not interleave */
@@ -66,6 +72,10 @@ static const char schema_v2[] =
 	" settings TEXT NOT NULL,"
 	" updated_at TEXT NOT NULL);"
 	"PRAGMA user_version = 2;";
+
+static const char schema_v3[] =
+	"ALTER TABLE episodes ADD COLUMN outputs TEXT;"
+	"PRAGMA user_version = 3;";
 
 static const char *const status_names[] = {
 	[STORE_PENDING] = "pending",
@@ -191,8 +201,10 @@ static int migrate(struct store_state *st, struct sbuf *err)
 	r = exec(st, "BEGIN IMMEDIATE", err);
 	if (!r && version < 1)
 		r = exec(st, schema_v1, err);
-	if (!r)
+	if (!r && version < 2)
 		r = exec(st, schema_v2, err);
+	if (!r && version < 3)
+		r = exec(st, schema_v3, err);
 	if (!r)
 		return exec(st, "COMMIT", err);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -210,6 +222,7 @@ static int configure(struct store_state *st, struct sbuf *err)
 		r = exec(st, "PRAGMA synchronous = NORMAL", err);
 	if (!r)
 		r = migrate(st, err);
+	st->version = SCHEMA_VERSION;
 	return r;
 }
 
@@ -226,6 +239,53 @@ int store_state_open(const char *feed_dir, struct store_state **out, struct sbuf
 		r = db_error(st, "cannot open", err);
 	else
 		r = configure(st, err);
+	if (r) {
+		store_state_close(st);
+		return r;
+	}
+	*out = st;
+	return 0;
+}
+
+/* "file:" URI of path, with every byte a URI could misread percent-encoded. */
+static char *file_uri(const char *path, const char *query)
+{
+	struct sbuf u = SBUF_INIT(SBUF_NOLIMIT);
+
+	sbuf_adds(&u, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (isalnum(*p) || strchr("/._-~", *p))
+			sbuf_addch(&u, (char)*p);
+		else
+			sbuf_addf(&u, "%%%02X", *p);
+	}
+	sbuf_adds(&u, query);
+	return sbuf_detach(&u, NULL);
+}
+
+int store_state_open_readonly(const char *feed_dir, struct store_state **out, struct sbuf *err)
+{
+	struct store_state *st = pc_calloc(1, sizeof(*st));
+	int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX;
+	char *uri;
+	int r = 0;
+
+	st->path = fs_join(feed_dir, "state.sqlite");
+	st->feed_url = pc_strdup("");
+	pthread_mutex_init(&st->lock, NULL);
+	uri = file_uri(st->path, "?immutable=1");
+	if (!fs_exists(st->path)) {
+		sbuf_setf(err, "state database '%s' does not exist", st->path);
+		r = -PC_ENOTFOUND;
+	} else if (sqlite3_open_v2(uri, &st->db, flags, NULL) != SQLITE_OK) {
+		r = db_error(st, "cannot open", err);
+	} else if (!(r = query_int(st, "PRAGMA user_version", &st->version, err)) &&
+		   (st->version < 1 || st->version > SCHEMA_VERSION)) {
+		sbuf_setf(err, "state database '%s' has schema version %ld, not one this "
+			  "program reads", st->path, st->version);
+		r = -PC_EUSAGE;
+	}
+	free(uri);
 	if (r) {
 		store_state_close(st);
 		return r;
@@ -262,6 +322,7 @@ void store_episode_state_release(struct store_episode_state *es)
 	free(es->error_stage);
 	free(es->transcript_source);
 	free(es->files);
+	free(es->outputs);
 	free(es->updated_at);
 	*es = (struct store_episode_state)STORE_EPISODE_STATE_INIT;
 }
@@ -279,6 +340,7 @@ static void read_row(sqlite3_stmt *stmt, struct store_episode_state *out)
 	out->files = column_dup(stmt, 5);
 	out->attempts = (long)sqlite3_column_int64(stmt, 6);
 	out->updated_at = column_dup(stmt, 7);
+	out->outputs = column_dup(stmt, 8);
 }
 
 static int get_locked(struct store_state *st, const char *episode_id,
@@ -286,9 +348,13 @@ static int get_locked(struct store_state *st, const char *episode_id,
 {
 	static const char sql[] =
 		"SELECT status, stem, last_error, error_stage, transcript_source, files,"
-		" attempts, updated_at FROM episodes WHERE feed_url = ?1 AND episode_id = ?2";
+		" attempts, updated_at, outputs FROM episodes WHERE feed_url = ?1 AND episode_id = ?2";
+	/* a file opened read-only keeps its older schema */
+	static const char sql_v2[] =
+		"SELECT status, stem, last_error, error_stage, transcript_source, files,"
+		" attempts, updated_at, NULL FROM episodes WHERE feed_url = ?1 AND episode_id = ?2";
 	sqlite3_stmt *stmt;
-	int rc, r = prepare(st, sql, &stmt, err);
+	int rc, r = prepare(st, st->version >= 3 ? sql : sql_v2, &stmt, err);
 
 	if (r)
 		return r;
@@ -359,29 +425,44 @@ int store_state_set(struct store_state *st, const char *episode_id, const char *
 	return r;
 }
 
-int store_state_set_files(struct store_state *st, const char *episode_id,
-			  const char *files_json, struct sbuf *err)
+/* Sets one column (named by noun in errors) of an existing episode row. */
+static int set_column(struct store_state *st, const char *sql, const char *episode_id,
+		      const char *value, const char *noun, struct sbuf *err)
 {
-	static const char sql[] =
-		"UPDATE episodes SET files = ?1 WHERE feed_url = ?2 AND episode_id = ?3";
+	char what[64];
 	sqlite3_stmt *stmt;
 	int r;
 
+	snprintf(what, sizeof(what), "cannot record episode %s", noun);
 	pthread_mutex_lock(&st->lock);
 	r = prepare(st, sql, &stmt, err);
 	if (!r) {
-		bind_text(stmt, 1, files_json);
+		bind_text(stmt, 1, value);
 		bind_text(stmt, 2, st->feed_url);
 		bind_text(stmt, 3, episode_id);
-		r = step_done(st, stmt, "cannot record episode files", err);
+		r = step_done(st, stmt, what, err);
 	}
 	if (!r && !sqlite3_changes(st->db)) {
-		sbuf_setf(err, "state database '%s': no episode '%s' to attach files to",
-			  st->path, episode_id);
+		sbuf_setf(err, "state database '%s': no episode '%s' to attach %s to",
+			  st->path, episode_id, noun);
 		r = -PC_ENOTFOUND;
 	}
 	pthread_mutex_unlock(&st->lock);
 	return r;
+}
+
+int store_state_set_files(struct store_state *st, const char *episode_id,
+			  const char *files_json, struct sbuf *err)
+{
+	return set_column(st, "UPDATE episodes SET files = ?1 WHERE feed_url = ?2 AND episode_id = ?3",
+			  episode_id, files_json, "files", err);
+}
+
+int store_state_set_outputs(struct store_state *st, const char *episode_id,
+			    const char *outputs_json, struct sbuf *err)
+{
+	return set_column(st, "UPDATE episodes SET outputs = ?1 WHERE feed_url = ?2 AND episode_id = ?3",
+			  episode_id, outputs_json, "outputs", err);
 }
 
 long store_state_count(struct store_state *st, int status, struct sbuf *err)

@@ -192,11 +192,13 @@ struct store_episode_state {
 	char *error_stage;
 	char *transcript_source;
 	char *files;          /* JSON text given to store_state_set_files() */
+	char *outputs;        /* JSON text given to store_state_set_outputs(); NULL:
+	                         never recorded (a row from before schema 3) */
 	long attempts;        /* finished attempts: times set to done or failed */
 	char *updated_at;     /* ISO 8601 UTC */
 };
 
-#define STORE_EPISODE_STATE_INIT { STORE_PENDING, NULL, NULL, NULL, NULL, NULL, 0, NULL }
+#define STORE_EPISODE_STATE_INIT { STORE_PENDING, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
 
 void store_episode_state_release(struct store_episode_state *es);
 
@@ -209,6 +211,15 @@ struct store_state;
  * The handle may be shared by threads (calls are serialised).
  */
 int store_state_open(const char *feed_dir, struct store_state **out, struct sbuf *err);
+
+/*
+ * Opens an existing <feed_dir>/state.sqlite only to read it: nothing is
+ * written, not even a lock or journal file, and an older schema is read as
+ * it is (rows then have no outputs).  For a dry run, which must leave the
+ * folder as it was.  -PC_ENOTFOUND when there is no such file.  Rows
+ * committed to the write-ahead log of a run still going may not be seen.
+ */
+int store_state_open_readonly(const char *feed_dir, struct store_state **out, struct sbuf *err);
 
 /*
  * Runs PRAGMA quick_check on an existing <feed_dir>/state.sqlite.  A corrupted
@@ -252,6 +263,13 @@ int store_state_set(struct store_state *st, const char *episode_id, const char *
 /* Records the episode's files (a JSON text, e.g. index paths) on an existing row. */
 int store_state_set_files(struct store_state *st, const char *episode_id,
 			  const char *files_json, struct sbuf *err);
+/*
+ * Records which outputs a done episode has and the settings they were made
+ * with (a JSON text the caller defines) on an existing row; kept until the
+ * next call, so a rerun can tell what it still has to add.
+ */
+int store_state_set_outputs(struct store_state *st, const char *episode_id,
+			    const char *outputs_json, struct sbuf *err);
 
 /*
  * HTTP validators of the bound feed, for conditional requests: kept only
@@ -368,6 +386,15 @@ json_t *store_metadata_build(const struct store_episode_doc *doc);
  */
 int store_metadata_write(const char *feed_dir, const char *stem, enum store_format fmt,
 			 json_t *doc, char **rel_out, struct sbuf *err);
+
+/*
+ * Reads <feed_dir>/<rel> back into *out (caller decrefs): JSON, or YAML when
+ * rel ends in .yaml/.yml, as store_dump() wrote it (quoted YAML scalars are
+ * strings; plain ones null, booleans or numbers when they read so).  The
+ * file must be an object of at most 16 MiB; -PC_EPARSE (err naming the file
+ * and why) for anything else, -PC_ETOOBIG or -errno from reading.
+ */
+int store_metadata_read(const char *feed_dir, const char *rel, json_t **out, struct sbuf *err);
 
 /*
  * Renders doc into out: JSON pretty-printed with 2-space indents in the

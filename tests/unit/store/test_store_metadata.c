@@ -384,6 +384,9 @@ static void json_file_reads_back(void **state)
 	back = json_loads(text, 0, &jerr);
 	assert_non_null(back);
 	assert_true(json_equal(doc, back));
+	json_decref(back);
+	assert_int_equal(store_metadata_read(dir, rel, &back, &err), 0);
+	assert_true(json_equal(doc, back));
 	/* 2-space indents, schema order, one trailing newline */
 	assert_true(!strncmp(text, "{\n  \"feed\": {\n    \"title\"", 25));
 	assert_true(strstr(text, "\"feed\"") < strstr(text, "\"episode\""));
@@ -429,6 +432,10 @@ static void yaml_file_reads_back_to_same_values(void **state)
 
 		fail_msg("YAML differs:\n%s\n---\n%s\n---\n%s", text, a, b);
 	}
+	json_decref(back);
+	/* the store reads its own YAML back to the same tree */
+	assert_int_equal(store_metadata_read(dir, rel, &back, &err), 0);
+	assert_true(json_equal(doc, back));
 	/* Non-ASCII stays readable rather than \u-escaped. */
 	assert_non_null(strstr(text, "Caf\xC3\xA9"));
 	assert_int_equal(text[strlen(text) - 1], '\n');
@@ -439,6 +446,45 @@ static void yaml_file_reads_back_to_same_values(void **state)
 	free(rel);
 	sbuf_release(&err);
 	release_parts(&p);
+}
+
+/* Documents that are not ours are errors naming the file, never a partial tree. */
+static void bad_documents_are_refused(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "metadata/list.metadata.yaml", "- a\n- b\n" },
+		{ "metadata/broken.metadata.yaml", "a: [\n" },
+		{ "metadata/bomb.metadata.yaml",
+		  "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		  "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		  "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n" },
+		{ "metadata/list.metadata.json", "[1, 2]" },
+		{ "metadata/broken.metadata.json", "{\"a\": " },
+	};
+	static const char typed[] = "a: 1\nb: 2.5\nc: null\nd: true\ne: \"1\"\nf: x\n";
+	struct sbuf err = SBUF_INIT(1024);
+	json_t *back = NULL, *want;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(store_write_file(dir, bad[i][0], bad[i][1], strlen(bad[i][1]),
+						  &err), 0);
+		assert_int_equal(store_metadata_read(dir, bad[i][0], &back, &err), -PC_EPARSE);
+		assert_null(back);
+		assert_non_null(strstr(err.buf, bad[i][0]));
+	}
+	assert_true(store_metadata_read(dir, "metadata/none.metadata.json", &back, &err) < 0);
+	assert_null(back);
+	/* plain scalars read back typed, quoted ones as strings */
+	assert_int_equal(store_write_file(dir, "metadata/t.metadata.yaml", typed, strlen(typed),
+					  &err), 0);
+	assert_int_equal(store_metadata_read(dir, "metadata/t.metadata.yaml", &back, &err), 0);
+	want = json_pack("{s:i, s:f, s:n, s:b, s:s, s:s}", "a", 1, "b", 2.5, "c", "d", 1, "e", "1",
+			 "f", "x");
+	assert_true(json_equal(back, want));
+	json_decref(want);
+	json_decref(back);
+	sbuf_release(&err);
 }
 
 static void invalid_utf8_is_repaired_not_dropped(void **state)
@@ -498,6 +544,7 @@ int main(void)
 		cmocka_unit_test(values_follow_the_model),
 		cmocka_unit_test(json_file_reads_back),
 		cmocka_unit_test(yaml_file_reads_back_to_same_values),
+		cmocka_unit_test(bad_documents_are_refused),
 		cmocka_unit_test(invalid_utf8_is_repaired_not_dropped),
 		cmocka_unit_test(redaction_is_recursive_and_case_blind),
 	};

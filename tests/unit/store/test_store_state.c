@@ -150,7 +150,7 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 	assert_int_equal(store_state_integrity_check(st, &f->err), 0);
 	store_state_close(st);
 
-	assert_int_equal(raw_int(f, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 3);
 	/* WAL is a property of the file, so a fresh connection sees it. */
 	{
 		char *path = fs_join(f->dir, "state.sqlite");
@@ -422,7 +422,14 @@ static void validators_round_trip(void **state)
 	store_state_close(st);
 }
 
-/* A version 1 file gains the validators table and keeps its episodes. */
+/* The episodes table of schema versions 1 and 2. */
+#define EPISODES_V1 \
+	"CREATE TABLE episodes (feed_url TEXT NOT NULL, episode_id TEXT NOT NULL," \
+	" stem TEXT NOT NULL, status TEXT NOT NULL, files TEXT, transcript_source TEXT," \
+	" last_error TEXT, error_stage TEXT, attempts INTEGER NOT NULL DEFAULT 0," \
+	" updated_at TEXT NOT NULL, PRIMARY KEY (feed_url, episode_id));"
+
+/* A version 1 file gains the validators table and the outputs column and keeps its episodes. */
 static void version_1_is_upgraded(void **state)
 {
 	struct fixture *f = *state;
@@ -434,10 +441,7 @@ static void version_1_is_upgraded(void **state)
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-		"CREATE TABLE episodes (feed_url TEXT NOT NULL, episode_id TEXT NOT NULL,"
-		" stem TEXT NOT NULL, status TEXT NOT NULL, files TEXT, transcript_source TEXT,"
-		" last_error TEXT, error_stage TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
-		" updated_at TEXT NOT NULL, PRIMARY KEY (feed_url, episode_id));"
+		EPISODES_V1
 		"CREATE TABLE runs (run_id TEXT PRIMARY KEY, started TEXT, finished TEXT,"
 		" counts TEXT);"
 		"INSERT INTO episodes VALUES ('', 'ep', 'S', 'done', NULL, NULL, NULL, NULL, 1,"
@@ -448,10 +452,73 @@ static void version_1_is_upgraded(void **state)
 	st = open_state(f);
 	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
 	assert_int_equal(es.status, STORE_DONE);
+	/* an old row says nothing of its outputs: the caller looks at the files */
+	assert_null(es.outputs);
 	store_episode_state_release(&es);
 	assert_int_equal(store_state_set_validators(st, &v, &f->err), 0);
+	assert_int_equal(store_state_set_outputs(st, "ep", "{\"screenplay\":true}", &f->err), 0);
 	store_state_close(st);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 3);
+}
+
+/* A read-only open writes nothing, not even -wal/-shm files, and reads an older schema. */
+static void readonly_open_touches_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char *path = fs_join(f->dir, "state.sqlite");
+	char *wal = fs_join(f->dir, "state.sqlite-wal"), *shm = fs_join(f->dir, "state.sqlite-shm");
+	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
+	struct store_state *st = NULL;
+	sqlite3 *db;
+
+	assert_int_equal(store_state_open_readonly(f->dir, &st, &f->err), -PC_ENOTFOUND);
+	assert_null(st);
+	assert_false(fs_exists(path));
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		EPISODES_V1
+		"INSERT INTO episodes VALUES ('', 'ep', 'S', 'done', '{}', NULL, NULL, NULL, 1,"
+		" '2026-01-01T00:00:00Z');"
+		"PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_state_open_readonly(f->dir, &st, &f->err), 0);
+	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_DONE);
+	assert_string_equal(es.files, "{}");
+	assert_null(es.outputs);
+	store_episode_state_release(&es);
+	store_state_close(st);
+	assert_false(fs_exists(wal));
+	assert_false(fs_exists(shm));
 	assert_int_equal(raw_int(f, "PRAGMA user_version"), 2);
+	free(path);
+	free(wal);
+	free(shm);
+}
+
+/* The outputs of a row are kept as given, survive a status change, and need a row. */
+static void outputs_are_recorded(void **state)
+{
+	struct fixture *f = *state;
+	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
+	struct store_state *st = open_state(f);
+
+	assert_int_equal(store_state_set_outputs(st, "nope", "{}", &f->err), -PC_ENOTFOUND);
+	assert_non_null(strstr(f->err.buf, "outputs"));
+	assert_int_equal(store_state_set(st, "ep", "S", STORE_DONE, NULL, NULL, "direct_download",
+					 &f->err), 0);
+	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
+	assert_null(es.outputs);
+	store_episode_state_release(&es);
+	assert_int_equal(store_state_set_outputs(st, "ep", "{\"summary\":\"textrank\"}",
+						 &f->err), 0);
+	assert_int_equal(store_state_set(st, "ep", "S", STORE_DONE, NULL, NULL, NULL, &f->err), 0);
+	store_state_close(st);
+	st = open_state(f);
+	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
+	assert_string_equal(es.outputs, "{\"summary\":\"textrank\"}");
+	store_episode_state_release(&es);
+	store_state_close(st);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -470,6 +537,8 @@ int main(void)
 		T(run_rows_are_recorded),
 		T(validators_round_trip),
 		T(version_1_is_upgraded),
+		T(outputs_are_recorded),
+		T(readonly_open_touches_nothing),
 		T(done_waits_for_files_to_sync),
 		T(written_files_sync_and_stay_whole),
 		cmocka_unit_test(status_names_round_trip),
