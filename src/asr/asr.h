@@ -100,7 +100,7 @@ struct asr_options {
 
 /* Most show text asr_set_context() reads; the rest is ignored. */
 #define ASR_CONTEXT_MAX ((size_t)64 << 10)
-#define ASR_DEFAULT_CONTEXT_WEIGHT 0.3
+#define ASR_DEFAULT_CONTEXT_WEIGHT 0.15
 /*
  * What the engine's instances may take together when the number of workers
  * is left to the engine: a whole run (main process, transcription and
