@@ -436,6 +436,7 @@ static int produce(struct run *r, const char *path, const struct asr_options *o,
 		vo = *o->vad;
 	vo.max_utterance = r->e->be->max_utterance;
 	ao.preprocess = o->preprocess;
+	audio_options_trim(&ao, o->max_silence, o->silence_db);
 	ao.max_seconds = o->max_seconds;
 	ao.info = info;
 	vad = audio_vad_new(&vo, enqueue, r);
@@ -443,6 +444,10 @@ static int produce(struct run *r, const char *path, const struct asr_options *o,
 	if (!rc)
 		rc = audio_vad_finish(vad);
 	audio_vad_free(vad);
+	if (!rc && ao.preprocess)
+		log_debug("asr", "'%s': %.2f s of audio, %.2f s after cutting silences longer "
+			  "than %.2f s below %.1f dBFS", path, info->duration, info->delivered,
+			  ao.max_silence, ao.silence_db);
 	return rc;
 }
 

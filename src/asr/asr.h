@@ -90,13 +90,16 @@ struct asr_options {
 	                              asr_set_context); 0: ASR_DEFAULT_CONTEXT_WEIGHT */
 	int passes;                /* 2: decode again with the first pass's words
 	                              added to the show text; 0 or 1: once */
+	/* With preprocess (0: the audio module's defaults): */
+	double max_silence;        /* longer silences are cut (s) */
+	double silence_db;         /* quieter frames are silence (dBFS, < 0) */
 	const struct audio_vad_options *vad; /* utterance cutting; NULL: the
 	                              engine's (ASR_VAD_OPTIONS_INIT); the
 	                              backend's max_utterance always wins */
 };
 
 #define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, \
-			   NULL, 0, 0, 1, NULL }
+			   NULL, 0, 0, 1, 0, 0, NULL }
 
 /* Most show text asr_set_context() reads; the rest is ignored. */
 #define ASR_CONTEXT_MAX ((size_t)64 << 10)

@@ -107,6 +107,12 @@ struct audio_chunk {
 typedef int (*audio_chunk_fn)(const struct audio_chunk *c, void *udata);
 
 /*
+ * Sets o's silence trimming from a caller's settings, where 0 keeps the
+ * default (max_silence in seconds, silence_db in dBFS).
+ */
+void audio_options_trim(struct audio_options *o, double max_silence, double silence_db);
+
+/*
  * Decodes the first audio stream of the file at path and calls cb with
  * consecutive chunks.  o may be NULL (defaults).  Damaged data after some
  * audio decoded ends decoding with success (info->truncated set); a file

@@ -393,6 +393,14 @@ static void fill_info(const struct decoder *d)
 	info->codec = d->cc ? avcodec_get_name(d->cc->codec_id) : NULL;
 }
 
+void audio_options_trim(struct audio_options *o, double max_silence, double silence_db)
+{
+	if (max_silence > 0)
+		o->max_silence = max_silence;
+	if (silence_db < 0)
+		o->silence_db = silence_db;
+}
+
 int audio_decode(const char *path, const struct audio_options *o,
 		 audio_chunk_fn cb, void *udata, struct sbuf *err)
 {

@@ -353,6 +353,7 @@ static int load_layers(struct config *c, const struct parse_state *ps, struct sb
 	/* skip_existing false asks to redo what is done, as --force does */
 	if (!c->skip_existing)
 		c->force = true;
+	compat_check_unused(c);
 	return config_validate(c, err) < 0 ? -PC_EFAIL : 0;
 }
 

@@ -33,10 +33,6 @@ static const struct compat_row rows[] = {
 	{ "episode_since", COMPAT_KEY, true, "since", NULL },
 	{ "episode_until", COMPAT_KEY, true, "until", NULL },
 	{ "http_retry_total", COMPAT_KEY, true, "http_retries", NULL },
-	{ "metadata_subdirectory", COMPAT_NOTE, true, NULL, "metadata is written under "
-	  "<output_dir>/metadata/" },
-	{ "metrics_output", COMPAT_NOTE, true, NULL, "metrics are written to "
-	  "<output_dir>/runs/<run_id>/metrics.json" },
 	{ "ner_model", COMPAT_NOTE, true, NULL, "speakers are found by rules over feed "
 	  "tags, titles and transcript voices; no NER model is loaded" },
 	{ "openai_max_tokens", COMPAT_NOTE, true, NULL, "the server's default reply "
@@ -44,23 +40,18 @@ static const struct compat_row rows[] = {
 	{ "openai_speaker_model", COMPAT_NOTE, true, NULL, "speakers are found by rules; "
 	  "the chat endpoint is used for summaries only" },
 	{ "prefer_types", COMPAT_KEY, true, "prefer_type", NULL },
-	{ "preprocessing_cache_dir", COMPAT_NOTE, true, NULL, "preprocessed audio is kept "
-	  "in memory, never cached on disk" },
+	{ "preprocessing_cache_dir", COMPAT_NOTE, true, NULL, "audio is decoded and "
+	  "preprocessed while it is transcribed, in memory; nothing is cached on disk" },
 	{ "preprocessing_sample_rate", COMPAT_NOTE, true, NULL, "audio is always "
 	  "resampled to 16000 Hz mono, what the recognizer needs" },
-	{ "preprocessing_silence_duration", COMPAT_NOTE, true, NULL, "preprocessing uses "
-	  "its own silence trimming (turn it off with preprocessing_enabled: false)" },
-	{ "preprocessing_silence_threshold", COMPAT_NOTE, true, NULL, "preprocessing uses "
-	  "its own silence trimming (turn it off with preprocessing_enabled: false)" },
-	{ "preprocessing_target_loudness", COMPAT_NOTE, true, NULL, "preprocessing uses "
-	  "its own loudness normalization (turn it off with preprocessing_enabled: false)" },
+	{ "preprocessing_target_loudness", COMPAT_NOTE, true, NULL, "preprocessing has no "
+	  "LUFS target: it lifts quiet speech (at most 10x) so that peaks reach -1 dBFS "
+	  "(turn it off with preprocessing_enabled: false)" },
 	{ "processing_parallelism", COMPAT_KEY, true, "summarization_workers", NULL },
 	{ "prune_cache", COMPAT_NOTE, false, NULL, "no model cache is kept; nothing to "
 	  "prune" },
 	{ "rss_file", COMPAT_KEY, true, "feeds_file", NULL },
 	{ "rss_urls", COMPAT_KEY, true, "feeds", NULL },
-	{ "save_cleaned_transcript", COMPAT_NOTE, false, NULL, "the plain-text transcript "
-	  "(.txt) is always written next to the original" },
 	{ "screenplay_num_speakers", COMPAT_KEY, true, "num_speakers", NULL },
 	{ "screenplay_speaker_names", COMPAT_KEY, true, "speaker_names", NULL },
 	{ "seed", COMPAT_NOTE, true, NULL, "every engine here is deterministic" },
@@ -70,8 +61,6 @@ static const struct compat_row rows[] = {
 	{ "summary_cache_dir", COMPAT_NOTE, true, NULL, "summaries need no model files" },
 	{ "summary_chunk_parallelism", COMPAT_NOTE, true, NULL, "chunks of one episode are "
 	  "summarized in turn; use summarization_workers for parallel episodes" },
-	{ "summary_chunk_size", COMPAT_NOTE, true, NULL, "openai summaries cut the "
-	  "transcript into chunks of about 12000 characters" },
 	{ "summary_map_params", COMPAT_NOTE, true, NULL, "no transformer model runs here; "
 	  "summary_sentences sets the summary length" },
 	{ "summary_max_length", COMPAT_NOTE, true, NULL, "summary_sentences sets the "
@@ -80,16 +69,15 @@ static const struct compat_row rows[] = {
 	  "summary length" },
 	{ "summary_model", COMPAT_NOTE, true, NULL, "local summaries use the embedded "
 	  "textrank summarizer; openai_summary_model names the remote model" },
-	{ "summary_prompt", COMPAT_NOTE, true, NULL, "the built-in summary prompt is used" },
 	{ "summary_reduce_model", COMPAT_NOTE, true, NULL, "local summaries use the embedded "
 	  "textrank summarizer; openai_summary_model names the remote model" },
 	{ "summary_reduce_params", COMPAT_NOTE, true, NULL, "no transformer model runs here; "
 	  "summary_sentences sets the summary length" },
 	{ "summary_tokenize", COMPAT_NOTE, true, NULL, "no tokenizer runs here" },
 	{ "summary_word_chunk_size", COMPAT_NOTE, true, NULL, "openai summaries cut the "
-	  "transcript into chunks of about 12000 characters" },
+	  "transcript into chunks of summary_chunk_size tokens" },
 	{ "summary_word_overlap", COMPAT_NOTE, true, NULL, "openai summaries cut the "
-	  "transcript into chunks of about 12000 characters" },
+	  "transcript into chunks of summary_chunk_size tokens" },
 	{ "transcription_device", COMPAT_KEY, true, "whisper_device", NULL },
 	{ "transcription_parallelism", COMPAT_KEY, true, "transcription_workers", NULL },
 };
@@ -215,6 +203,25 @@ static void note_key(struct config *c, const char *key, const char *note)
 void compat_note(struct config *c, const char *key, const struct compat_row *r)
 {
 	note_key(c, key, r->note);
+}
+
+/*
+ * Settings of the openai summarizer given while another engine summarizes:
+ * said once, as they change nothing.
+ */
+void compat_check_unused(struct config *c)
+{
+	const struct opt_def *chunk = options_find("summary_chunk_size");
+	bool textrank = c->summary_provider != SUMMARY_PROVIDER_OPENAI;
+
+	if (!c->generate_summaries || !textrank)
+		return;
+	if (c->summary_prompt)
+		add_note(c, "key 'summary_prompt' is used by summary_provider openai only; "
+			 "the textrank summarizer picks sentences of the transcript");
+	if (chunk && c->summary_chunk_size != strtol(chunk->def, NULL, 10))
+		add_note(c, "key 'summary_chunk_size' is used by summary_provider openai "
+			 "only; the textrank summarizer reads the whole transcript at once");
 }
 
 /* A foreign provider value: the local engine of that kind, with a note. */

@@ -452,8 +452,82 @@ static bool language_is_english(const char *lang)
 				   (!lang[2] || lang[2] == '-' || lang[2] == '_'));
 }
 
+int config_silence_db(const char *text, double *out)
+{
+	char *end;
+	double v;
+
+	if (!text)
+		return -PC_EUSAGE;
+	errno = 0;
+	v = strtod(text, &end);
+	if (end == text || errno)
+		return -PC_EUSAGE;
+	while (*end == ' ')
+		end++;
+	if (*end && strcasecmp(end, "db"))
+		return -PC_EUSAGE;
+	if (!(v >= -100 && v <= -1))
+		return -PC_EUSAGE;
+	*out = v;
+	return 0;
+}
+
+/* One part of a relative path that stays inside its folder. */
+static bool plain_part(const char *p, size_t n)
+{
+	return n && !(n == 1 && p[0] == '.') && !(n == 2 && p[0] == '.' && p[1] == '.');
+}
+
+/*
+ * metadata_subdirectory: a relative path inside the feed folder.  ".", ".."
+ * and empty parts are refused too, or clean_output would delete the feed
+ * folder itself (or a parent of it).
+ */
+static int check_subdir(const char *key, const char *v, struct sbuf *err)
+{
+	const char *p = v;
+
+	if (*v == '/' || *v == '\\' || strlen(v) > 255)
+		goto bad;
+	while (*p) {
+		size_t n = strcspn(p, "/\\");
+
+		if (!plain_part(p, n))
+			goto bad;
+		p += n;
+		if (*p && !*++p)
+			break;   /* one trailing slash is fine */
+	}
+	return 0;
+bad:
+	sbuf_setf(err, "key '%s': '%s' is not a folder inside the feed folder (give a "
+		  "relative path of at most 255 characters without '.' or '..' parts, e.g. "
+		  "'metadata')", key, v);
+	return -PC_EUSAGE;
+}
+
+static int validate_paths(const struct config *c, struct sbuf *err)
+{
+	double db;
+
+	/* unset or empty: the default folder, as the Python tool reads null */
+	if (c->metadata_subdirectory &&
+	    check_subdir("metadata_subdirectory", c->metadata_subdirectory, err) < 0)
+		return -PC_EUSAGE;
+	if (config_silence_db(c->preprocessing_silence_threshold, &db) < 0) {
+		sbuf_setf(err, "key 'preprocessing_silence_threshold': '%s' is not a level "
+			  "from -100dB to -1dB (e.g. -50dB)", c->preprocessing_silence_threshold
+			  ? c->preprocessing_silence_threshold : "");
+		return -PC_EUSAGE;
+	}
+	return 0;
+}
+
 int config_validate(const struct config *c, struct sbuf *err)
 {
+	if (validate_paths(c, err) < 0)
+		return -PC_EUSAGE;
 	if (c->transcription_provider == ASR_PROVIDER_POCKETSPHINX && c->transcribe_missing &&
 	    !language_is_english(c->language)) {
 		sbuf_setf(err, "key 'language': '%s' cannot be transcribed by the embedded "

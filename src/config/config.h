@@ -70,6 +70,8 @@ struct config {
 	int whisper_device;
 	long transcription_workers, transcription_timeout, asr_passes;
 	bool preprocessing_enabled;
+	double preprocessing_silence_duration;
+	char *preprocessing_silence_threshold; /* "-45dB": see config_silence_db() */
 	int diarization;            /* enum tristate: auto = on for local engines */
 	/* speakers */
 	bool auto_speakers, screenplay;
@@ -77,9 +79,13 @@ struct config {
 	double screenplay_gap;
 	long num_speakers;
 	/* summaries & metadata */
-	bool generate_metadata, generate_summaries;
+	bool generate_metadata, generate_summaries, save_cleaned_transcript;
 	int metadata_format, summary_provider, summary_device;
 	long summary_sentences, summarization_workers, summarization_timeout;
+	long summary_chunk_size;    /* openai map-reduce chunk, in tokens */
+	char *summary_prompt;       /* openai instructions; NULL: built in */
+	char *metadata_subdirectory;
+	char *metrics_output;       /* NULL or "": only runs/<id>/metrics.json */
 	/* remote models */
 	char *openai_api_base, *openai_api_key;
 	char *openai_transcription_model, *openai_summary_model;
@@ -130,6 +136,12 @@ int config_validate(const struct config *c, struct sbuf *err);
 /* The logging settings of c for a process of the given role (pointers into c). */
 struct log_options;
 void config_log_options(const struct config *c, const char *role, struct log_options *out);
+
+/*
+ * preprocessing_silence_threshold in dBFS: "-50dB", "-50 dB" or "-50".
+ * Returns 0, or -PC_EUSAGE when text is not a level from -100 to -1 dB.
+ */
+int config_silence_db(const char *text, double *out);
 
 /* "auto", "cpu", "cuda", "mps" for an enum device_kind (the options table's names). */
 const char *config_device_name(int device);

@@ -160,6 +160,8 @@ const char *compat_value(struct config *c, const char *key, const char *v);
 const struct compat_env *compat_envs(size_t *nr);
 /* Calls fn for every Python key that has a flag here (--key-name). */
 void compat_each_key(void (*fn)(void *ctx, const char *key, bool takes_value), void *ctx);
+/* Notes settings that the chosen engines do not read (after every layer). */
+void compat_check_unused(struct config *c);
 /* The known key nearest to key, for "did you mean", or NULL. */
 const char *compat_suggest(const char *key);
 

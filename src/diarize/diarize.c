@@ -187,6 +187,7 @@ static int run_pass(const char *path, struct pass *p, audio_utterance_fn fn,
 
 	vo.max_utterance = MAX_UTTERANCE;
 	ao.preprocess = p->o->preprocess;
+	audio_options_trim(&ao, p->o->max_silence, p->o->silence_db);
 	ao.max_seconds = p->o->max_seconds;
 	ao.info = info;
 	vad = audio_vad_new(&vo, fn, p);

@@ -63,9 +63,11 @@ struct diarize_options {
 	double max_seconds;     /* longer audio is refused; 0: no cap */
 	double penalty;         /* BIC penalty weight for clustering; 0: default */
 	double change_penalty;  /* BIC penalty weight for change points; 0: default */
+	double max_silence;     /* with preprocess: longer silences are cut (s); 0: default */
+	double silence_db;      /* with preprocess: quieter is silence (dBFS); 0: default */
 };
 
-#define DIARIZE_OPTIONS_INIT { 0, true, true, 0, 0, 0 }
+#define DIARIZE_OPTIONS_INIT { 0, true, true, 0, 0, 0, 0, 0 }
 
 struct diarize_turn {
 	double start;           /* original seconds */

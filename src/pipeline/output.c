@@ -15,8 +15,10 @@
 #include "util/timeutil.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Writes one file; on failure err says which and why. */
 static int write_rel(struct episode_job *ej, char **rel_out, enum store_file kind,
@@ -378,12 +380,31 @@ static void add_stage_times(const struct episode_job *ej)
 	store_run_add_stage_time(run, STAGE_SUMMARIZE, ej->t_summarize > 0 ? ej->t_summarize : 0);
 }
 
+/*
+ * save_cleaned_transcript false: the summarizer's text was only written for
+ * the summarizer (a worker reads it from disk), so it goes once read.
+ */
+static void drop_cleaned(struct episode_job *ej)
+{
+	char *path;
+
+	if (ej->fj->run->cfg->save_cleaned_transcript || !ej->cleaned_rel)
+		return;
+	path = fs_join(ej->fj->dir, ej->cleaned_rel);
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_warn("write", "episode '%s': cannot remove '%s': %s", ej->stem, path,
+			 strerror(errno));
+	free(path);
+	pc_freep(&ej->cleaned_rel);
+}
+
 /* FINISH: metadata, then the state row last (see the top of this file). */
 void output_finish_enter(struct episode_job *ej)
 {
 	struct sbuf err = SBUF_INIT(4096);
 
 	crash_stage_enter(STAGE_WRITE, ej->id);
+	drop_cleaned(ej);
 	if (ej->fj->run->cfg->generate_metadata && write_metadata(ej, &err) < 0)
 		episode_record_failure(ej, "write", "metadata: %s", err.buf);
 	else if (record_state(ej, STORE_DONE, &err) < 0)
@@ -461,6 +482,8 @@ void output_index_row(struct episode_job *ej)
 	};
 
 	assert(ep_state_ok(ej));
+	if (ej->state == EP_FAILED)
+		drop_cleaned(ej);
 	if (ej->state == EP_FAILED && ej->fj->state)
 		record_failed_state(ej);
 	if (ej->fj->artifacts)

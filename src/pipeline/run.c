@@ -126,6 +126,23 @@ static void setup_feeds(struct run *r, const struct strlist *feeds)
 	}
 }
 
+/* metrics_output: the metrics of every feed that got as far as its artifacts. */
+static void write_metrics_output(const struct run *r)
+{
+	struct store_feed_run *fr = pc_calloc(r->nr_feeds + 1, sizeof(*fr));
+	struct sbuf err = SBUF_INIT(4096);
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nr_feeds; i++)
+		if (r->feeds[i].artifacts)
+			fr[n++] = (struct store_feed_run){ r->feeds[i].url, r->feeds[i].dir,
+							   r->feeds[i].artifacts };
+	if (store_metrics_write(r->cfg->metrics_output, fr, n, &err) < 0)
+		log_error("write", "metrics_output '%s': %s", r->cfg->metrics_output, err.buf);
+	sbuf_release(&err);
+	free(fr);
+}
+
 int pipeline_run(const struct config *c, const struct strlist *feeds,
 		 struct pipeline_totals *totals)
 {
@@ -137,6 +154,7 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 	memset(totals, 0, sizeof(*totals));
 	r.cfg = c;
 	r.totals = totals;
+	store_set_metadata_dir(c->metadata_subdirectory);
 	r.run_id = c->run_id ? pc_strdup(c->run_id) : store_run_id_new();
 	r.config_snapshot = config_to_json(c);
 	r.settings_id = validators_settings_id(r.config_snapshot);
@@ -152,6 +170,8 @@ int pipeline_run(const struct config *c, const struct strlist *feeds,
 	engines_free(&r);
 	for (size_t i = 0; i < r.nr_feeds; i++)
 		feedjob_finish(&r.feeds[i]);
+	if (c->metrics_output && *c->metrics_output && !c->dry_run)
+		write_metrics_output(&r);
 	totals->seconds = time_mono() - started;
 	code = exit_code(&r);
 	for (size_t i = 0; i < r.nr_feeds; i++)

@@ -118,6 +118,33 @@ static bool metadata_on_disk(const struct episode_job *ej, json_t *files, enum s
 	return there;
 }
 
+/*
+ * Whether a summary was made: the summarizer's input is kept as .cleaned.txt
+ * unless save_cleaned_transcript is off, so the metadata document's own
+ * "summary" field is the answer when that file is gone.
+ */
+static bool summary_on_disk(const struct episode_job *ej, json_t *files)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	char *f = kept_file(ej, files, "cleaned", STORE_TRANSCRIPT, "cleaned.txt");
+	char *meta = f ? NULL : named_file(ej, files, "metadata");
+	json_t *doc = NULL;
+	bool made = f != NULL;
+
+	if (!meta)
+		meta = store_relpath(STORE_METADATA_JSON, ej->stem, NULL);
+	if (!made && on_disk(ej, meta) && store_metadata_read(ej->fj->dir, meta, &doc, &err) == 0) {
+		json_t *summary = json_object_get(doc, "summary");
+
+		made = summary && !json_is_null(summary);
+	}
+	json_decref(doc);
+	free(f);
+	free(meta);
+	sbuf_release(&err);
+	return made;
+}
+
 /* A row from before outputs were recorded: what its files show. */
 static json_t *outputs_on_disk(const struct episode_job *ej, json_t *files)
 {
@@ -131,10 +158,8 @@ static json_t *outputs_on_disk(const struct episode_job *ej, json_t *files)
 	if ((f = kept_file(ej, files, "screenplay", STORE_SCREENPLAY, NULL)))
 		json_object_set_new(had, "screenplay", json_true());
 	free(f);
-	/* the summarizer's text is written only when summaries are on */
-	if ((f = kept_file(ej, files, "cleaned", STORE_TRANSCRIPT, "cleaned.txt")))
+	if (summary_on_disk(ej, files))
 		json_object_set_new(had, "summary", json_null());
-	free(f);
 	return had;
 }
 

@@ -71,7 +71,8 @@ void stages_summarize_config(const struct config *c, struct summarize_config *ou
 {
 	*out = (struct summarize_config){ c->openai_api_base, c->openai_api_key,
 					  c->openai_summary_model, c->openai_temperature,
-					  c->summarization_timeout };
+					  c->summarization_timeout, c->summary_chunk_size,
+					  c->summary_prompt };
 }
 
 const char *stages_device(int asked, bool remote, bool *downgraded)

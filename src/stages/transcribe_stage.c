@@ -54,6 +54,9 @@ static void options_from_config(struct transcriber *t, const struct config *c)
 	t->opts.model_dir = keep(t, c->asr_model_dir);
 	t->opts.workers = (int)c->transcription_workers;
 	t->opts.preprocess = c->preprocessing_enabled;
+	t->opts.max_silence = c->preprocessing_silence_duration;
+	/* checked by config_validate; the default stays on a bad value */
+	config_silence_db(c->preprocessing_silence_threshold, &t->opts.silence_db);
 	t->opts.passes = (int)c->asr_passes;
 	t->opts.api_base = keep(t, c->openai_api_base);
 	t->opts.api_key = keep(t, c->openai_api_key);
@@ -66,6 +69,8 @@ static void options_from_config(struct transcriber *t, const struct config *c)
 	t->dopts = (struct diarize_options)DIARIZE_OPTIONS_INIT;
 	t->dopts.num_speakers = (int)c->num_speakers;
 	t->dopts.preprocess = c->preprocessing_enabled;
+	t->dopts.max_silence = t->opts.max_silence;
+	t->dopts.silence_db = t->opts.silence_db;
 }
 
 static int transcriber_open(const struct config *c, void **engine, struct sbuf *err)

@@ -332,6 +332,27 @@ char *store_episode_stem(const struct episode *ep, const char *episode_id)
 
 /* ---- Paths ----------------------------------------------------------------------- */
 
+#define METADATA_DIR "metadata"
+
+/* NULL: METADATA_DIR.  Set between runs only (store.h). */
+static char *metadata_dir;
+
+void store_set_metadata_dir(const char *rel)
+{
+	size_t n = rel ? strlen(rel) : 0;
+
+	pc_freep(&metadata_dir);
+	while (n > 1 && rel[n - 1] == '/')
+		n--;
+	if (n)
+		metadata_dir = pc_strndup(rel, n);
+}
+
+const char *store_metadata_dir(void)
+{
+	return metadata_dir ? metadata_dir : METADATA_DIR;
+}
+
 char *store_relpath(enum store_file kind, const char *stem, const char *ext)
 {
 	struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
@@ -342,8 +363,12 @@ char *store_relpath(enum store_file kind, const char *stem, const char *ext)
 	case STORE_TEXT:          sbuf_addf(&sb, "transcripts/%s.txt", stem); break;
 	case STORE_SEGMENTS:      sbuf_addf(&sb, "transcripts/%s.segments.json", stem); break;
 	case STORE_SCREENPLAY:    sbuf_addf(&sb, "transcripts/%s.screenplay.txt", stem); break;
-	case STORE_METADATA_JSON: sbuf_addf(&sb, "metadata/%s.metadata.json", stem); break;
-	case STORE_METADATA_YAML: sbuf_addf(&sb, "metadata/%s.metadata.yaml", stem); break;
+	case STORE_METADATA_JSON:
+		sbuf_addf(&sb, "%s/%s.metadata.json", store_metadata_dir(), stem);
+		break;
+	case STORE_METADATA_YAML:
+		sbuf_addf(&sb, "%s/%s.metadata.yaml", store_metadata_dir(), stem);
+		break;
 	case STORE_MEDIA:         sbuf_addf(&sb, "media/%s.%s", stem, safe_ext); break;
 	default:                  BUG("unknown store_file %d", (int)kind);
 	}

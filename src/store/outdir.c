@@ -23,7 +23,13 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const subdirs[] = { "transcripts", "metadata", "media", "runs" };
+/* NULL stands for store_metadata_dir(), which the user may choose. */
+static const char *const folders[] = { "transcripts", NULL, "media", "runs" };
+
+static const char *subdir(size_t i)
+{
+	return folders[i] ? folders[i] : store_metadata_dir();
+}
 static const char *const state_files[] = { "state.sqlite", "state.sqlite-wal",
 					   "state.sqlite-shm", "state.sqlite-journal" };
 
@@ -121,9 +127,9 @@ static int clean(const char *feed_dir, struct sbuf *err)
 	}
 	remove_parts(feed_dir);
 	r = clean_media(feed_dir, &stems, err);
-	for (size_t i = 0; !r && i < ARRAY_SIZE(subdirs); i++)
-		if (strcmp(subdirs[i], "media"))
-			r = remove_path(feed_dir, subdirs[i], err);
+	for (size_t i = 0; !r && i < ARRAY_SIZE(folders); i++)
+		if (strcmp(subdir(i), "media"))
+			r = remove_path(feed_dir, subdir(i), err);
 	for (size_t i = 0; !r && i < ARRAY_SIZE(state_files); i++)
 		r = remove_path(feed_dir, state_files[i], err);
 	strlist_release(&stems);
@@ -159,12 +165,12 @@ int store_feed_dir_prepare(const char *feed_dir, bool clean_output, struct sbuf 
 	if (!r)
 		r = fs_mkdir_p(feed_dir, err);
 	sweep(feed_dir, false);
-	for (size_t i = 0; !r && i < ARRAY_SIZE(subdirs); i++) {
-		char *sub = fs_join(feed_dir, subdirs[i]);
+	for (size_t i = 0; !r && i < ARRAY_SIZE(folders); i++) {
+		char *sub = fs_join(feed_dir, subdir(i));
 
-		if (strcmp(subdirs[i], "media"))   /* media/ is made when first needed */
+		if (strcmp(subdir(i), "media"))   /* media/ is made when first needed */
 			r = fs_mkdir_p(sub, err);
-		sweep(sub, !strcmp(subdirs[i], "runs"));
+		sweep(sub, !strcmp(subdir(i), "runs"));
 		free(sub);
 	}
 	return r;

@@ -108,7 +108,7 @@ static int restore_one(struct store_state *st, const char *meta_dir, const char 
 static int restore(const char *feed_dir, struct sbuf *err)
 {
 	struct store_state *st;
-	char *meta_dir = fs_join(feed_dir, "metadata");
+	char *meta_dir = fs_join(feed_dir, store_metadata_dir());
 	DIR *d = opendir(meta_dir);
 	struct dirent *de;
 	long n = 0;
@@ -126,8 +126,8 @@ static int restore(const char *feed_dir, struct sbuf *err)
 	if (d)
 		closedir(d);
 	if (!r)
-		log_info("write", "rebuilt '%s/state.sqlite': %ld episodes done from metadata/",
-			 feed_dir, n);
+		log_info("write", "rebuilt '%s/state.sqlite': %ld episodes done from %s/",
+			 feed_dir, n, store_metadata_dir());
 	store_state_close(st);
 	free(meta_dir);
 	return r;

@@ -479,6 +479,44 @@ int store_run_write(struct store_run *run, const char *feed_dir, struct sbuf *er
 	return r;
 }
 
+static json_t *feeds_metrics(const struct store_feed_run *feeds, size_t n)
+{
+	json_t *o = json_object(), *list = json_array();
+
+	set(o, "run_id", json_string(store_run_id(feeds[0].run)));
+	for (size_t i = 0; i < n; i++) {
+		json_t *m = json_object(), *metrics = store_run_metrics(feeds[i].run);
+
+		set(m, "feed_url", json_string(feeds[i].feed_url));
+		set(m, "output_dir", json_string(feeds[i].feed_dir));
+		json_object_update(m, metrics);
+		json_decref(metrics);
+		json_array_append_new(list, m);
+	}
+	set(o, "feeds", list);
+	return o;
+}
+
+int store_metrics_write(const char *path, const struct store_feed_run *feeds, size_t n,
+			struct sbuf *err)
+{
+	char *copy = pc_strdup(path), *name = strrchr(copy, '/');
+	const char *dir = !name ? "." : name == copy ? "/" : copy;
+	json_t *doc;
+	int r;
+
+	if (name)
+		*name++ = '\0';
+	r = n ? fs_mkdir_p(dir, err) : 0;
+	if (!r && n) {
+		doc = n == 1 ? store_run_metrics(feeds[0].run) : feeds_metrics(feeds, n);
+		r = write_doc(dir, name ? name : path, doc, err);
+		json_decref(doc);
+	}
+	free(copy);
+	return r;
+}
+
 void store_run_summary_line(struct store_run *run, struct sbuf *out)
 {
 	const long long *c = run->counters;

@@ -5,7 +5,8 @@
  * Layout of a feed folder (README.md, "Output", shows it to users):
  *
  *	<feed_dir>/transcripts/<stem>.<ext>        original bytes, .txt, .segments.json
- *	<feed_dir>/metadata/<stem>.metadata.json   (or .yaml)
+ *	<feed_dir>/metadata/<stem>.metadata.json   (or .yaml; the folder is
+ *	                                           store_metadata_dir())
  *	<feed_dir>/media/<stem>.<ext>              only with keep_media (made on demand)
  *	<feed_dir>/runs/<run_id>/{run_manifest,metrics,index,run}.json
  *	<feed_dir>/state.sqlite                    what is done, for incremental reruns
@@ -121,8 +122,8 @@ enum store_file {
 	STORE_TEXT,           /* transcripts/<stem>.txt */
 	STORE_SEGMENTS,       /* transcripts/<stem>.segments.json */
 	STORE_SCREENPLAY,     /* transcripts/<stem>.screenplay.txt */
-	STORE_METADATA_JSON,  /* metadata/<stem>.metadata.json */
-	STORE_METADATA_YAML,  /* metadata/<stem>.metadata.yaml */
+	STORE_METADATA_JSON,  /* <store_metadata_dir()>/<stem>.metadata.json */
+	STORE_METADATA_YAML,  /* <store_metadata_dir()>/<stem>.metadata.yaml */
 	STORE_MEDIA,          /* media/<stem>.<ext> */
 };
 
@@ -131,6 +132,16 @@ enum store_file {
  * STORE_TRANSCRIPT and STORE_MEDIA only and is made safe.  Caller frees.
  */
 char *store_relpath(enum store_file kind, const char *stem, const char *ext);
+
+/*
+ * The folder metadata documents go in, relative to every feed folder:
+ * "metadata" unless set (metadata_subdirectory).  rel must already be
+ * checked to stay inside the feed folder (config_validate does); NULL or ""
+ * restores the default.  Set it before any feed folder is used: the value
+ * is read without a lock by every later call of this module.
+ */
+void store_set_metadata_dir(const char *rel);
+const char *store_metadata_dir(void);
 
 /*
  * Writes len bytes to <feed_dir>/<relpath> atomically, creating the parent
@@ -153,7 +164,7 @@ int store_sync(struct sbuf *err);
 /* ---- Output folder ----------------------------------------------------- */
 
 /*
- * Makes feed_dir and its transcripts/, metadata/ and runs/ folders and
+ * Makes feed_dir and its transcripts/, metadata/ (store_metadata_dir()) and runs/ folders and
  * sweeps atomic-write temps left by a killed run.  With clean_output it
  * first deletes earlier outputs (transcripts/, metadata/, runs/, the state
  * files, media/<stem>.* of the stems state.sqlite records) and *.part
@@ -492,6 +503,23 @@ json_t *store_run_index(struct store_run *run);
  * run.json being the manifest with the metrics' keys added.
  */
 int store_run_write(struct store_run *run, const char *feed_dir, struct sbuf *err);
+
+/* One feed's run, for store_metrics_write(). */
+struct store_feed_run {
+	const char *feed_url;
+	const char *feed_dir;
+	struct store_run *run;
+};
+
+/*
+ * metrics_output: writes the metrics of the n feeds of a run to path
+ * (relative to the current folder; its parent folder is made), atomically.
+ * With one feed the document is that feed's runs/<run_id>/metrics.json; with
+ * several it is {"run_id", "feeds": [{"feed_url", "output_dir", ...its
+ * metrics}, ...]}.
+ */
+int store_metrics_write(const char *path, const struct store_feed_run *feeds, size_t n,
+			struct sbuf *err);
 
 /*
  * The last line of a run, without newline, into out:

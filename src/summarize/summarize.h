@@ -92,6 +92,8 @@ struct summarize_config {
 	const char *model;            /* NULL: gpt-4o-mini */
 	double temperature;
 	long timeout_seconds;         /* connect and stall timeout per request; 0: 600 */
+	long chunk_tokens;            /* map-reduce chunk size; 0: 3000 */
+	const char *prompt;           /* opening instructions; NULL/"": built in */
 };
 
 struct summarize_engine {
@@ -109,9 +111,12 @@ struct summarize_engine {
 extern const struct summarize_engine summarize_textrank_engine;
 /*
  * "openai": any OpenAI-compatible chat server ({api_base}/chat/completions).
- * Long transcripts are summarized by map-reduce: chunks of ~3000 tokens
- * (~4 characters each) overlapping by ~200, on line boundaries, each
- * summarized, then the partial summaries combined.  Answers are asked as
+ * Long transcripts are summarized by map-reduce: chunks of chunk_tokens
+ * (default 3000) tokens (~4 characters each) overlapping by about a
+ * fifteenth (at most 200), on line boundaries, each summarized, then the
+ * partial summaries combined.  cfg->prompt replaces the opening
+ * instructions; the answer format, which part is being read and the summary
+ * length are still asked for.  Answers are asked as
  * JSON {"summary", "key_points"} and read tolerantly (code fences, or plain
  * text with "- " key points).  Errors quote the server, never the key.
  */

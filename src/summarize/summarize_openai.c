@@ -3,8 +3,9 @@
  * ({api_base}/chat/completions), map-reduce over long transcripts.
  *
  * Cleaned text (one sentence a line) is cut into chunks of about
- * CHUNK_TOKENS tokens (counted as CHARS_PER_TOKEN characters each), on line
- * boundaries, each starting with the last OVERLAP_TOKENS or so of the one
+ * chunk_tokens tokens (CHUNK_TOKENS unless set; counted as CHARS_PER_TOKEN
+ * characters each), on line boundaries, each starting with the last
+ * OVERLAP_TOKENS or so (a fifteenth of a small chunk) of the one
  * before so that no thought is cut in half.  A transcript that fits one
  * chunk is summarized in one request.  Otherwise each chunk is summarized
  * (map), and the partial summaries, in order, are combined (reduce) into
@@ -34,11 +35,9 @@
 #define DEFAULT_MODEL "gpt-4o-mini"
 #define DEFAULT_TIMEOUT 600L
 #define CHARS_PER_TOKEN 4
-#define CHUNK_TOKENS 3000
-#define OVERLAP_TOKENS 200
-#define CHUNK_CHARS (CHUNK_TOKENS * CHARS_PER_TOKEN)
-#define OVERLAP_CHARS (OVERLAP_TOKENS * CHARS_PER_TOKEN)
-#define PIECE_CHARS (CHUNK_CHARS / 4)   /* longer lines are cut at spaces */
+#define CHUNK_TOKENS 3000               /* default chunk size */
+#define OVERLAP_TOKENS 200              /* most overlap between chunks */
+#define OVERLAP_SHARE 15                /* overlap: 1/15 of a chunk, at most the above */
 #define PART_SENTENCES 3                /* in each partial summary */
 #define MAX_REPLY ((size_t)4 << 20)
 
@@ -48,6 +47,9 @@ struct chat {
 	char *auth;             /* the Authorization header line, or NULL */
 	char *model;
 	double temperature;
+	char *prompt;           /* NULL: the built-in opening */
+	size_t chunk_chars, overlap_chars;
+	size_t piece_chars;     /* longer lines are cut at spaces */
 	struct net_options net;
 	struct strlist speakers;
 };
@@ -60,6 +62,16 @@ struct partial {
 
 /* ---- engine ------------------------------------------------------------- */
 
+static void set_sizes(struct chat *c, size_t tokens)
+{
+	size_t overlap = tokens / OVERLAP_SHARE;
+
+	c->chunk_chars = tokens * CHARS_PER_TOKEN;
+	c->overlap_chars = (overlap < OVERLAP_TOKENS ? overlap : OVERLAP_TOKENS) *
+			   CHARS_PER_TOKEN;
+	c->piece_chars = c->chunk_chars / 4;
+}
+
 static int chat_open(const struct summarize_config *cfg, void **state, struct sbuf *err)
 {
 	struct chat *c = pc_calloc(1, sizeof(*c));
@@ -71,6 +83,8 @@ static int chat_open(const struct summarize_config *cfg, void **state, struct sb
 	c->auth = net_bearer_header(c->key);
 	c->model = pc_strdup(cfg->model && *cfg->model ? cfg->model : DEFAULT_MODEL);
 	c->temperature = cfg->temperature;
+	c->prompt = cfg->prompt && *cfg->prompt ? pc_strdup(cfg->prompt) : NULL;
+	set_sizes(c, cfg->chunk_tokens > 0 ? (size_t)cfg->chunk_tokens : CHUNK_TOKENS);
 	c->net.workers = 1;
 	c->net.timeout_s = cfg->timeout_seconds > 0 ? cfg->timeout_seconds : DEFAULT_TIMEOUT;
 	*state = c;
@@ -87,6 +101,7 @@ static void chat_close(void *state)
 	free(c->key);
 	free(c->auth);
 	free(c->model);
+	free(c->prompt);
 	strlist_release(&c->speakers);
 	free(c);
 }
@@ -116,16 +131,16 @@ static void push_span(struct spans *l, const char *p, size_t n)
 	l->items[l->nr++] = (struct span){ p, n };
 }
 
-/* Adds a line, cut at spaces into pieces of at most PIECE_CHARS. */
-static void add_line(struct spans *l, const char *p, size_t n)
+/* Adds a line, cut at spaces into pieces of at most piece characters. */
+static void add_line(struct spans *l, const char *p, size_t n, size_t piece)
 {
-	while (n > PIECE_CHARS) {
-		size_t cut = PIECE_CHARS;
+	while (n > piece) {
+		size_t cut = piece;
 
-		while (cut > PIECE_CHARS / 2 && p[cut] != ' ')
+		while (cut > piece / 2 && p[cut] != ' ')
 			cut--;
 		if (p[cut] != ' ')
-			cut = PIECE_CHARS;
+			cut = piece;
 		push_span(l, p, cut);
 		p += cut;
 		n -= cut;
@@ -138,7 +153,7 @@ static void add_line(struct spans *l, const char *p, size_t n)
 		push_span(l, p, n);
 }
 
-static void split_lines(const char *text, struct spans *out)
+static void split_lines(const char *text, size_t piece, struct spans *out)
 {
 	while (*text) {
 		size_t n = strcspn(text, "\n");
@@ -148,7 +163,7 @@ static void split_lines(const char *text, struct spans *out)
 			b++;
 		while (n > b && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r'))
 			n--;
-		add_line(out, text + b, n - b);
+		add_line(out, text + b, n - b, piece);
 		text += strcspn(text, "\n");
 		if (*text)
 			text++;
@@ -233,9 +248,10 @@ static char *system_prompt(const struct chat *c, enum step step, size_t k, size_
 {
 	struct sbuf p = SBUF_INIT(SBUF_NOLIMIT);
 
-	sbuf_adds(&p, "You summarize podcast episodes from their transcripts, using only "
-		      "what the text says. Answer with strict JSON and nothing else, no code "
-		      "fence: {\"summary\": \"...\", \"key_points\": [\"...\", \"...\"]}.");
+	sbuf_adds(&p, c->prompt ? c->prompt : "You summarize podcast episodes from their "
+		  "transcripts, using only what the text says.");
+	sbuf_adds(&p, " Answer with strict JSON and nothing else, no code fence: "
+		      "{\"summary\": \"...\", \"key_points\": [\"...\", \"...\"]}.");
 	if (step == STEP_MAP)
 		sbuf_addf(&p, " The text is part %zu of %zu of one transcript, one sentence a "
 			  "line. Summarize this part in at most %d sentences and list its main "
@@ -403,15 +419,16 @@ static void render_partial(const struct partial *p, struct sbuf *out)
 }
 
 /* Renders partials and groups them into chunks (no overlap). */
-static void group_partials(const struct partial *ps, size_t n, struct strlist *groups)
+static void group_partials(const struct chat *c, const struct partial *ps, size_t n,
+			   struct strlist *groups)
 {
 	struct sbuf all = SBUF_INIT(SBUF_NOLIMIT);
 	struct spans lines = { 0 };
 
 	for (size_t i = 0; i < n; i++)
 		render_partial(&ps[i], &all);
-	split_lines(all.buf, &lines);
-	make_chunks(&lines, CHUNK_CHARS, 0, groups);
+	split_lines(all.buf, c->piece_chars, &lines);
+	make_chunks(&lines, c->chunk_chars, 0, groups);
 	free(lines.items);
 	sbuf_release(&all);
 }
@@ -447,9 +464,17 @@ static int reduce(const struct chat *c, struct partial *ps, size_t n,
 	struct strlist groups = STRLIST_INIT;
 	int rc;
 
-	group_partials(ps, n, &groups);
+	group_partials(c, ps, n, &groups);
 	release_partials(ps, n);
-	if (groups.nr == 1) {
+	if (groups.nr >= n && groups.nr > 1) {
+		/* the partials do not shrink (answers as long as a chunk): end here */
+		struct sbuf all = SBUF_INIT(SBUF_NOLIMIT);
+
+		for (size_t i = 0; i < groups.nr; i++)
+			sbuf_adds(&all, groups.items[i]);
+		rc = ask_step(c, STEP_FINAL, 1, 1, all.buf, o, out, err);
+		sbuf_release(&all);
+	} else if (groups.nr == 1) {
 		rc = ask_step(c, STEP_FINAL, 1, 1, groups.items[0], o, out, err);
 	} else {
 		rc = ask_each(c, STEP_GROUP, &groups, o, &ps, err);
@@ -483,8 +508,8 @@ static int chat_summarize(void *state, const char *cleaned,
 	struct partial p = { NULL, STRLIST_INIT };
 	int rc = 0;
 
-	split_lines(cleaned, &lines);
-	make_chunks(&lines, CHUNK_CHARS, OVERLAP_CHARS, &chunks);
+	split_lines(cleaned, c->piece_chars, &lines);
+	make_chunks(&lines, c->chunk_chars, c->overlap_chars, &chunks);
 	if (chunks.nr)
 		rc = summarize_chunks(c, &chunks, o, &p, err);
 	if (!rc) {

@@ -139,6 +139,14 @@ expect_done_last
 check "Python key values reach our keys" test \
 	"$(cfg allkeys '[c["prefer_type"], c["whisper_device"], c["log_level"]]')" = '[["vtt"], "cpu", "warn"]'
 check "one note for the gemini family" test "$(count_in "$T_WORK/err" "gemini_\* keys")" = 1
+# keys that act here are not among the "accepted and not used" notes
+for k in metadata_subdirectory metrics_output save_cleaned_transcript summary_chunk_size \
+	 summary_prompt preprocessing_silence_threshold preprocessing_silence_duration; do
+	check "$k acts (no 'not used' note)" test "$(count_in "$T_WORK/err" "'$k' is accepted and not used")" = 0
+done
+check "metrics_output written" test -s allkeys-metrics.json
+check "summary_prompt with textrank: one note that it needs openai" \
+	test "$(count_in "$T_WORK/err" "'summary_prompt' is used by summary_provider openai only")" = 1
 
 # --- every flag of that release ------------------------------------------------
 run_ps --rss "$F" --rss "$F2" --output-dir allflags --max-episodes 1 --prefer-type vtt \

@@ -363,6 +363,50 @@ static void values_of_every_type_parse(void **state)
 	sbuf_release(&err);
 }
 
+static void silence_levels_parse(void **state)
+{
+	static const struct { const char *text; int rc; double db; } cases[] = {
+		{ "-50dB", 0, -50 }, { "-50 dB", 0, -50 }, { "-42.5", 0, -42.5 },
+		{ "-60DB", 0, -60 }, { "0dB", -PC_EUSAGE, 0 }, { "loud", -PC_EUSAGE, 0 },
+		{ "-50dBA", -PC_EUSAGE, 0 }, { "10dB", -PC_EUSAGE, 0 },
+		{ "-101dB", -PC_EUSAGE, 0 }, { "", -PC_EUSAGE, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		double db = 1;
+
+		assert_int_equal(config_silence_db(cases[i].text, &db), cases[i].rc);
+		if (!cases[i].rc)
+			assert_true(db == cases[i].db);
+	}
+	assert_int_equal(config_silence_db(NULL, &(double){ 0 }), -PC_EUSAGE);
+}
+
+/* metadata_subdirectory stays inside the feed folder. */
+static void metadata_subdirectory_checked(void **state)
+{
+	static const char *const good[] = { "meta", "a/b", "meta/", ".hidden", "a..b", "" };
+	static const char *const bad[] = { "..", "../x", "a/../../x", "/abs", ".", "a//b",
+					   "a/./b", "\\x", "x/.." };
+	struct config c;
+	struct sbuf err = SBUF_INIT(4096);
+
+	(void)state;
+	clear_env();
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		assert_int_equal(parse(&c, &err, "--metadata-subdirectory", good[i], NULL), 0);
+		config_release(&c);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse(&c, &err, "--metadata-subdirectory", bad[i], NULL),
+				 -PC_EFAIL);
+		assert_non_null(strstr(err.buf, "key 'metadata_subdirectory'"));
+		config_release(&c);
+	}
+	sbuf_release(&err);
+}
+
 static void secrets_never_in_snapshot(void **state)
 {
 	struct config c;
@@ -433,6 +477,8 @@ int main(void)
 		cmocka_unit_test(mps_exclusive_layers_and_alias),
 		cmocka_unit_test(lists_replace_lower_layers_and_append_within),
 		cmocka_unit_test(values_of_every_type_parse),
+		cmocka_unit_test(silence_levels_parse),
+		cmocka_unit_test(metadata_subdirectory_checked),
 		cmocka_unit_test(secrets_never_in_snapshot),
 		cmocka_unit_test(snapshot_round_trips),
 	};

@@ -42,7 +42,7 @@ static int teardown(void **state)
 static int run(const char *suffix, const char *key, const char *text,
 	       const char *const *names, size_t n, struct summary *out, struct sbuf *err)
 {
-	struct summarize_config cfg = { rf_base(suffix), key, "gpt-test", 0.2, 20 };
+	struct summarize_config cfg = { rf_base(suffix), key, "gpt-test", 0.2, 20, 0, NULL };
 	struct summarize_options o = SUMMARIZE_OPTIONS_INIT;
 	struct summarizer s = SUMMARIZER_INIT;
 	int rc;

@@ -305,6 +305,29 @@ static void relative_paths(void **state)
 	}
 }
 
+/* metadata_subdirectory moves metadata only; unset brings metadata/ back. */
+static void metadata_folder_chosen(void **state)
+{
+	char *p;
+
+	(void)state;
+	store_set_metadata_dir("meta/data/");
+	assert_string_equal(store_metadata_dir(), "meta/data");
+	p = store_relpath(STORE_METADATA_YAML, "S", NULL);
+	assert_string_equal(p, "meta/data/S.metadata.yaml");
+	free(p);
+	p = store_relpath(STORE_TEXT, "S", NULL);
+	assert_string_equal(p, "transcripts/S.txt");
+	free(p);
+	store_set_metadata_dir("");
+	assert_string_equal(store_metadata_dir(), "metadata");
+	store_set_metadata_dir("m");
+	store_set_metadata_dir(NULL);
+	p = store_relpath(STORE_METADATA_JSON, "S", NULL);
+	assert_string_equal(p, "metadata/S.metadata.json");
+	free(p);
+}
+
 /* Shards follow the feed id, so URL spellings of one feed share a shard. */
 static void feed_shard_follows_the_normalized_url(void **state)
 {
@@ -339,6 +362,7 @@ int main(void)
 		cmocka_unit_test(episode_id_guid_else_hash),
 		cmocka_unit_test(episode_id_without_date),
 		cmocka_unit_test(relative_paths),
+		cmocka_unit_test(metadata_folder_chosen),
 	};
 
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
