@@ -63,6 +63,15 @@ static int default_workers(const struct asr_backend *be)
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
+int asr_instances(const char *engine, int workers)
+{
+	const struct asr_backend *be = find_backend(engine ? engine : ASR_DEFAULT_ENGINE);
+
+	if (workers <= 0)
+		return be ? default_workers(be) : 1;
+	return workers > MAX_WORKERS ? MAX_WORKERS : workers;
+}
+
 typedef int (*inst_fn)(struct asr_engine *e, int i, const void *arg, struct sbuf *err);
 
 struct each {
@@ -134,8 +143,7 @@ int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
 	}
 	e = pc_calloc(1, sizeof(*e));
 	e->be = be;
-	e->n = o->workers > 0 ? (o->workers > MAX_WORKERS ? MAX_WORKERS : o->workers)
-			      : default_workers(be);
+	e->n = asr_instances(name, o->workers);
 	e->inst = pc_calloc((size_t)e->n, sizeof(*e->inst));
 	e->model = pc_strdup(be->model_name ? be->model_name(o)
 			     : o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR);

@@ -148,6 +148,9 @@ const char *asr_engine_model(const struct asr_engine *e);
 /* enum asr_device bits the engine can use. */
 unsigned asr_engine_devices(const struct asr_engine *e);
 int asr_engine_workers(const struct asr_engine *e);
+/* The instances engine (NULL: the default) opened with o.workers = workers
+ * has (<= 0: one per online CPU, as many as ASR_MEMORY_MB holds). */
+int asr_instances(const char *engine, int workers);
 
 /*
  * Teaches every instance the words of names (a name with several words adds

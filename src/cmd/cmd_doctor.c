@@ -13,6 +13,7 @@
 #include "util/fs.h"
 #include "util/strlist.h"
 #include "util/timeutil.h"
+#include "worker/worker.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,25 @@ static void check_remote_key(struct doctor *d, const struct config *c)
 	else
 		report(d, 1, "OpenAI API key", "not set (OPENAI_API_KEY); fine for servers "
 		       "that need none");
+}
+
+/* Whether worker_memory_limit holds in this build and configuration. */
+static void check_memory_limit(struct doctor *d, const struct config *c)
+{
+	struct sbuf limit = SBUF_INIT(64);
+
+	worker_limit_text(&limit, c->worker_memory_limit);
+	if (!worker_memory_limit_enforced())
+		report(d, 1, "worker memory limit", "not enforced in this build "
+		       "(AddressSanitizer reserves terabytes of address space)");
+	else if (c->worker_memory_limit <= 0)
+		report(d, 0, "worker memory limit", "none (worker_memory_limit 0)");
+	else if (c->isolation == ISOLATION_INLINE)
+		report(d, 1, "worker memory limit", "not applied with isolation inline");
+	else
+		report(d, 0, "worker memory limit", "enforced: %s of address space per worker",
+		       limit.buf);
+	sbuf_release(&limit);
 }
 
 static char *opt_network;
@@ -231,6 +251,7 @@ int cmd_doctor(int argc, char **argv)
 	check_dir(&d, "output folder", c.output_dir ? c.output_dir : "output");
 	check_dir(&d, "crash folder", c.crash_dir);
 	check_remote_key(&d, &c);
+	check_memory_limit(&d, &c);
 	if (!opt_network && opt_check_network)
 		opt_network = default_network_target(&c);
 	if (opt_network && c.transcription_provider == ASR_PROVIDER_OPENAI) {

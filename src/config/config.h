@@ -93,6 +93,7 @@ struct config {
 	/* robustness */
 	int isolation, model_cleanup;
 	long stage_retries, threads, max_failures;
+	long long worker_memory_limit;
 	bool mps_exclusive, crash_handler, fail_fast;
 	char *crash_dir;
 	/* logging */

@@ -208,6 +208,17 @@ static const struct opt_def table[] = {
 		"kept for compatibility; with transcription_provider openai, a model name "
 		"other than the local sizes (tiny, base, small, medium, large*) picks the remote "
 		"model"),
+	/*
+	 * Measured VmPeak (2 cores, flite speech, asr_passes 2, diarization,
+	 * summaries): transcription worker on a 4 s clip 539 MB with 1 decoder,
+	 * 769 MB with 2, 1.30 GB with 4, 2.30 GB with 8 (about 290 MB + 250 MB
+	 * a decoder); 905 MB with 2 on 150 s of dialogue; summarization worker
+	 * 207 MB.  2G per engine instance leaves 3.5x to 7x that.
+	 */
+	OPT_SIZE(worker_memory_limit, 0, GROUP_ROBUSTNESS, "2G", 0, 1024 * GiB, "BYTES",
+		"address-space limit (RLIMIT_AS) of a worker process per engine instance "
+		"(a transcription worker with N decoders gets N times this); a worker that "
+		"exceeds it fails its episode, not the run (0: no limit)"),
 	OPT_INT(workers, 'w', GROUP_NETWORK, "8", 1, 64, "N", "parallel transfers",
 		.legacy_env = "WORKERS"),
 };

@@ -808,9 +808,18 @@ static void end_attempt(struct net *net, struct xfer *x)
 }
 
 /*
+ * A .part whose write found no room (disk full, quota, file-size limit) would
+ * keep the disk full: not even the failure could then be recorded.
+ */
+static bool out_of_room(int e)
+{
+	return e == ENOSPC || e == EDQUOT || e == EFBIG;
+}
+
+/*
  * Closes the .part of a failed attempt.  It stays for a later resume unless
- * this was the last attempt and it holds nothing worth resuming (empty, or
- * refused as too big).
+ * this was the last attempt and it holds nothing worth resuming (empty,
+ * refused as too big, or filling the disk).
  */
 static void close_part(struct xfer *x, bool last, int code)
 {
@@ -819,7 +828,8 @@ static void close_part(struct xfer *x, bool last, int code)
 
 	if (x->fd < 0)
 		return;
-	useless = code == -PC_ETOOBIG || (fstat(x->fd, &st) == 0 && st.st_size == 0);
+	useless = code == -PC_ETOOBIG || out_of_room(x->write_errno) ||
+		  (fstat(x->fd, &st) == 0 && st.st_size == 0);
 	close(x->fd);
 	x->fd = -1;
 	if (last && useless)

@@ -39,8 +39,13 @@ static void record_engine(struct episode_job *ej, const char *stage, const char 
 	store_run_set_engine(ej->fj->artifacts, stage, &e);
 }
 
+/*
+ * worker_memory_limit is per engine instance: a transcription worker holds
+ * one decoder (each with its own model copy) per transcription_workers.
+ */
 static struct stage_pool *make_pool(struct run *r, const char *handler, int workers,
-				    long timeout, const char *device, struct sbuf *err)
+				    int instances, long timeout, const char *device,
+				    struct sbuf *err)
 {
 	const struct config *c = r->cfg;
 	struct stage_pool_options o = {
@@ -51,6 +56,7 @@ static struct stage_pool *make_pool(struct run *r, const char *handler, int work
 		.retries = (int)c->stage_retries,
 		.model_cleanup = c->model_cleanup,
 		.threads = (int)c->threads,
+		.memory_limit = c->worker_memory_limit * instances,
 		.config = c,
 		.device = device,
 	};
@@ -86,8 +92,10 @@ static struct stage_pool *transcribe_pool(struct run *r, struct sbuf *err)
 		warn_device_once("transcribe", c->whisper_device, stages_transcribe_engine(c),
 				 downgraded);
 		/* one worker process; it decodes utterances on transcription_workers threads */
-		r->transcribe_pool = make_pool(r, "transcribe", 1, c->transcription_timeout, device,
-					       err);
+		r->transcribe_pool = make_pool(r, "transcribe", 1,
+					       asr_instances(stages_transcribe_engine(c),
+							     (int)c->transcription_workers),
+					       c->transcription_timeout, device, err);
 	}
 	return r->transcribe_pool;
 }
@@ -102,7 +110,7 @@ static struct stage_pool *summarize_pool(struct run *r, struct sbuf *err)
 		setup_gate(r);
 		warn_device_once("summarize", c->summary_device, stages_summarize_engine(c),
 				 downgraded);
-		r->summarize_pool = make_pool(r, "summarize", (int)c->summarization_workers,
+		r->summarize_pool = make_pool(r, "summarize", (int)c->summarization_workers, 1,
 					      c->summarization_timeout, device, err);
 	}
 	return r->summarize_pool;

@@ -81,12 +81,19 @@ static void try_next(struct episode_job *ej, const char *what, const char *why)
 	ej->outcome = EP_OUT_TRY_NEXT;
 }
 
+/* An error of this machine (-errno: disk full, file too large, no permission), not of the input. */
+static bool local_fault(int r)
+{
+	return r < 0 && -r < PC_EFAIL;
+}
+
 void episode_fetch_settle(struct episode_job *ej)
 {
 	const struct net_result *res = ej->net_res;
 	const struct transcript_ref *ref = current_ref(ej);
 	struct sbuf err = SBUF_INIT(4096);
 	enum transcript_format fmt;
+	int r;
 
 	if (res->code == -PC_EINTR) {
 		episode_record_interrupt(ej, "download");
@@ -100,7 +107,14 @@ void episode_fetch_settle(struct episode_job *ej)
 	store_run_count(ej->fj->artifacts, STORE_RETRIES, res->attempts - 1);
 	fmt = transcript_detect(ref->type, res->content_type, res->final_url,
 				res->body.buf, res->body.len);
-	if (output_transcript(ej, fmt, res->body.buf, res->body.len, &err) < 0) {
+	r = output_transcript(ej, fmt, res->body.buf, res->body.len, &err);
+	if (local_fault(r)) {
+		/* the disk, not the link: every other link would fail the same way,
+		 * and their reasons ("HTTP 404") would hide this one */
+		episode_record_failure(ej, "write", "%s", err.buf);
+		goto out;
+	}
+	if (r < 0) {
 		try_next(ej, ref->url, err.buf);
 		goto out;
 	}

@@ -95,35 +95,19 @@ static int open_outputs(struct feed_job *fj, struct sbuf *err)
 	return store_run_new(fj->run->run_id, fj->run->config_snapshot, &fj->artifacts, err);
 }
 
-static void plan_episodes(struct feed_job *fj)
+static int plan_episodes(struct feed_job *fj, struct sbuf *err)
 {
-	const struct config *c = fj->run->cfg;
-	size_t n = 0;
+	size_t n;
 
-	fj->episodes = pc_calloc(fj->feed.nr_episodes ? fj->feed.nr_episodes : 1,
-				 sizeof(*fj->episodes));
-	for (size_t i = 0; i < fj->feed.nr_episodes; i++) {
-		const struct episode *ep = &fj->feed.episodes[i];
-		struct episode_job *ej;
-
-		if (!episode_selected(c, ep))
-			continue;
-		if (c->max_episodes && (long)n >= c->max_episodes)
-			break;
-		ej = &fj->episodes[n++];
-		ej->fj = fj;
-		ej->ep = ep;
-		ej->position = (long)i;
-		ej->id = store_episode_id(ep, fj->url);
-		ej->stem = store_episode_stem(ep, ej->id);
-		ej->segments = (struct segment_list)SEGMENT_LIST_INIT;
-	}
-	fj->nr_episodes = n;
+	if (feedjob_plan(fj, err) < 0)
+		return -PC_EFAIL;
+	n = fj->nr_episodes;
 	fj->run->totals->episodes += (long)n;
 	if (fj->artifacts)
 		store_run_count(fj->artifacts, STORE_EPISODES_SELECTED, (long long)n);
 	log_info("feed", "feed '%s': %zu episodes, %zu selected", fj->url,
 		 fj->feed.nr_episodes, n);
+	return 0;
 }
 
 static void on_feed_fetched(struct net *net, struct net_result *res, void *udata)
@@ -163,7 +147,10 @@ static void on_feed_fetched(struct net *net, struct net_result *res, void *udata
 		store_run_count(fj->artifacts, STORE_FEEDS, 1);
 		store_run_count(fj->artifacts, STORE_BYTES_DOWNLOADED, res->bytes);
 	}
-	plan_episodes(fj);
+	if (plan_episodes(fj, &err) < 0) {
+		feed_failed(fj, "write", err.buf);
+		goto out;
+	}
 	for (size_t i = 0; i < fj->nr_episodes && !fj->run->stopping; i++)
 		episode_start(&fj->episodes[i]);
 out:

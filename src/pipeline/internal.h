@@ -188,6 +188,13 @@ void validators_load(struct feed_job *fj, struct net_request *req);
 void validators_keep(struct feed_job *fj, struct net_result *res);
 void validators_save(struct feed_job *fj);
 
+/* plan.c */
+/*
+ * Fills fj->episodes from the parsed feed: the selected items, duplicates of
+ * an earlier item's id dropped with a warning, each with its reserved stem.
+ */
+int feedjob_plan(struct feed_job *fj, struct sbuf *err);
+
 /* feedjob.c */
 /* The output folder of the feed at url (caller frees). */
 char *feedjob_dir(const struct run *r, const char *url);

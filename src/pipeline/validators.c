@@ -51,8 +51,10 @@ void validators_load(struct feed_job *fj, struct net_request *req)
 
 	if (c->dry_run || c->force || c->clean_output || !feedjob_open_existing_state(fj, false))
 		goto out;
+	/* stems an older version gave two episodes are repaired only by a full fetch */
 	if (store_state_get_validators(fj->state, &fj->sent, &err) < 0 ||
-	    strcmp(fj->sent.settings, fj->run->settings_id)) {
+	    strcmp(fj->sent.settings, fj->run->settings_id) ||
+	    store_state_shared_stems(fj->state, &err) != 0) {
 		store_validators_release(&fj->sent);
 		goto out;
 	}

@@ -28,4 +28,31 @@ bool store_date(time_t t, char out[11]);
  */
 int store_state_stems(const char *feed_dir, struct strlist *stems);
 
+/* A row of the episodes table, as far as its stem goes; strings owned. */
+struct store_stem_row {
+	char *feed_url;
+	char *episode_id;
+	char *stem;
+};
+
+/* Frees the n rows and the array. */
+void store_stem_rows_free(struct store_stem_row *rows, size_t n);
+
+/*
+ * Every episode row of the database, whatever its feed, ordered by stem (then
+ * feed and id), into *rows_out (free with store_stem_rows_free()).
+ */
+int store_state_stem_rows(struct store_state *st, struct store_stem_row **rows_out,
+			  size_t *n_out, struct sbuf *err);
+
+/*
+ * In one transaction, gives each of the n rows its stem and the status
+ * pending, inserting the rows not yet there.
+ */
+int store_state_claim_stems(struct store_state *st, const struct store_stem_row *rows,
+			    size_t n, struct sbuf *err);
+
+/* The feed every call of st works on (store_state_bind_feed()). */
+const char *store_state_feed(const struct store_state *st);
+
 #endif

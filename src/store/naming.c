@@ -16,7 +16,6 @@
 #include <strings.h>
 
 #define HASH8 8
-#define ID6 6
 #define HOST_MAX 64
 #define FILE_NAME_MAX 64
 
@@ -316,18 +315,37 @@ char *store_episode_id(const struct episode *ep, const char *feed_url)
 	return res;
 }
 
-char *store_episode_stem(const struct episode *ep, const char *episode_id)
+char *store_stem_prefix(const struct episode *ep)
 {
 	struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
 	char date[11];
-	char hex[HASH_SHA1_HEX];
 	char *title = store_safe_name(ep->title, STORE_TITLE_MAX, "untitled");
 
 	store_date(ep->published, date);
-	hash_sha1_hex(episode_id, strlen(episode_id), hex);
-	sbuf_addf(&sb, "%s_%s_%.*s", date, title, ID6, hex);
+	sbuf_addf(&sb, "%s_%s", date, title);
 	free(title);
 	return sbuf_detach(&sb, NULL);
+}
+
+char *store_stem_join(const char *prefix, const char *episode_id, int digits)
+{
+	struct sbuf sb = SBUF_INIT(SBUF_NOLIMIT);
+	char hex[HASH_SHA1_HEX];
+
+	hash_sha1_hex(episode_id, strlen(episode_id), hex);
+	if (digits < 1 || digits > HASH_SHA1_HEX - 1)
+		BUG("stem suffix of %d hex digits", digits);
+	sbuf_addf(&sb, "%s_%.*s", prefix, digits, hex);
+	return sbuf_detach(&sb, NULL);
+}
+
+char *store_episode_stem(const struct episode *ep, const char *episode_id)
+{
+	char *prefix = store_stem_prefix(ep);
+	char *stem = store_stem_join(prefix, episode_id, STORE_ID_DIGITS);
+
+	free(prefix);
+	return stem;
 }
 
 /* ---- Paths ----------------------------------------------------------------------- */

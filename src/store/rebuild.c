@@ -3,7 +3,10 @@
  * folder is opened, before anything is downloaded, not at the end of a run
  * that then fails every episode with "malformed".  --rebuild-state moves the
  * bad file aside (kept for inspection) and rebuilds the state from the
- * metadata documents on disk: an episode whose metadata exists is done.
+ * metadata documents on disk, JSON or YAML (metadata_format): an episode
+ * whose metadata exists is done.  A YAML document is read with libyaml's
+ * document API, which keeps an alias as a reference to its anchor's node
+ * rather than a copy, so a hostile file cannot expand past its size cap.
  */
 #include "store/internal.h"
 #include "util/fs.h"
@@ -17,29 +20,52 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <yaml.h>
 
-#define META_SUFFIX ".metadata.json"
 #define META_MAX_BYTES (16 << 20)
 
-/* 0 when quick_check says ok; otherwise err holds its first complaint. */
+/*
+ * Why the database could not be checked: the system's reason when there is
+ * one ("disk I/O error (No space left on device)"), else SQLite's.
+ */
+static void unreadable(sqlite3 *db, int rc, struct sbuf *err)
+{
+	int e = db ? sqlite3_system_errno(db) : 0;
+
+	sbuf_setf(err, "%s", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	if (e)
+		sbuf_addf(err, " (%s)", strerror(e));
+}
+
+/*
+ * 0 when quick_check says ok; -PC_EPARSE when the file is damaged (err holds
+ * its first complaint); -PC_EFAIL when it cannot be read at all (a full
+ * disk, no permission: err says why), which no rebuild would mend.
+ */
 static int quick_check(const char *path, struct sbuf *err)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
 	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
 	const char *line = NULL;
+	int r = 0;
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		line = (const char *)sqlite3_column_text(stmt, 0);
-	if (line && !strcmp(line, "ok"))
-		rc = 0;
-	else
-		sbuf_setf(err, "%s", line ? line : sqlite3_errmsg(db));
+	if (line && strcmp(line, "ok")) {
+		sbuf_setf(err, "%s", line);
+		r = -PC_EPARSE;
+	} else if (!line) {
+		bool damaged = (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+
+		unreadable(db, rc, err);
+		r = damaged ? -PC_EPARSE : -PC_EFAIL;
+	}
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
-	return rc ? -PC_EFAIL : 0;
+	return r;
 }
 
 static char *concat(const char *a, const char *b)
@@ -80,25 +106,110 @@ static int move_aside(const char *path, struct sbuf *err)
 	return r;
 }
 
-/* Marks the episode of one metadata document done; documents that do not parse are skipped. */
-static int restore_one(struct store_state *st, const char *meta_dir, const char *name,
-		       struct sbuf *err)
+/* The metadata file names the store writes, in either format. */
+static const char *const meta_suffixes[] = { ".metadata.json", ".metadata.yaml" };
+
+/* What a metadata document says about its episode (owned strings, or NULL). */
+struct meta_ids {
+	char *feed, *id;
+};
+
+static void meta_ids_from_json(const struct sbuf *text, struct meta_ids *m)
 {
-	char *path = fs_join(meta_dir, name), *stem = pc_strndup(name, strlen(name) - strlen(META_SUFFIX));
-	struct sbuf text = SBUF_INIT(META_MAX_BYTES);
-	json_t *doc = NULL;
+	json_t *doc = json_loadb(text->buf, text->len, 0, NULL);
 	const char *feed = NULL, *id = NULL;
+
+	if (doc && json_unpack(doc, "{s:{s:s}, s:{s:s}}", "feed", "url", &feed,
+			       "episode", "episode_id", &id) == 0) {
+		m->feed = pc_strdup(feed);
+		m->id = pc_strdup(id);
+	}
+	json_decref(doc);
+}
+
+/* The value of key in mapping node map, or NULL. */
+static yaml_node_t *ymap_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+
+		if (k && k->type == YAML_SCALAR_NODE &&
+		    k->data.scalar.length == strlen(key) &&
+		    !memcmp(k->data.scalar.value, key, k->data.scalar.length))
+			return yaml_document_get_node(doc, p->value);
+	}
+	return NULL;
+}
+
+/* The string at root[outer][inner], or NULL when it is missing or not a scalar. */
+static char *yaml_string_at(yaml_document_t *doc, const char *outer, const char *inner)
+{
+	yaml_node_t *n = ymap_get(doc, ymap_get(doc, yaml_document_get_root_node(doc), outer),
+				  inner);
+
+	if (!n || n->type != YAML_SCALAR_NODE || !n->data.scalar.length)
+		return NULL;
+	return pc_strndup((const char *)n->data.scalar.value, n->data.scalar.length);
+}
+
+static void meta_ids_from_yaml(const struct sbuf *text, struct meta_ids *m)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+
+	if (!yaml_parser_initialize(&parser))
+		return;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text->buf, text->len);
+	if (yaml_parser_load(&parser, &doc)) {
+		m->feed = yaml_string_at(&doc, "feed", "url");
+		m->id = yaml_string_at(&doc, "episode", "episode_id");
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
+}
+
+/* The length of name's metadata suffix (0: not a metadata file); *yaml says which format. */
+static size_t meta_suffix(const char *name, bool *yaml)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < ARRAY_SIZE(meta_suffixes); i++) {
+		size_t n = strlen(meta_suffixes[i]);
+
+		if (name[0] != '.' && len > n && !strcmp(name + len - n, meta_suffixes[i])) {
+			*yaml = i == 1;
+			return n;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Marks the episode of one metadata document done: 1, or 0 when the document
+ * does not parse or names no episode (skipped with a warning), or an error.
+ */
+static int restore_one(struct store_state *st, const char *meta_dir, const char *name,
+		       bool yaml, size_t suffix_len, struct sbuf *err)
+{
+	char *path = fs_join(meta_dir, name), *stem = pc_strndup(name, strlen(name) - suffix_len);
+	struct sbuf text = SBUF_INIT(META_MAX_BYTES);
+	struct meta_ids m = { NULL, NULL };
 	int r = 0;
 
-	if (fs_read_file(path, &text, err) == 0 && (doc = json_loadb(text.buf, text.len, 0, NULL)))
-		json_unpack(doc, "{s:{s:s}, s:{s:s}}", "feed", "url", &feed, "episode", "episode_id", &id);
-	if (feed && id) {
-		store_state_bind_feed(st, feed);
-		r = store_state_set(st, id, stem, STORE_DONE, NULL, NULL, NULL, err);
+	if (fs_read_file(path, &text, err) == 0)
+		(yaml ? meta_ids_from_yaml : meta_ids_from_json)(&text, &m);
+	if (m.feed && m.id) {
+		store_state_bind_feed(st, m.feed);
+		r = store_state_set(st, m.id, stem, STORE_DONE, NULL, NULL, NULL, err);
+		r = r < 0 ? r : 1;
 	} else {
 		log_warn("write", "'%s' names no feed and episode: not restored", path);
 	}
-	json_decref(doc);
+	free(m.feed);
+	free(m.id);
 	sbuf_release(&text);
 	free(stem);
 	free(path);
@@ -115,13 +226,14 @@ static int restore(const char *feed_dir, struct sbuf *err)
 	int r = store_state_open(feed_dir, &st, err);
 
 	while (!r && d && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
+		bool yaml = false;
+		size_t suffix_len = meta_suffix(de->d_name, &yaml);
 
-		if (de->d_name[0] == '.' || len <= strlen(META_SUFFIX) ||
-		    strcmp(de->d_name + len - strlen(META_SUFFIX), META_SUFFIX))
+		if (!suffix_len)
 			continue;
-		r = restore_one(st, meta_dir, de->d_name, err);
-		n += !r;
+		r = restore_one(st, meta_dir, de->d_name, yaml, suffix_len, err);
+		n += r > 0;
+		r = r < 0 ? r : 0;
 	}
 	if (d)
 		closedir(d);
@@ -139,7 +251,10 @@ int store_state_check(const char *feed_dir, bool rebuild, struct sbuf *err)
 	struct sbuf why = SBUF_INIT(1024);
 	int r = fs_exists(path) ? quick_check(path, &why) : 0;
 
-	if (r && !rebuild)
+	if (r == -PC_EFAIL)
+		sbuf_setf(err, "cannot check state database '%s': %s; nothing was downloaded",
+			  path, why.buf);
+	else if (r && !rebuild)
 		sbuf_setf(err, "state database '%s' is corrupted (%s); nothing was downloaded. "
 			  "Rerun with --rebuild-state to move it aside and rebuild it from the "
 			  "files on disk", path, why.buf);

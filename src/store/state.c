@@ -486,6 +486,18 @@ long store_state_count(struct store_state *st, int status, struct sbuf *err)
 	return n;
 }
 
+long store_state_shared_stems(struct store_state *st, struct sbuf *err)
+{
+	long n = 0;
+	int r;
+
+	pthread_mutex_lock(&st->lock);
+	r = query_int(st, "SELECT count(*) FROM (SELECT stem FROM episodes"
+		      " GROUP BY stem HAVING count(*) > 1)", &n, err);
+	pthread_mutex_unlock(&st->lock);
+	return r ? r : n;
+}
+
 /* ---- Checks and runs ----------------------------------------------------------- */
 
 static int integrity_locked(struct store_state *st, struct sbuf *err)
@@ -656,5 +668,109 @@ int store_state_stems(const char *feed_dir, struct strlist *stems)
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
 	free(path);
+	return r;
+}
+
+/* ---- Stems ------------------------------------------------------------------ */
+
+void store_stem_rows_free(struct store_stem_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].feed_url);
+		free(rows[i].episode_id);
+		free(rows[i].stem);
+	}
+	free(rows);
+}
+
+const char *store_state_feed(const struct store_state *st)
+{
+	return st->feed_url;
+}
+
+static int stem_rows_locked(struct store_state *st, struct store_stem_row **rows_out,
+			    size_t *n_out, struct sbuf *err)
+{
+	static const char sql[] = "SELECT feed_url, episode_id, stem FROM episodes"
+				  " ORDER BY stem, feed_url, episode_id";
+	struct store_stem_row *rows = NULL;
+	size_t n = 0, alloc = 0;
+	sqlite3_stmt *stmt;
+	int rc, r = prepare(st, sql, &stmt, err);
+
+	while (!r && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		PC_GROW(rows, alloc, n + 1);
+		rows[n].feed_url = column_dup(stmt, 0);
+		rows[n].episode_id = column_dup(stmt, 1);
+		rows[n++].stem = column_dup(stmt, 2);
+	}
+	if (!r && rc != SQLITE_DONE)
+		r = db_error(st, "cannot read the episodes' stems", err);
+	sqlite3_finalize(stmt);
+	if (r) {
+		store_stem_rows_free(rows, n);
+		return r;
+	}
+	*rows_out = rows;
+	*n_out = n;
+	return 0;
+}
+
+int store_state_stem_rows(struct store_state *st, struct store_stem_row **rows_out,
+			  size_t *n_out, struct sbuf *err)
+{
+	int r;
+
+	*rows_out = NULL;
+	*n_out = 0;
+	pthread_mutex_lock(&st->lock);
+	r = stem_rows_locked(st, rows_out, n_out, err);
+	pthread_mutex_unlock(&st->lock);
+	return r;
+}
+
+static const char claim_sql[] =
+	"INSERT INTO episodes (feed_url, episode_id, stem, status, updated_at)"
+	" VALUES (?1, ?2, ?3, 'pending', ?4)"
+	" ON CONFLICT (feed_url, episode_id) DO UPDATE SET"
+	" stem = excluded.stem, status = 'pending', updated_at = excluded.updated_at";
+
+static int claim_locked(struct store_state *st, const struct store_stem_row *rows, size_t n,
+			struct sbuf *err)
+{
+	char now[TIME_ISO_LEN];
+	sqlite3_stmt *stmt;
+	int r = prepare(st, claim_sql, &stmt, err);
+
+	now_iso(now);
+	for (size_t i = 0; !r && i < n; i++) {
+		sqlite3_reset(stmt);
+		bind_text(stmt, 1, rows[i].feed_url);
+		bind_text(stmt, 2, rows[i].episode_id);
+		bind_text(stmt, 3, rows[i].stem);
+		bind_text(stmt, 4, now);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			r = db_error(st, "cannot record the episodes' stems", err);
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int store_state_claim_stems(struct store_state *st, const struct store_stem_row *rows,
+			    size_t n, struct sbuf *err)
+{
+	int r;
+
+	if (!n)
+		return 0;
+	pthread_mutex_lock(&st->lock);
+	r = exec(st, "BEGIN IMMEDIATE", err);
+	if (!r)
+		r = claim_locked(st, rows, n, err);
+	if (!r)
+		r = exec(st, "COMMIT", err);
+	if (r)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&st->lock);
 	return r;
 }

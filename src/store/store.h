@@ -13,8 +13,12 @@
  *
  * Invariants:
  *  - Names depend only on what they name: a stem is a function of the
- *    episode alone (date, title, id), so a feed that grows never renames a
- *    file.  Every name is safe on every common file system.
+ *    episode (date, title, id), so a feed that grows never renames a file.
+ *    Stems are unique within a feed folder: when two episodes would share
+ *    one (same date and title, ids whose hashes share their first digits),
+ *    the newcomer gets more digits (store_state_reserve_stems()), and the
+ *    state records every stem given, so reruns keep it.  Every name is safe
+ *    on every common file system.
  *  - Every file goes through an atomic write (temp + rename): a crash or a
  *    kill leaves the old file or the new one, never a torn one.  Each state
  *    update is its own SQLite transaction (WAL), so it survives kill -9.
@@ -43,9 +47,10 @@
  *	store_feed_dir_prepare(dir, clean_output, &err);
  *	store_state_open(dir, &st, &err);  store_state_bind_feed(st, url);
  *	store_run_new(run_id_or_NULL, config_json, &run, &err);
+ *	ids = store_episode_id(ep, url) of each episode (duplicates dropped);
+ *	store_state_reserve_stems(st, plan, n, &err);   (stems, in feed order)
  *	for each episode:
- *		id = store_episode_id(ep, url);  stem = store_episode_stem(ep, id);
- *		store_state_get(st, id, &es) -> skip when done (reuse es.stem);
+ *		store_state_get(st, id, &es) -> skip when done;
  *		... store_write_file(dir, rel, bytes, len, &err) ...
  *		doc = store_metadata_build(&d);  store_metadata_write(dir, stem, fmt, doc, &err);
  *		store_state_set(st, id, stem, STORE_DONE, NULL, NULL, "direct_download", &err);
@@ -69,6 +74,8 @@
 
 /* Longest title part of a stem, in bytes (cut on a UTF-8 boundary). */
 #define STORE_TITLE_MAX 80
+/* Hex digits of the id's hash ending a stem, unless that stem is taken. */
+#define STORE_ID_DIGITS 6
 
 /*
  * Folder name for a feed: "rss_<host>_<sha1(url)[:8]>" for http(s) (and any
@@ -103,9 +110,20 @@ char *store_episode_id(const struct episode *ep, const char *feed_url);
 /*
  * "<YYYY-MM-DD>_<title>_<id6>": publish date in UTC ("0000-00-00" when
  * unknown), store_safe_name(title, STORE_TITLE_MAX, "untitled") and the
- * first 6 hex digits of sha1(episode_id).  Caller frees.
+ * first 6 hex digits of sha1(episode_id).  The stem the episode gets when
+ * no other episode of its folder has it (store_state_reserve_stems()).
+ * Caller frees.
  */
 char *store_episode_stem(const struct episode *ep, const char *episode_id);
+
+/* "<YYYY-MM-DD>_<title>", the part of a stem before the id's digits.  Caller frees. */
+char *store_stem_prefix(const struct episode *ep);
+
+/*
+ * "<prefix>_<hex>", hex being the first `digits` (1..40) hex digits of
+ * sha1(episode_id).  Caller frees.
+ */
+char *store_stem_join(const char *prefix, const char *episode_id, int digits);
 
 /*
  * s made safe as a file-name part: valid UTF-8 letters of every script kept;
@@ -301,6 +319,44 @@ int store_state_get_validators(struct store_state *st, struct store_validators *
 /* Keeps v (copied); v NULL, or without etag and last_modified, forgets them. */
 int store_state_set_validators(struct store_state *st, const struct store_validators *v,
 			       struct sbuf *err);
+
+/* One episode of a feed's plan, for store_state_reserve_stems(). */
+struct store_stem_plan {
+	const struct episode *ep;   /* in: its date and title */
+	const char *episode_id;     /* in: unique within the plan */
+	char *stem;                 /* out: its stem (caller frees) */
+	bool lengthened;            /* out: newly given, longer than its
+	                               store_episode_stem() which is taken */
+	bool redo;                  /* out: recorded with a stem another episode
+	                               also had: its files must be made again */
+};
+
+/*
+ * Gives each of the n episodes (in feed order) a stem no other episode of
+ * the feed folder has, and records it, before any work starts, so episodes
+ * processed at once never share one and reruns keep it:
+ *  - an episode the state knows keeps its recorded stem;
+ *  - a newcomer gets store_episode_stem(), or, when that is taken (by any
+ *    row of the state, whatever its feed, or by an earlier episode of the
+ *    plan), the same with 7, 8, ... 40 hex digits, then "-2", "-3", ...
+ *    appended: the first one free.  It is recorded as pending.
+ *  - a stem that several recorded episodes share (written by a version
+ *    that did not check) stays with one of them (the first in the plan,
+ *    else the least (feed, id)); the others get fresh stems as newcomers
+ *    do, and all of them are set pending with redo, since its files hold
+ *    only one of them.
+ * st NULL (a dry run): the plan's own episodes only, nothing recorded.
+ * All rows are written in one transaction.
+ */
+int store_state_reserve_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
+			      struct sbuf *err);
+
+/*
+ * How many stems more than one episode of the database holds (written by a
+ * version that did not keep stems unique; store_state_reserve_stems() repairs
+ * them); negative on error.
+ */
+long store_state_shared_stems(struct store_state *st, struct sbuf *err);
 
 /* Rows of the bound feed with this status (status < 0: all); negative on error. */
 long store_state_count(struct store_state *st, int status, struct sbuf *err);

@@ -12,11 +12,19 @@
 #include <string.h>
 #include <unistd.h>
 
+static void (*oom_hook)(size_t n);
+
+void pc_set_oom_hook(void (*hook)(size_t n))
+{
+	oom_hook = hook;
+}
+
 static PC_NORETURN void out_of_memory(size_t n)
 {
 	static const char msg[] = "podcast_scraper: out of memory\n";
 
-	(void)n;
+	if (oom_hook)
+		oom_hook(n);
 	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
 		/* nothing left to report with */
 	}

@@ -58,6 +58,12 @@ void pc_grow(void **p, size_t *alloc, size_t want, size_t elem);
 	pc_grow((void **)&(p), &(alloc), (want), sizeof(*(p)))
 /* Frees *pp and sets it to NULL. */
 void pc_freep(void *pp);
+/*
+ * Sets what runs when an allocation fails, before the report and abort:
+ * hook(size asked) may end the process its own way (a worker does, so its
+ * coordinator can tell running out of memory from a crash).  NULL: none.
+ */
+void pc_set_oom_hook(void (*hook)(size_t n));
 
 /* An internal invariant broke: log file:line and abort (feeds the crash dump). */
 PC_NORETURN void pc_bug(const char *file, int line, const char *fmt, ...) PC_PRINTF(3, 4);

@@ -7,7 +7,9 @@
  * Every failure ends with the worker reaped and the slot empty, so the next
  * attempt (or job) starts a fresh process: a worker that failed once is
  * never trusted with another job.  An engine's own error (a result frame
- * with "ok": false) is not a worker failure and is never retried.
+ * with "ok": false) is not a worker failure and is never retried; nor is a
+ * worker that ran out of memory (exit status WORKER_EXIT_OOM, see limit.c):
+ * the same input would exhaust the same limit again.
  */
 #include "worker/internal.h"
 #include "crash/crash.h"
@@ -27,6 +29,7 @@
 struct attempts {
 	struct sbuf why;        /* the last failure, one sentence */
 	bool fatal;             /* retrying cannot help (the worker cannot start) */
+	bool oom;               /* the worker ran out of memory: retrying cannot help */
 	bool dumped;            /* the last failure left a crash dump */
 	time_t started;         /* wall clock at the attempt's start, to spot stale dumps */
 };
@@ -82,6 +85,8 @@ static int ensure_worker(struct worker_slot *s, struct sbuf *why)
 	/* the pool's policy is the only one: the worker never reads it from the config */
 	strlist_push(&argv, "--model-cleanup");
 	strlist_push(&argv, worker_cleanup_name(p->model_cleanup));
+	strlist_push(&argv, "--memory-limit");
+	strlist_pushf(&argv, "%lld", p->memory_limit);
 	worker_env(&env, p->threads);
 	r = worker_proc_start(&s->proc, argv.items, env.items, why);
 	strlist_release(&argv);
@@ -107,11 +112,34 @@ static char *find_dump(pid_t pid, time_t since)
 	return res;
 }
 
+/* "transcription worker ran out of memory (address-space limit 64 MiB; raise ...)" */
+static void describe_oom(const struct stage_pool *p, struct attempts *a)
+{
+	const char *name = p->h->name;
+
+	if (!strcmp(name, "transcribe"))
+		name = "transcription";
+	else if (!strcmp(name, "summarize"))
+		name = "summarization";
+	sbuf_addf(&a->why, "%s worker ran out of memory (", name);
+	if (p->memory_limit > 0) {
+		sbuf_adds(&a->why, "address-space limit ");
+		worker_limit_text(&a->why, p->memory_limit);
+		sbuf_adds(&a->why, "; raise worker_memory_limit)");
+	} else {
+		sbuf_adds(&a->why, "no address-space limit was set)");
+	}
+	a->oom = true;
+}
+
 /* The worker ended (status) in the middle of job j. */
-static int describe_end(struct worker_job *j, pid_t pid, int status, struct attempts *a)
+static int describe_end(struct worker_slot *s, struct worker_job *j, pid_t pid, int status,
+			struct attempts *a)
 {
 	j->res.crashes++;
-	if (WIFSIGNALED(status)) {
+	if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_OOM) {
+		describe_oom(s->pool, a);
+	} else if (WIFSIGNALED(status)) {
 		char *dump = find_dump(pid, a->started);
 
 		j->res.signal_name = worker_signal_name(WTERMSIG(status));
@@ -150,7 +178,7 @@ static int diagnose(struct worker_slot *s, struct worker_job *j, int r, struct a
 	case -ENODATA:
 		/* It closed a pipe: normally because it is dying.  Give it a moment. */
 		if (worker_proc_wait(&s->proc, time_mono() + WORKER_KILL_GRACE_S, &status) == 0)
-			return describe_end(j, pid, status, a);
+			return describe_end(s, j, pid, status, a);
 		worker_proc_kill(&s->proc, &status);
 		j->res.crashes++;
 		sbuf_adds(&a->why, "worker closed its result pipe in the middle of the job");
@@ -207,7 +235,7 @@ static void set_failure(struct worker_job *j, int code, struct attempts *a)
 	struct sbuf msg = SBUF_INIT(SBUF_NOLIMIT);
 
 	sbuf_adds(&msg, a->why.buf);
-	if (!a->fatal)
+	if (!a->fatal && !a->oom)
 		sbuf_addf(&msg, " after %d attempt%s", j->res.attempts,
 			  j->res.attempts == 1 ? "" : "s");
 	if (a->dumped)
@@ -219,7 +247,7 @@ static void set_failure(struct worker_job *j, int code, struct attempts *a)
 void worker_attempt_job(struct worker_slot *s, struct worker_job *j)
 {
 	struct stage_pool *p = s->pool;
-	struct attempts a = { SBUF_INIT(4096), false, false, 0 };
+	struct attempts a = { SBUF_INIT(4096), false, false, false, 0 };
 	int code;
 
 	for (j->res.attempts = 1;; j->res.attempts++) {
@@ -231,7 +259,7 @@ void worker_attempt_job(struct worker_slot *s, struct worker_job *j)
 			json_decref(env);
 			break;
 		}
-		if (a.fatal || code == -PC_EINTR || j->res.attempts > p->retries ||
+		if (a.fatal || a.oom || code == -PC_EINTR || j->res.attempts > p->retries ||
 		    worker_pool_stopping(p))
 			break;
 		log_warn(p->h->name, "episode %s: %s%s%s; retrying (attempt %d of %d)",

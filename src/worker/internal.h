@@ -8,6 +8,7 @@
  *            inline threads) and the worker process's main loop
  * pool.c     the pool: queue, slot threads, completions, device gate
  * attempt.c  one job in process isolation: attempts, retries, diagnosis
+ * limit.c    a worker's address-space limit; out of memory as an exit status
  */
 #ifndef WORKER_INTERNAL_H
 #define WORKER_INTERNAL_H
@@ -71,6 +72,20 @@ void worker_env(struct strlist *env, int threads);
 /* "SIGSEGV", "SIGTERM", ...; "signal" for one it does not know.  Static. */
 const char *worker_signal_name(int sig);
 
+/* limit.c */
+
+/* A worker that ran out of memory exits with this status (ENOMEM's number). */
+#define WORKER_EXIT_OOM 12
+
+/*
+ * In a worker process, before its model loads: limits the address space to
+ * bytes (0: none; never under ASan, which logs so at debug level) and makes
+ * running out of memory end the process with WORKER_EXIT_OOM.
+ */
+int worker_limit_apply(const char *role, long long bytes, struct sbuf *err);
+/* Tells limit.c whether a job is running (an exit() then means a library gave up). */
+void worker_limit_job(bool running);
+
 /* serve.c */
 
 /* "stage", "episode", "exit", "none": a model_cleanup policy on a worker's command line. */
@@ -119,6 +134,7 @@ struct worker_slot {
 struct stage_pool {
 	const struct stage_handler *h;
 	int workers, isolation, retries, model_cleanup, threads;
+	long long memory_limit;         /* per worker process; 0: none */
 	double timeout_s;
 	char *exe, *device, *config_path;
 	bool config_is_temp;            /* config_path is our snapshot: remove it */

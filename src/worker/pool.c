@@ -415,6 +415,18 @@ static int check_options(const struct stage_pool_options *o, struct sbuf *err)
 	return 0;
 }
 
+/* Threads of one process cannot have address spaces of their own: say so, once. */
+static void warn_inline_limit(const struct stage_pool_options *o)
+{
+	static bool warned;
+
+	if (o->isolation != ISOLATION_INLINE || o->memory_limit <= 0 || warned)
+		return;
+	warned = true;
+	log_warn("main", "worker_memory_limit is not applied with isolation inline: the "
+		 "engines run in threads of this process");
+}
+
 static struct stage_pool *pool_alloc(const struct stage_pool_options *o)
 {
 	struct stage_pool *p = pc_calloc(1, sizeof(*p));
@@ -425,6 +437,7 @@ static struct stage_pool *pool_alloc(const struct stage_pool_options *o)
 	p->retries = o->retries;
 	p->model_cleanup = o->model_cleanup;
 	p->threads = o->threads;
+	p->memory_limit = o->isolation == ISOLATION_PROCESS ? o->memory_limit : 0;
 	p->timeout_s = o->timeout_s;
 	p->exe = pc_strdup(o->exe ? o->exe : "/proc/self/exe");
 	p->device = o->device ? pc_strdup(o->device) : NULL;
@@ -467,6 +480,7 @@ struct stage_pool *stage_pool_new(const struct stage_pool_options *o, struct sbu
 
 	if (check_options(o, err) < 0)
 		return NULL;
+	warn_inline_limit(o);
 	p = pool_alloc(o);
 	if (p->notify_fd < 0 || p->stop_fd < 0) {
 		sbuf_addf(err, "stage %s: cannot make an eventfd: %s", o->handler,

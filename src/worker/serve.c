@@ -129,6 +129,7 @@ static char *encode_envelope(const struct stage_handler *h, json_t *env)
 struct worker_args {
 	const char *stage, *config_path;
 	int model_cleanup;      /* from the pool, the one source of the policy */
+	long long memory_limit; /* bytes; 0: none */
 };
 
 static const char *const cleanup_names[] = {
@@ -167,7 +168,9 @@ static int serve_frame(const struct stage_handler *h, const struct config *c,
 		json_decref(req);
 		return -1;
 	}
+	worker_limit_job(true);
 	env = worker_serve(h, c, e, model_cleanup, req);
+	worker_limit_job(false);
 	json_decref(req);
 	out = encode_envelope(h, env);
 	json_decref(env);
@@ -244,23 +247,37 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
 	return NULL;
 }
 
-/* "worker STAGE --config FILE [--model-cleanup POLICY]" into *a. */
+/* A --memory-limit value: bytes as digits; -1 when it is not one. */
+static long long limit_from_text(const char *v)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	return errno || end == v || *end || n < 0 ? -1 : n;
+}
+
+/* "worker STAGE --config FILE [--model-cleanup POLICY] [--memory-limit BYTES]" into *a. */
 static int parse_args(int argc, char **argv, struct worker_args *a)
 {
 	const char *v;
 
-	*a = (struct worker_args){ NULL, NULL, CLEANUP_EXIT };
+	*a = (struct worker_args){ NULL, NULL, CLEANUP_EXIT, 0 };
 	for (int i = 1; i < argc; i++) {
 		if ((v = option_value(argc, argv, &i, "--config")))
 			a->config_path = v;
 		else if ((v = option_value(argc, argv, &i, "--model-cleanup")))
 			a->model_cleanup = cleanup_from_name(v);
+		else if ((v = option_value(argc, argv, &i, "--memory-limit")))
+			a->memory_limit = limit_from_text(v);
 		else if (argv[i][0] != '-' && !a->stage)
 			a->stage = argv[i];
 		else
 			return -PC_EUSAGE;
 	}
-	return a->stage && a->config_path && a->model_cleanup >= 0 ? 0 : -PC_EUSAGE;
+	return a->stage && a->config_path && a->model_cleanup >= 0 && a->memory_limit >= 0 ?
+	       0 : -PC_EUSAGE;
 }
 
 /* Moves the protocol off fd 1 and points fd 1 at stderr; returns the protocol fd. */
@@ -287,7 +304,8 @@ static int run_worker(const struct stage_handler *h, const struct worker_args *a
 	sbuf_addf(&role, "worker:%s", h->name);
 	crash_context_set(STAGE_CONFIG, NULL);
 	if (config_load_file(&c, a->config_path, &err) < 0 || load_secrets(&c, &err) < 0 ||
-	    setup_process(&c, role.buf, &err) < 0) {
+	    setup_process(&c, role.buf, &err) < 0 ||
+	    worker_limit_apply(role.buf, a->memory_limit, &err) < 0) {
 		log_error(role.buf, "%s", err.buf);
 	} else if ((proto = take_stdout()) < 0) {
 		log_error(role.buf, "cannot set up the result pipe: %s", strerror(errno));
@@ -308,8 +326,8 @@ int worker_main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &a) < 0) {
 		log_error("worker", "usage: podcast_scraper worker STAGE --config FILE "
-			  "[--model-cleanup stage|episode|exit|none] (internal: started by "
-			  "the pipeline)");
+			  "[--model-cleanup stage|episode|exit|none] [--memory-limit BYTES] "
+			  "(internal: started by the pipeline)");
 		return PC_EXIT_USAGE;
 	}
 	h = worker_find_handler(a.stage);

@@ -110,16 +110,27 @@ void worker_register_handler(const struct stage_handler *h);
 const struct stage_handler *worker_find_handler(const char *name);
 
 /*
- * The worker process: `worker STAGE --config FILE --model-cleanup POLICY`
- * (argv[0] is "worker").  Loads the config from FILE only (plus secrets such
- * as OPENAI_API_KEY from the environment), sets logging and the crash handler
- * with role "worker:STAGE", then serves jobs on stdin until it ends.  The
- * cleanup policy comes from the pool's options by this argument only (the
- * config's model_cleanup is not read here; default exit).  Returns the exit
- * code: 0 after a clean end of input, 1 on a protocol or setup error, 2 on a
- * usage error.  With --model-cleanup none it _exit(0)s at end of input.
+ * The worker process: `worker STAGE --config FILE --model-cleanup POLICY
+ * --memory-limit BYTES` (argv[0] is "worker").  Loads the config from FILE
+ * only (plus secrets such as OPENAI_API_KEY from the environment), sets
+ * logging and the crash handler with role "worker:STAGE", limits its
+ * address space, then serves jobs on stdin until it ends.  The cleanup
+ * policy and the memory limit come from the pool's options by these
+ * arguments only (the config's model_cleanup and worker_memory_limit are
+ * not read here; defaults exit and no limit).  Returns the exit code: 0
+ * after a clean end of input, 1 on a protocol or setup error, 2 on a usage
+ * error, 12 when it ran out of memory.  With --model-cleanup none it
+ * _exit(0)s at end of input.
  */
 int worker_main(int argc, char **argv);
+
+/*
+ * False in builds where worker_memory_limit cannot be applied: AddressSanitizer
+ * reserves terabytes of address space, so any limit would stop every worker.
+ */
+bool worker_memory_limit_enforced(void);
+/* A limit as people read it into sb: "64 MiB", "2 GiB", "1000 bytes". */
+void worker_limit_text(struct sbuf *sb, long long bytes);
 
 /* Where a pool's jobs run. */
 struct stage_pool_options {
@@ -130,6 +141,13 @@ struct stage_pool_options {
 	int retries;                /* more attempts after a crash or timeout */
 	int model_cleanup;          /* enum model_cleanup */
 	int threads;                /* OMP/MKL_NUM_THREADS for workers; 0 leaves them */
+	/*
+	 * Address-space limit of each worker process in bytes (RLIMIT_AS; 0:
+	 * none).  A worker that runs out of memory fails its job with a message
+	 * naming the limit and is not retried.  Not applied with inline
+	 * isolation (warned once) nor in ASan builds.
+	 */
+	long long memory_limit;
 	/*
 	 * The configuration the engines get.  Process mode: config_path if set,
 	 * else a snapshot of config (secrets omitted) written to a temporary

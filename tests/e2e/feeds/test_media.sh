@@ -65,4 +65,19 @@ expect_status 3
 check "a resume was asked for" \
 	grep -q '^GET /media/ep.mp3?close_after=50000&no_range=1 bytes=50000- 200$' "$SERVER_LOG"
 check "media complete without Range" cmp "$SITE/media/ep.mp3" norange/media/*_Audio_one_*.mp3
+
+# --- the enclosure's own extension names the file when it is 1 to 5 characters
+# (".mpega" is audio/mpeg's in mime.types), else the type's ---------------------
+cp "$SITE/media/ep.mp3" "$SITE/media/ep.mpega"
+cp "$SITE/media/ep.mp3" "$SITE/media/ep.mpeg3a"
+E=$SITE/ext.xml
+feed_open "$E" "Extensions"
+feed_item "$E" --title "Five" --guid x5 --date 2026-05-02 --enclosure media/ep.mpega audio/mpeg
+feed_item "$E" --title "Six" --guid x6 --date 2026-05-03 --enclosure media/ep.mpeg3a audio/mpeg
+feed_close "$E"
+run_ps "$SERVER_URL/ext.xml" --output-dir ext --download-media --no-transcribe-missing
+expect_status 0
+expect_summary skipped=2 failed=0
+check "a 5-character extension is kept" test -f "$(echo ext/media/2026-05-02_Five_*.mpega)"
+check "a longer one gives way to the type's" test -f "$(echo ext/media/2026-05-03_Six_*.mp3)"
 finish

@@ -20,7 +20,7 @@ import shutil
 import sys
 
 TIMED = {"vtt", "srt", "json"}
-STEM = re.compile(r"^(\d{4}-\d{2}-\d{2})_(.+)_([0-9a-f]{6})$")
+STEM = re.compile(r"^(\d{4}-\d{2}-\d{2})_(.+)_([0-9a-f]{6,40}(?:-[0-9]+)?)$")
 
 
 def fail(msg):

@@ -6,6 +6,7 @@
 #include "util/fs.h"
 #include "util/timeutil.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,10 @@ static void misbehave(json_t *req)
 		crash_trigger(crash_signal_from_name(sig));
 	if (json_is_integer(json_object_get(req, "exit")))
 		_exit((int)json_integer_value(json_object_get(req, "exit")));
+	if (json_is_true(json_object_get(req, "exit_enomem"))) {
+		errno = ENOMEM;     /* as a library that gives up after a failed calloc */
+		exit(255);
+	}
 	if (json_is_true(json_object_get(req, "ignore_term")))
 		signal(SIGTERM, SIG_IGN);
 	while (json_is_true(json_object_get(req, "hang")))
@@ -77,6 +82,11 @@ static int t_run(void *engine, json_t *req, json_t **resp, struct sbuf *err)
 	struct test_engine *e = engine;
 	const char *s;
 
+	if (json_integer_value(json_object_get(req, "allocate")) > 0) {
+		size_t n = (size_t)json_integer_value(json_object_get(req, "allocate"));
+
+		free(pc_malloc(n));
+	}
 	if ((s = json_string_value(json_object_get(req, "touch"))))
 		touch(s);
 	if ((s = json_string_value(json_object_get(req, "wait_for"))) && wait_for(s, err) < 0)
