@@ -8,9 +8,13 @@
  *   asr_bench wer REF.txt HYP.txt             word error rate, in percent
  *   asr_bench errors REF.txt HYP.txt          "errors reference_words"
  *   asr_bench batch LIST [-w N] [-p PASSES] [-W WEIGHT] [-x FLAG VALUE]...
+ *                   [-v VAD_SETTING=VALUE]...
  *                                             one engine for many files; LIST
  *                                             lines: WAV CONTEXT|- HYP (the
- *                                             show text for asr_set_context)
+ *                                             show text for asr_set_context);
+ *                                             VAD settings: min_silence,
+ *                                             min_speech, padding,
+ *                                             threshold_db, floor_db
  *
  * transcribe prints one line of key=value numbers (see print_stats).
  */
@@ -23,6 +27,7 @@
 #include "util/timeutil.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,9 +307,38 @@ static int batch_one(struct asr_engine *e, const struct asr_options *o, char *li
 	return rc;
 }
 
-static void batch_args(int argc, char **argv, struct asr_options *o, struct strlist *x)
+/* "name=value" -> the VAD setting; false for an unknown name. */
+static bool vad_set(struct audio_vad_options *v, const char *arg)
+{
+	static const struct { const char *name; size_t off; } knobs[] = {
+		{ "min_silence", offsetof(struct audio_vad_options, min_silence) },
+		{ "min_speech", offsetof(struct audio_vad_options, min_speech) },
+		{ "padding", offsetof(struct audio_vad_options, padding) },
+		{ "threshold_db", offsetof(struct audio_vad_options, threshold_db) },
+		{ "floor_db", offsetof(struct audio_vad_options, floor_db) },
+	};
+	const char *eq = strchr(arg, '=');
+
+	for (size_t i = 0; eq && i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		if (strlen(knobs[i].name) == (size_t)(eq - arg) &&
+		    !strncmp(arg, knobs[i].name, (size_t)(eq - arg))) {
+			*(double *)((char *)v + knobs[i].off) = atof(eq + 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void batch_args(int argc, char **argv, struct asr_options *o, struct strlist *x,
+		       struct audio_vad_options *vad)
 {
 	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") && i + 1 < argc) {
+			if (!vad_set(vad, argv[++i]))
+				fprintf(stderr, "asr_bench: unknown VAD setting '%s'\n", argv[i]);
+			o->vad = vad;
+			continue;
+		}
 		if (!strcmp(argv[i], "-w") && i + 1 < argc)
 			o->workers = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-p") && i + 1 < argc)
@@ -323,6 +357,7 @@ static void batch_args(int argc, char **argv, struct asr_options *o, struct strl
 static int cmd_batch(int argc, char **argv)
 {
 	struct asr_options o = ASR_OPTIONS_INIT;
+	struct audio_vad_options vad = ASR_VAD_OPTIONS_INIT;
 	struct strlist x = STRLIST_INIT;
 	struct sbuf err = SBUF_INIT(4096);
 	struct asr_engine *e = NULL;
@@ -331,7 +366,7 @@ static int cmd_batch(int argc, char **argv)
 	FILE *list = fopen(argv[2], "r");
 	int rc = list ? 0 : 1;
 
-	batch_args(argc, argv, &o, &x);
+	batch_args(argc, argv, &o, &x, &vad);
 	if (!rc && asr_engine_open(&e, &o, &err))
 		rc = 1;
 	open_s = time_mono() - t0;

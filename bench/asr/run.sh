@@ -21,6 +21,8 @@
 #   WORKERS (default 2)      our decoder threads
 #   DECODER="-flag value .." extra decoder flags (for tuning)
 #   WEIGHT                   share of the show language model
+#   VAD="name=value .."      utterance-cutting settings (for tuning; names
+#                            in bench/asr/asr_bench.c)
 #   WORK=DIR                 keep speech and baseline results there (reused)
 #   MODES="base plain show"  which systems to run (also plain2, show2: two
 #                            passes, see asr_options.passes)
@@ -45,6 +47,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 WORKERS=${WORKERS:-2}
 DECODER=${DECODER:-}
 WEIGHT=${WEIGHT:-0}
+VAD=${VAD:-}
 MODES=${MODES:-base plain show}
 LIBRIVOX=/usr/share/pocketsphinx/test/data/librivox
 if [ -n "${WORK:-}" ]; then
@@ -162,7 +165,8 @@ run_ours() { # list mode -> stats line
 	passes=1
 	case $2 in *2) passes=2 ;; esac
 	"$B" batch "$1.$2" -w "$WORKERS" -W "$WEIGHT" -p "$passes" \
-		$(echo $DECODER | awk '{ for (i = 1; i < NF; i += 2) printf "-x %s %s ", $i, $(i + 1) }')
+		$(echo $DECODER | awk '{ for (i = 1; i < NF; i += 2) printf "-x %s %s ", $i, $(i + 1) }') \
+		$(for v in $VAD; do printf -- '-v %s ' "$v"; done)
 }
 
 # Per-label error rates and their mean for one system's outputs.

@@ -52,17 +52,23 @@ static const struct asr_backend *find_backend(const char *name)
 	return NULL;
 }
 
-static int default_workers(void)
+/* One instance per core, as many as ASR_MEMORY_MB holds, at least one. */
+static int default_workers(const struct asr_backend *be)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	long fit = be->instance_mb > 0 ? (long)(ASR_MEMORY_MB / be->instance_mb) : n;
 
+	if (fit < n)
+		n = fit;
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
-int asr_instances(int workers)
+int asr_instances(const char *engine, int workers)
 {
+	const struct asr_backend *be = find_backend(engine ? engine : ASR_DEFAULT_ENGINE);
+
 	if (workers <= 0)
-		return default_workers();
+		return be ? default_workers(be) : 1;
 	return workers > MAX_WORKERS ? MAX_WORKERS : workers;
 }
 
@@ -137,7 +143,7 @@ int asr_engine_open(struct asr_engine **out, const struct asr_options *o,
 	}
 	e = pc_calloc(1, sizeof(*e));
 	e->be = be;
-	e->n = asr_instances(o->workers);
+	e->n = asr_instances(name, o->workers);
 	e->inst = pc_calloc((size_t)e->n, sizeof(*e->inst));
 	e->model = pc_strdup(be->model_name ? be->model_name(o)
 			     : o->model_dir ? o->model_dir : ASR_DEFAULT_MODEL_DIR);
@@ -429,11 +435,13 @@ static void run_release(struct run *r)
 static int produce(struct run *r, const char *path, const struct asr_options *o,
 		   struct audio_info *info, struct sbuf *err)
 {
-	struct audio_vad_options vo = AUDIO_VAD_OPTIONS_INIT;
+	struct audio_vad_options vo = ASR_VAD_OPTIONS_INIT;
 	struct audio_options ao = AUDIO_OPTIONS_INIT;
 	struct audio_vad *vad;
 	int rc;
 
+	if (o->vad)
+		vo = *o->vad;
 	vo.max_utterance = r->e->be->max_utterance;
 	ao.preprocess = o->preprocess;
 	audio_options_trim(&ao, o->max_silence, o->silence_db);

@@ -45,6 +45,7 @@
 #include "util/sbuf.h"
 
 struct segment_list;
+struct audio_vad_options;
 
 #define ASR_DEFAULT_ENGINE "pocketsphinx"
 #define ASR_DEFAULT_MODEL_DIR "/usr/share/pocketsphinx/model/en-us"
@@ -65,7 +66,8 @@ struct asr_options {
 	const char *engine;        /* NULL: ASR_DEFAULT_ENGINE */
 	const char *model_dir;     /* holds en-us/, en-us.lm.bin,
 	                              cmudict-en-us.dict; NULL: default */
-	int workers;               /* parallel decoders; <= 0: online CPUs */
+	int workers;               /* parallel decoders; <= 0: one per online
+	                              CPU, as many as ASR_MEMORY_MB holds */
 	bool preprocess;           /* loudness normalization, silence trimming */
 	const char *const *words;  /* names to know (asr_transcribe_file only) */
 	size_t nwords;
@@ -91,14 +93,31 @@ struct asr_options {
 	/* With preprocess (0: the audio module's defaults): */
 	double max_silence;        /* longer silences are cut (s) */
 	double silence_db;         /* quieter frames are silence (dBFS, < 0) */
+	const struct audio_vad_options *vad; /* utterance cutting; NULL: the
+	                              engine's (ASR_VAD_OPTIONS_INIT); the
+	                              backend's max_utterance always wins */
 };
 
 #define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, \
-			   NULL, 0, 0, 1, 0, 0 }
+			   NULL, 0, 0, 1, 0, 0, NULL }
 
 /* Most show text asr_set_context() reads; the rest is ignored. */
 #define ASR_CONTEXT_MAX ((size_t)64 << 10)
-#define ASR_DEFAULT_CONTEXT_WEIGHT 0.3
+#define ASR_DEFAULT_CONTEXT_WEIGHT 0.15
+/*
+ * What the engine's instances may take together when the number of workers
+ * is left to the engine: a whole run (main process, transcription and
+ * summary workers) stays under 250 MB, and the transcription worker's own
+ * code, audio buffers and diarizer take about 90 MB of that
+ * (docs/BENCHMARKS.md).
+ */
+#define ASR_MEMORY_MB 160.0
+/*
+ * The local engine's utterance cutting (struct audio_vad_options of
+ * audio/audio.h: min_silence, max_utterance, min_speech, padding,
+ * threshold_db, floor_db), chosen on bench/asr's tune half.
+ */
+#define ASR_VAD_OPTIONS_INIT { 0.3, 25.0, 0.1, 0.15, 10.0, -55.0 }
 
 struct asr_stats {
 	double audio_seconds;      /* original audio decoded */
@@ -129,8 +148,9 @@ const char *asr_engine_model(const struct asr_engine *e);
 /* enum asr_device bits the engine can use. */
 unsigned asr_engine_devices(const struct asr_engine *e);
 int asr_engine_workers(const struct asr_engine *e);
-/* The instances an engine opened with o.workers = workers has (<= 0: online CPUs). */
-int asr_instances(int workers);
+/* The instances engine (NULL: the default) opened with o.workers = workers
+ * has (<= 0: one per online CPU, as many as ASR_MEMORY_MB holds). */
+int asr_instances(const char *engine, int workers);
 
 /*
  * Teaches every instance the words of names (a name with several words adds

@@ -22,6 +22,8 @@ struct asr_backend {
 	const char *name;
 	unsigned devices;          /* enum asr_device bits */
 	double max_utterance;      /* longest utterance it should get (s) */
+	double instance_mb;        /* memory of one instance at its peak (0: a
+	                              few MB), for the default number of them */
 	int (*open)(void **inst, const struct asr_options *o, struct sbuf *err);
 	/* Optional: extra vocabulary (see asr_add_words). */
 	int (*add_words)(void *inst, const char *const *words, size_t n,

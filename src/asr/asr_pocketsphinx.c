@@ -90,13 +90,14 @@ static int model_files(const char *dir, char *paths[3], struct sbuf *err)
 }
 
 /*
- * Ours, then o->decoder_args (later flags win).  Tuned on the bench's tune
- * half (bench/asr, docs/BENCHMARKS.md).
+ * Ours, then o->decoder_args (later flags win).  -wip was chosen by a sweep
+ * on the bench's tune half (bench/asr/sweep.sh, docs/BENCHMARKS.md); the
+ * other beams and weights stay pocketsphinx's, which the sweep kept.
  */
 static cmd_ln_t *decoder_config(char *paths[3], const struct asr_options *o)
 {
 	static const char *const ours[] = {
-		"-remove_silence", "no", "-dither", "no",
+		"-remove_silence", "no", "-dither", "no", "-wip", "0.2",
 	};
 	size_t n = 7 + ARRAY_SIZE(ours) + o->ndecoder_args;
 	const char **argv = pc_calloc(n + 1, sizeof(*argv));
@@ -419,6 +420,8 @@ const struct asr_backend asr_pocketsphinx = {
 	 * utterances for the threads, with no loss of accuracy measured.
 	 */
 	.max_utterance = 15.0,
+	/* a decoder with a show's model, docs/BENCHMARKS.md: one by default */
+	.instance_mb = 140.0,
 	.open = psx_open,
 	.add_words = psx_add_words,
 	.set_context = psx_set_context,

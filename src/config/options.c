@@ -192,7 +192,7 @@ static const struct opt_def table[] = {
 	OPT_INT(transcription_timeout, 0, GROUP_TRANSCRIPTION, "1800", 1, 86400, "SECONDS",
 		"a transcription taking longer is killed and retried"),
 	OPT_INT(transcription_workers, 0, GROUP_TRANSCRIPTION, "0", 0, 64, "N",
-		"parallel speech decoders (0: one per core)"),
+		"parallel speech decoders (0: one per core within the memory budget: one for pocketsphinx)"),
 	OPT_DATE(until, 0, GROUP_FEEDS, "DATE",
 		"only episodes published on or before DATE (YYYY-MM-DD)"),
 	OPT_STRING(user_agent, 0, GROUP_NETWORK, "podcast_scraper/" PC_VERSION, "UA",

@@ -93,7 +93,8 @@ static struct stage_pool *transcribe_pool(struct run *r, struct sbuf *err)
 				 downgraded);
 		/* one worker process; it decodes utterances on transcription_workers threads */
 		r->transcribe_pool = make_pool(r, "transcribe", 1,
-					       asr_instances((int)c->transcription_workers),
+					       asr_instances(stages_transcribe_engine(c),
+							     (int)c->transcription_workers),
 					       c->transcription_timeout, device, err);
 	}
 	return r->transcribe_pool;
