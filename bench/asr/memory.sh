@@ -11,9 +11,12 @@
 # speakers, summary, metadata) with its default process isolation.  Every
 # 0.5 s it reads /proc of the whole process tree; it prints the peak of the
 # summed resident memory of all processes at once (RSS, and PSS, which
-# counts a shared library page once), each process's own peak (VmHWM) and
-# the wall and CPU time.  Target: the summed peak < 250 MB.
+# counts a shared library page once), what each process held at that
+# moment (RSS, PSS, and its RSS split into heap, other anonymous memory --
+# thread arenas, large blocks -- and file mappings), each process's own
+# peak (VmHWM) and the wall and CPU time.  Target: the summed peak < 250 MB.
 #   WORK=DIR   speech made by bench/asr/run.sh (reused; default /tmp/asr_mem)
+#              and the episode, cached by its length as site/long-MINUTES.wav
 set -euo pipefail
 BUILD=$(cd "${1:?usage: bench/asr/memory.sh BUILD_DIR [MINUTES] [-- OPTIONS...]}" && pwd)
 shift
@@ -31,9 +34,11 @@ mkdir -p "$WORK"
 MODES=none sh "$HERE/run.sh" "$BUILD" --half test >/dev/null
 SITE=$WORK/site
 mkdir -p "$SITE"
-if [ ! -f "$SITE/long.wav" ]; then
+EPISODE=long-$MINUTES.wav
+if [ ! -f "$SITE/$EPISODE" ]; then
 	"$WORK/asr_bench" concat "$WORK/short.wav" 0.8 $(awk '{ print $1 }' "$WORK/test.list")
-	"$WORK/asr_bench" repeat "$SITE/long.wav" "$MINUTES" "$WORK/short.wav"
+	"$WORK/asr_bench" repeat "$SITE/$EPISODE.tmp" "$MINUTES" "$WORK/short.wav"
+	mv "$SITE/$EPISODE.tmp" "$SITE/$EPISODE"
 fi
 about=$(cat "$HERE"/shows/*/about.txt | tr -d '<>&')
 cat >"$SITE/feed.xml" <<EOF
@@ -41,7 +46,7 @@ cat >"$SITE/feed.xml" <<EOF
 <description>$about</description>
 <item><title>The long episode</title><guid>mem-1</guid>
 <description>News, technical talk and a chat with guests.</description>
-<enclosure url="long.wav" type="audio/wav" length="0"/></item>
+<enclosure url="$EPISODE" type="audio/wav" length="0"/></item>
 </channel></rss>
 EOF
 
@@ -55,10 +60,22 @@ top=$!
 
 # pid -> command and VmHWM (kB) of top's tree; the peaks of the summed
 # VmRSS (shared library pages counted in every process) and of the summed
-# Pss (shared pages split between the processes that map them).
+# Pss (shared pages split between the processes that map them), and what
+# each process held when the summed RSS peaked.
 peak=0
 peak_pss=0
+at_peak=
 declare -A hwm name
+
+# RSS PSS HEAP ANON FILE (kB) of pid $1 from its smaps.
+footprint() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { kind = $6 == "[heap]" ? "heap" :
+			($6 == "" || $6 ~ /^\[/) ? "anon" : "file" }
+		/^Rss:/ { rss += $2; part[kind] += $2 } /^Pss:/ { pss += $2 }
+		END { print rss + 0, pss + 0, part["heap"] + 0, part["anon"] + 0,
+			part["file"] + 0 }' "/proc/$1/smaps" 2>/dev/null || echo "0 0 0 0 0"
+}
+
 while kill -0 "$top" 2>/dev/null; do
 	pids=$(ps -eo pid=,ppid= | awk -v t="$top" '
 		{ parent[$1] = $2 }
@@ -66,26 +83,37 @@ while kill -0 "$top" 2>/dev/null; do
 			if (q == t) print p } }')
 	sum=0
 	pss=0
+	now=
 	for p in $pids; do
-		q=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
-		pss=$((pss + ${q:-0}))
-		read -r rss h < <(awk '/^VmRSS/ { r = $2 } /^VmHWM/ { h = $2 }
-			END { print r + 0, h + 0 }' "/proc/$p/status" 2>/dev/null || echo "0 0")
+		read -r rss q heap anon file < <(footprint "$p")
+		h=$(awk '/^VmHWM/ { print $2 + 0 }' "/proc/$p/status" 2>/dev/null || echo 0)
 		sum=$((sum + rss))
-		[ "$h" -gt "${hwm[$p]:-0}" ] && hwm[$p]=$h
-		[ -n "${name[$p]:-}" ] || name[$p]=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
-			awk '{ for (i = 2; i <= NF && i <= 3; i++) s = s " " $i; print s }')
+		pss=$((pss + q))
+		now="$now$p $rss $q $heap $anon $file
+"
+		[ "${h:-0}" -gt "${hwm[$p]:-0}" ] && hwm[$p]=${h:-0}
+		# a process that just ended has no cmdline: not an error
+		[ -n "${name[$p]:-}" ] || name[$p]=$( { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null |
+			awk '{ for (i = 2; i <= NF && i <= 3; i++) s = s " " $i; print s }') || true
 	done
-	[ "$sum" -gt "$peak" ] && peak=$sum
+	[ "$sum" -gt "$peak" ] && { peak=$sum; at_peak=$now; peak_t=$SECONDS; }
 	[ "$pss" -gt "$peak_pss" ] && peak_pss=$pss
 	sleep 0.5
 done
 wait "$top" || { cat "$WORK/err" >&2; exit 1; }
 read -r wall user sys <"$WORK/time"
 echo "episode: $MINUTES min; wall ${wall}s, CPU $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')s"
+echo "each process's own peak (VmHWM):"
 for p in "${!hwm[@]}"; do
 	printf '  pid %-7s peak %4d MB  %s\n' "$p" $((hwm[$p] / 1024)) "${name[$p]}"
 done
+echo "at the summed peak (${peak_t}s into the run), MB:"
+printf '  %-7s %5s %5s %5s %5s %5s  %s\n' pid RSS PSS heap anon file process
+while read -r p rss q heap anon file; do
+	[ -n "$p" ] || continue
+	printf '  %-7s %5d %5d %5d %5d %5d  %s\n' "$p" $((rss / 1024)) $((q / 1024)) \
+		$((heap / 1024)) $((anon / 1024)) $((file / 1024)) "${name[$p]}"
+done <<<"$at_peak"
 echo "peak of all processes at once: RSS $((peak / 1024)) MB, PSS $((peak_pss / 1024)) MB" \
 	"(target < 250 MB)"
 ls "$OUT"/transcripts/ >/dev/null
