@@ -37,6 +37,8 @@ struct asr_engine {
 	int n;
 	char *model;
 	char *context;             /* the show text last set, or NULL */
+	char *names;               /* words of the names last added, or NULL */
+	bool names_pending;        /* added since the model was last built */
 };
 
 /* Show text kept ahead of the first pass's words in a second pass. */
@@ -168,6 +170,7 @@ void asr_engine_close(struct asr_engine *e)
 	free(e->inst);
 	free(e->model);
 	free(e->context);
+	free(e->names);
 	free(e);
 }
 
@@ -208,6 +211,16 @@ int asr_add_words(struct asr_engine *e, const char *const *words, size_t n,
 	for (int i = 0; i < e->n && !rc && list.nr; i++)
 		rc = e->be->add_words(e->inst[i], (const char *const *)list.items,
 				      list.nr, err);
+	/* the dictionary has them; the language model gets them in the show text */
+	if (!rc && list.nr && e->be->set_context) {
+		struct sbuf t = SBUF_INIT(ASR_CONTEXT_MAX);
+
+		for (size_t i = 0; i < list.nr; i++)
+			sbuf_addf(&t, "%s%s", i ? " " : "", list.items[i]);
+		free(e->names);
+		e->names = sbuf_detach(&t, NULL);
+		e->names_pending = true;
+	}
 	strlist_release(&list);
 	return rc;
 }
@@ -255,25 +268,41 @@ static int set_context_all(struct asr_engine *e, const char *path,
 	return for_each_instance(e, context_one, &c, err);
 }
 
-static int set_context_text(struct asr_engine *e, const char *text, struct sbuf *err)
+/* The names added last, then text, within the cap. */
+static char *with_names(const struct asr_engine *e, const char *text)
+{
+	struct sbuf t = SBUF_INIT(ASR_CONTEXT_MAX);
+
+	if (e->names)
+		sbuf_addf(&t, "%s\n", e->names);
+	if (text)
+		sbuf_add(&t, text, strnlen(text, ASR_CONTEXT_MAX));
+	return sbuf_detach(&t, NULL);
+}
+
+static int set_context_text(struct asr_engine *e, const char *show, struct sbuf *err)
 {
 	struct sbuf arpa = SBUF_INIT(SBUF_NOLIMIT);
 	struct strlist words = STRLIST_INIT;
-	size_t len = text ? strlen(text) : 0;
-	char *path = NULL;
+	char *text, *path = NULL;
+	size_t len;
 	int rc;
 
 	if (!e->be->set_context)
 		return 0;
-	if (len > ASR_CONTEXT_MAX)
-		len = ASR_CONTEXT_MAX;
-	if (!len || asr_lm_arpa(text, len, &arpa, &words) < 0)
+	e->names_pending = false;
+	text = with_names(e, show);
+	len = strlen(text);
+	if (!len || asr_lm_arpa(text, len, &arpa, &words) < 0) {
+		free(text);
 		return set_context_all(e, NULL, NULL, err);
+	}
 	path = write_temp(&arpa, err);
 	rc = path ? set_context_all(e, path, &words, err) : -PC_EFAIL;
 	if (path)
 		unlink(path);
 	free(path);
+	free(text);
 	sbuf_release(&arpa);
 	strlist_release(&words);
 	return rc;
@@ -599,6 +628,9 @@ int asr_engine_transcribe(struct asr_engine *e, const char *path,
 	struct asr_stats st = { 0 };
 	int rc;
 
+	/* names added with no show text since: their model is built now */
+	if (e->names_pending && (rc = set_context_text(e, e->context, err)) < 0)
+		return rc;
 	if (o->passes < 2 || !e->be->set_context)
 		return one_pass(e, path, o, out, stats, err);
 	rc = two_passes(e, path, o, out, &st, err);

@@ -157,6 +157,9 @@ int asr_instances(const char *engine, int workers);
  * each): a word already in the dictionary keeps its pronunciation, others
  * get one from flite's lexicon and letter-to-sound rules.  Words with
  * letters outside a-z are skipped.  Engines without a dictionary ignore it.
+ * With pocketsphinx the names reach the language model through the show's
+ * model: they lead the text of the next asr_set_context(), or, when none
+ * comes before the next transcription, a model of the names alone.
  */
 int asr_add_words(struct asr_engine *e, const char *const *words, size_t n,
 		  struct sbuf *err);

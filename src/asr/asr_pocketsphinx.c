@@ -26,7 +26,6 @@
 #include <sphinxbase/err.h>
 #include <sphinxbase/ngram_model.h>
 
-#include <ctype.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -44,6 +43,7 @@ struct psx {
 	cmd_ln_t *config;
 	ngram_model_t *general;   /* the packaged model, kept across shows */
 	bool show;                /* the search holds a show's interpolated model */
+	bool detached;            /* no n-gram search while words are added */
 	float32 weight;           /* the show model's share */
 };
 
@@ -178,87 +178,53 @@ static bool psx_lookup(void *inst, const char *word, struct sbuf *phones)
 	return true;
 }
 
-static bool in_lm(struct psx *x, const char *word)
+/*
+ * ps_add_word() also appends the word to the model of every n-gram search,
+ * and sphinxbase's trie cannot take words once built: a word id past the
+ * packaged model's vocabulary sends the trie's interpolation search far
+ * beyond its arrays (a SIGSEGV when that lands on an unmapped page, wrong
+ * scores otherwise).  So words go into the dictionary only, with the n-gram
+ * search set aside; their language model is the show's (names ride in the
+ * show text), built afresh after.  The general model survives in x->general.
+ */
+static int dict_add(struct psx *x, const char *word, const char *phones)
 {
-	/* The search -lm creates; not ps_get_search(), which leaks an iterator. */
-	ngram_model_t *lm = ps_get_lm(x->ps, DEFAULT_SEARCH);
-
-	return !lm || ngram_wid(lm, word) != ngram_unknown_wid(lm);
+	if (!x->detached) {
+		ps_unset_search(x->ps, DEFAULT_SEARCH);
+		x->detached = true;
+	}
+	return ps_add_word(x->ps, word, phones, FALSE) < 0 ? -1 : 0;
 }
 
-/*
- * The word to add for w with its phones, or false when nothing is needed.
- * A dictionary word the language model lacks cannot be re-added under the
- * same spelling, so it goes in capitalized (names read well that way).
- */
-static bool word_to_add(struct psx *x, const char *w, struct sbuf *word,
-			struct sbuf *phones)
+/* Teaches the dictionary the words it lacks (no language model change). */
+static int add_unknown(struct psx *x, const char *const *words, size_t n,
+		       struct sbuf *err)
 {
-	sbuf_reset(word);
-	sbuf_reset(phones);
-	if (psx_lookup(x, w, phones)) {
-		if (in_lm(x, w))
-			return false;
-		sbuf_addf(word, "%c%s", toupper((unsigned char)w[0]), w + 1);
-		return !psx_lookup(x, word->buf, NULL);
+	struct sbuf phones = SBUF_INIT(4096);
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		sbuf_reset(&phones);
+		if (psx_lookup(x, words[i], NULL))
+			continue;
+		if (asr_g2p(words[i], &phones) < 0) {
+			log_debug("asr", "no pronunciation for '%s'; skipped", words[i]);
+			continue;
+		}
+		if (dict_add(x, words[i], phones.buf) < 0) {
+			sbuf_addf(err, "speech engine pocketsphinx: cannot add the word "
+				  "'%s' (%s)", words[i], phones.buf);
+			rc = -PC_EFAIL;
+		}
 	}
-	sbuf_adds(word, w);
-	if (asr_g2p(w, phones) < 0) {
-		log_debug("asr", "no pronunciation for '%s'; skipped", w);
-		return false;
-	}
-	return true;
+	sbuf_release(&phones);
+	return rc;
 }
 
 static int psx_add_words(void *inst, const char *const *words, size_t n,
 			 struct sbuf *err)
 {
-	struct psx *x = inst;
-	struct strlist add = STRLIST_INIT, pron = STRLIST_INIT;
-	struct sbuf word = SBUF_INIT(512), phones = SBUF_INIT(4096);
-	int rc = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (word_to_add(x, words[i], &word, &phones)) {
-			strlist_push(&add, word.buf);
-			strlist_push(&pron, phones.buf);
-		}
-	}
-	/* Rebuilding the search is slow: only after the last word. */
-	for (size_t i = 0; i < add.nr && !rc; i++) {
-		if (ps_add_word(x->ps, add.items[i], pron.items[i], i + 1 == add.nr) < 0) {
-			sbuf_addf(err, "speech engine pocketsphinx: cannot add the word "
-				  "'%s' (%s)", add.items[i], pron.items[i]);
-			rc = -PC_EFAIL;
-		}
-	}
-	strlist_release(&add);
-	strlist_release(&pron);
-	sbuf_release(&word);
-	sbuf_release(&phones);
-	return rc;
-}
-
-/* Teaches the dictionary the show words it lacks (no language model change). */
-static int add_unknown(struct psx *x, const struct strlist *words, struct sbuf *err)
-{
-	struct sbuf phones = SBUF_INIT(4096);
-	int rc = 0;
-
-	for (size_t i = 0; i < words->nr && !rc; i++) {
-		const char *w = words->items[i];
-
-		sbuf_reset(&phones);
-		if (psx_lookup(x, w, NULL) || asr_g2p(w, &phones) < 0)
-			continue;
-		if (ps_add_word(x->ps, w, phones.buf, FALSE) < 0) {
-			sbuf_addf(err, "speech engine pocketsphinx: cannot add the show word "
-				  "'%s' (%s)", w, phones.buf);
-			rc = -PC_EFAIL;
-		}
-	}
-	sbuf_release(&phones);
-	return rc;
+	return add_unknown(inst, words, n, err);
 }
 
 /* Makes lm the recognizer's model (the search is rebuilt around it). */
@@ -269,6 +235,7 @@ static int use_lm(struct psx *x, ngram_model_t *lm, struct sbuf *err)
 		sbuf_addf(err, "speech engine pocketsphinx: cannot switch language models");
 		return -PC_EFAIL;
 	}
+	x->detached = false;
 	return 0;
 }
 
@@ -302,13 +269,13 @@ static int psx_set_context(void *inst, const char *arpa_path, const struct strli
 	ngram_model_t *set;
 	int rc = 0;
 
-	if (x->show) {
-		rc = use_lm(x, x->general, err);
+	if (!arpa_path) {
+		rc = x->show || x->detached ? use_lm(x, x->general, err) : 0;
 		x->show = false;
-	}
-	if (rc || !arpa_path)
 		return rc;
-	rc = add_unknown(x, words, err);
+	}
+	x->show = false;
+	rc = add_unknown(x, (const char *const *)words->items, words->nr, err);
 	set = rc ? NULL : show_model(x, arpa_path, err);
 	if (!set)
 		return rc ? rc : -PC_EFAIL;
@@ -399,6 +366,8 @@ static int psx_transcribe(void *inst, const struct audio_utterance *u,
 
 	if (!u->n)
 		return 0;
+	if (x->detached && use_lm(x, x->general, err) < 0)
+		return -PC_EFAIL;
 	/* A fresh stream resets the noise estimate of -remove_noise. */
 	if (ps_start_stream(x->ps) < 0 || ps_start_utt(x->ps) < 0 ||
 	    ps_process_raw(x->ps, u->samples, u->n, FALSE, TRUE) < 0 ||
