@@ -12,13 +12,17 @@
 #include "util/fs.h"
 #include "worker/worker.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct transcriber {
-	struct asr_engine *asr;
+	struct asr_engine *asr;    /* NULL while the decoder is released */
 	struct asr_options opts;
+	const char *engine_name;   /* the engine's, kept while it is released */
+	const char *model;
+	bool remote;
 	struct strlist owned;      /* copies of the config strings opts points at */
 	const char *device;
 	bool diarize;
@@ -73,6 +77,18 @@ static void options_from_config(struct transcriber *t, const struct config *c)
 	t->dopts.silence_db = t->opts.silence_db;
 }
 
+static int engine_load(struct transcriber *t, struct sbuf *err)
+{
+	int r = asr_engine_open(&t->asr, &t->opts, err);
+
+	if (r < 0 || t->engine_name)
+		return r;
+	t->engine_name = keep(t, asr_engine_name(t->asr));
+	t->model = keep(t, asr_engine_model(t->asr));
+	t->remote = asr_engine_devices(t->asr) & ASR_DEVICE_REMOTE;
+	return 0;
+}
+
 static int transcriber_open(const struct config *c, void **engine, struct sbuf *err)
 {
 	struct transcriber *t = pc_calloc(1, sizeof(*t));
@@ -81,7 +97,7 @@ static int transcriber_open(const struct config *c, void **engine, struct sbuf *
 
 	options_from_config(t, c);
 	t->device = stages_transcribe_device(c, &downgraded);
-	r = asr_engine_open(&t->asr, &t->opts, err);
+	r = engine_load(t, err);
 	if (r < 0) {
 		strlist_release(&t->owned);
 		free(t);
@@ -89,6 +105,25 @@ static int transcriber_open(const struct config *c, void **engine, struct sbuf *
 	}
 	*engine = t;
 	return 0;
+}
+
+/*
+ * The local decoder (~130 MB with a show's model) is given back before
+ * diarization, so that the two never hold memory at once: that keeps a
+ * long episode's worker within its budget (docs/BENCHMARKS.md, Memory).
+ * The next episode loads it again (about a second, against the seconds a
+ * show's model takes to build anyway).  A remote engine holds next to
+ * nothing and stays.
+ */
+static void engine_release(struct transcriber *t)
+{
+	if (t->remote || !t->asr)
+		return;
+	asr_engine_close(t->asr);
+	t->asr = NULL;
+	/* freed pages sit in the heap until trimmed */
+	malloc_trim(0);
+	log_debug("transcribe", "decoder released before diarization");
 }
 
 static void string_list(json_t *words, struct strlist *out)
@@ -111,7 +146,7 @@ static void make_readable(const struct transcriber *t, const struct strlist *nam
 {
 	struct text_options o = TEXT_OPTIONS_INIT;
 
-	if (asr_engine_devices(t->asr) & ASR_DEVICE_REMOTE)
+	if (t->remote)
 		return;
 	o.names = (const char *const *)names->items;
 	o.nr_names = names->nr;
@@ -120,8 +155,8 @@ static void make_readable(const struct transcriber *t, const struct strlist *nam
 
 static json_t *response_for(const struct transcriber *t, const struct asr_stats *st)
 {
-	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:I}", "engine", asr_engine_name(t->asr),
-			 "model", asr_engine_model(t->asr), "audio_seconds", st->audio_seconds,
+	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:I}", "engine", t->engine_name,
+			 "model", t->model, "audio_seconds", st->audio_seconds,
 			 "decode_seconds", st->decode_seconds, "recognize_seconds",
 			 st->recognize_seconds, "segments", (json_int_t)st->segments);
 }
@@ -181,15 +216,18 @@ static int transcriber_run(void *engine, json_t *request, json_t **response, str
 		return -PC_EUSAGE;
 	}
 	string_list(json_object_get(request, "words"), &names);
-	r = names.nr ? asr_add_words(t->asr, (const char *const *)names.items, names.nr, err)
-		     : 0;
+	r = t->asr ? 0 : engine_load(t, err);
+	if (!r && names.nr)
+		r = asr_add_words(t->asr, (const char *const *)names.items, names.nr, err);
 	if (!r)
 		r = asr_set_context(t->asr, json_string_value(json_object_get(request, "context")),
 				    err);
 	if (!r)
 		r = asr_engine_transcribe(t->asr, input, &t->opts, &segs, &stats, err);
-	if (!r && t->diarize && segment_list_timed(&segs))
+	if (!r && t->diarize && segment_list_timed(&segs)) {
+		engine_release(t);
 		diarization = diarize_segments(t, input, &segs);
+	}
 	if (!r) {
 		make_readable(t, &names, &segs);
 		transcript_to_segments_json(&segs, &json);
