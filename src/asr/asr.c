@@ -18,6 +18,7 @@
 #include "util/timeutil.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,6 +401,12 @@ static void *work(void *arg)
 
 		pthread_mutex_unlock(&r->mu);
 		rc = r->e->be->transcribe(r->e->inst[w->i], u, &segs, &err);
+		/*
+		 * An utterance's search leaves megabytes of freed lattice and
+		 * feature buffers scattered in this thread's heap; without this
+		 * the worker's memory creeps up over a long episode.
+		 */
+		malloc_trim(0);
 		pthread_mutex_lock(&r->mu);
 		r->recognize += time_mono() - t0;
 		store_result(r, u->index, &segs);
