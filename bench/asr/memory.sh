@@ -65,12 +65,13 @@ top=$!
 peak=0
 peak_pss=0
 at_peak=
+peak_t=0
 declare -A hwm name
 
 # RSS PSS HEAP ANON FILE (kB) of pid $1 from its smaps.
 footprint() {
-	awk '/^[0-9a-f]+-[0-9a-f]+ / { kind = $6 == "[heap]" ? "heap" :
-			($6 == "" || $6 ~ /^\[/) ? "anon" : "file" }
+	# (one line: mawk takes no line break inside ?:)
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { kind = $6 == "[heap]" ? "heap" : ($6 == "" || $6 ~ /^\[/) ? "anon" : "file" }
 		/^Rss:/ { rss += $2; part[kind] += $2 } /^Pss:/ { pss += $2 }
 		END { print rss + 0, pss + 0, part["heap"] + 0, part["anon"] + 0,
 			part["file"] + 0 }' "/proc/$1/smaps" 2>/dev/null || echo "0 0 0 0 0"
