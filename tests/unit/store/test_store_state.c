@@ -150,7 +150,7 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 	assert_int_equal(store_state_integrity_check(st, &f->err), 0);
 	store_state_close(st);
 
-	assert_int_equal(raw_int(f, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 4);
 	/* WAL is a property of the file, so a fresh connection sees it. */
 	{
 		char *path = fs_join(f->dir, "state.sqlite");
@@ -458,7 +458,103 @@ static void version_1_is_upgraded(void **state)
 	assert_int_equal(store_state_set_validators(st, &v, &f->err), 0);
 	assert_int_equal(store_state_set_outputs(st, "ep", "{\"screenplay\":true}", &f->err), 0);
 	store_state_close(st);
-	assert_int_equal(raw_int(f, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 4);
+}
+
+/* Credentials as an earlier version stored them, raw, in a version 3 file. */
+#define OLD_FEED "https://u:fpw-4411@ex.org/feed?token=tok-5522"
+#define OLD_ID(n) "https://ex.org/ep/" n "?token=tok-5522"
+#define OLD_SECRETS { "fpw-4411", "tok-5522", "tok-7788", "pw-9900" }
+#define OLD_ROWS 400
+
+/* Written as SQLite builds without SECURE_DELETE (the default elsewhere) leave files. */
+static const char old_state_sql[] =
+	"PRAGMA secure_delete = OFF;"
+	"PRAGMA journal_mode = WAL;"
+	EPISODES_V1
+	"ALTER TABLE episodes ADD COLUMN outputs TEXT;"
+	"CREATE TABLE runs (run_id TEXT PRIMARY KEY, started TEXT, finished TEXT, counts TEXT);"
+	"CREATE TABLE feed_http (feed_url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT,"
+	" settings TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)"
+	" INSERT INTO episodes SELECT '" OLD_FEED "', 'https://ex.org/ep/' || i ||"
+	" '?token=tok-5522', 'S' || i, 'done', NULL, NULL, NULL, NULL, 1,"
+	" '2026-01-01T00:00:00Z', NULL FROM n;"
+	/* episode 1 once more under another token, failed later: the done row wins */
+	"INSERT INTO episodes VALUES ('" OLD_FEED "', 'https://ex.org/ep/1?token=tok-7788',"
+	" 'S1b', 'failed', NULL, NULL, 'HTTP 404 from " OLD_FEED "', 'download', 1,"
+	" '2026-02-01T00:00:00Z', NULL);"
+	"UPDATE episodes SET status = 'failed', error_stage = 'download',"
+	" last_error = 'HTTP 404 from https://u:fpw-4411@cdn.ex.org/a.mp3'"
+	" WHERE episode_id = '" OLD_ID("2") "';"
+	/* a long error, then done: the old text stays in pages the file no longer uses */
+	"UPDATE episodes SET status = 'failed', last_error = printf('%.9000c', 'x') ||"
+	" ' from https://u:pw-9900@cdn.ex.org/b.mp3' WHERE episode_id = '" OLD_ID("3") "';"
+	"UPDATE episodes SET status = 'done', last_error = NULL"
+	" WHERE episode_id = '" OLD_ID("3") "';"
+	"INSERT INTO feed_http VALUES ('" OLD_FEED "', '\"e1\"', NULL, 's',"
+	" '2026-01-01T00:00:00Z');"
+	"PRAGMA user_version = 3;";
+
+/* How many of the old secrets are in the bytes of the state's files. */
+static int old_secrets_in_files(struct fixture *f)
+{
+	static const char *const secrets[] = OLD_SECRETS;
+	static const char *const names[] = { "state.sqlite", "state.sqlite-wal" };
+	int found = 0;
+
+	for (size_t i = 0; i < 2; i++) {
+		char *path = fs_join(f->dir, names[i]);
+		struct sbuf data = SBUF_INIT(SBUF_NOLIMIT);
+
+		if (fs_exists(path))
+			assert_int_equal(fs_read_file(path, &data, &f->err), 0);
+		for (size_t j = 0; j < ARRAY_SIZE(secrets); j++)
+			found += data.len && memmem(data.buf, data.len, secrets[j],
+						    strlen(secrets[j])) != NULL;
+		sbuf_release(&data);
+		free(path);
+	}
+	return found;
+}
+
+/*
+ * Version 4 rewrites ids, feed URLs and errors of earlier versions redacted:
+ * the secrets leave the file's bytes and the done episodes stay done.
+ */
+static void old_credentials_are_redacted(void **state)
+{
+	struct fixture *f = *state;
+	char *path = fs_join(f->dir, "state.sqlite");
+	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
+	struct store_validators v = { 0 };
+	struct store_state *st;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, old_state_sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+	assert_int_equal(old_secrets_in_files(f), 4);
+	st = open_state(f);
+	store_state_bind_feed(st, OLD_FEED);
+	assert_int_equal(store_state_count(st, -1, &f->err), OLD_ROWS);
+	assert_int_equal(store_state_count(st, STORE_DONE, &f->err), OLD_ROWS - 1);
+	assert_int_equal(store_state_get(st, OLD_ID("1"), &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_DONE);
+	assert_string_equal(es.stem, "S1");
+	store_episode_state_release(&es);
+	assert_int_equal(store_state_get(st, OLD_ID("2"), &es, &f->err), 0);
+	assert_string_equal(es.last_error, "HTTP 404 from https://***@cdn.ex.org/a.mp3");
+	store_episode_state_release(&es);
+	assert_int_equal(store_state_get_validators(st, &v, &f->err), 0);
+	assert_string_equal(v.etag, "\"e1\"");
+	store_validators_release(&v);
+	store_state_close(st);
+	assert_int_equal(old_secrets_in_files(f), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM episodes WHERE episode_id ="
+				 " 'https://ex.org/ep/400?token=***'"), 1);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 4);
 }
 
 /* A read-only open writes nothing, not even -wal/-shm files, and reads an older schema. */
@@ -537,6 +633,7 @@ int main(void)
 		T(run_rows_are_recorded),
 		T(validators_round_trip),
 		T(version_1_is_upgraded),
+		T(old_credentials_are_redacted),
 		T(outputs_are_recorded),
 		T(readonly_open_touches_nothing),
 		T(done_waits_for_files_to_sync),
