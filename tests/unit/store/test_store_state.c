@@ -13,47 +13,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "store/store.h"
 #include "util/fs.h"
 
-struct fixture {
-	char dir[64];
-	struct sbuf err;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "%s", "/tmp/pc_test_state_XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	sbuf_init(&f->err, 4096);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	fs_remove_tree(f->dir);
-	sbuf_release(&f->err);
-	free(f);
-	return 0;
-}
-
-static struct store_state *open_state(struct fixture *f)
-{
-	struct store_state *st = NULL;
-
-	if (store_state_open(f->dir, &st, &f->err))
-		fail_msg("open: %s", f->err.buf);
-	return st;
-}
-
 /* Runs one-integer SQL on the file directly, bypassing the module. */
-static long raw_int(struct fixture *f, const char *sql)
+static long raw_int(struct store_fixture *f, const char *sql)
 {
 	char *path = fs_join(f->dir, "state.sqlite");
 	sqlite3 *db;
@@ -72,8 +37,8 @@ static long raw_int(struct fixture *f, const char *sql)
 
 static void failed_then_done_without_duplicates(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_episode_state es;
 
 	assert_int_equal(store_state_set(st, "ep1", "2024-01-15_A_abcdef", STORE_PENDING,
@@ -113,8 +78,8 @@ static void failed_then_done_without_duplicates(void **state)
 
 static void missing_episode_is_not_found(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_episode_state es;
 
 	assert_int_equal(store_state_get(st, "nope", &es, &f->err), -PC_ENOTFOUND);
@@ -125,8 +90,8 @@ static void missing_episode_is_not_found(void **state)
 
 static void reopen_persists_and_schema_is_versioned(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_episode_state es;
 
 	store_state_bind_feed(st, "https://example.com/feed");
@@ -136,7 +101,7 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 					       &f->err), 0);
 	store_state_close(st);
 
-	st = open_state(f);
+	st = store_fixture_open(f);
 	store_state_bind_feed(st, "https://example.com/feed");
 	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
 	assert_int_equal(es.status, STORE_NEEDS_TRANSCRIPTION);
@@ -169,8 +134,8 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 
 static void feeds_are_kept_apart(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_episode_state es;
 
 	store_state_bind_feed(st, "https://a.example/feed");
@@ -213,8 +178,8 @@ static void *write_many(void *arg)
 
 static void threads_never_duplicate_rows(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct writer w[4];
 	pthread_t th[4];
 	struct store_episode_state es;
@@ -238,7 +203,7 @@ static void threads_never_duplicate_rows(void **state)
 
 static void newer_schema_is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *path = fs_join(f->dir, "state.sqlite");
 	struct store_state *st = NULL;
 	sqlite3 *db;
@@ -255,7 +220,7 @@ static void newer_schema_is_refused(void **state)
 
 static void garbage_file_is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *path = fs_join(f->dir, "state.sqlite");
 	struct store_state *st = NULL;
 	static const char junk[] = "this is certainly not an SQLite database, just text....";
@@ -269,8 +234,8 @@ static void garbage_file_is_refused(void **state)
 
 static void corruption_is_reported(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	char *path = fs_join(f->dir, "state.sqlite");
 	char junk[8192];
 	FILE *fp;
@@ -299,8 +264,8 @@ static void corruption_is_reported(void **state)
 
 static void run_rows_are_recorded(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_run *run;
 	struct store_index_row row = { .episode_id = "e", .stem = "s", .status = STORE_ROW_OK };
 
@@ -344,8 +309,8 @@ static int socket_at(const char *path)
  * attempt. */
 static void done_waits_for_files_to_sync(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_episode_state es;
 	char *path = fs_join(f->dir, "transcripts/e.txt");
 	int sock;
@@ -379,7 +344,7 @@ static void done_waits_for_files_to_sync(void **state)
 
 static void written_files_sync_and_stay_whole(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct sbuf data = SBUF_INIT(1024);
 	char *path = fs_join(f->dir, "metadata/m.json");
 
@@ -398,8 +363,8 @@ static void written_files_sync_and_stay_whole(void **state)
 /* Validators are kept per feed, replaced, and forgotten on request. */
 static void validators_round_trip(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_validators v = { 0 };
 	struct store_validators in = { "\"abc\"", "Fri, 04 Dec 2026 10:00:00 GMT", "s1" };
 
@@ -432,7 +397,7 @@ static void validators_round_trip(void **state)
 /* A version 1 file gains the validators table and the outputs column and keeps its episodes. */
 static void version_1_is_upgraded(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *path = fs_join(f->dir, "state.sqlite");
 	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
 	struct store_validators v = { "\"x\"", NULL, "s" };
@@ -449,7 +414,7 @@ static void version_1_is_upgraded(void **state)
 		"PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	free(path);
-	st = open_state(f);
+	st = store_fixture_open(f);
 	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
 	assert_int_equal(es.status, STORE_DONE);
 	/* an old row says nothing of its outputs: the caller looks at the files */
@@ -497,7 +462,7 @@ static const char old_state_sql[] =
 	"PRAGMA user_version = 3;";
 
 /* How many of the old secrets are in the bytes of the state's files. */
-static int old_secrets_in_files(struct fixture *f)
+static int old_secrets_in_files(struct store_fixture *f)
 {
 	static const char *const secrets[] = OLD_SECRETS;
 	static const char *const names[] = { "state.sqlite", "state.sqlite-wal" };
@@ -524,7 +489,7 @@ static int old_secrets_in_files(struct fixture *f)
  */
 static void old_credentials_are_redacted(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *path = fs_join(f->dir, "state.sqlite");
 	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
 	struct store_validators v = { 0 };
@@ -536,7 +501,7 @@ static void old_credentials_are_redacted(void **state)
 	sqlite3_close(db);
 	free(path);
 	assert_int_equal(old_secrets_in_files(f), 4);
-	st = open_state(f);
+	st = store_fixture_open(f);
 	store_state_bind_feed(st, OLD_FEED);
 	assert_int_equal(store_state_count(st, -1, &f->err), OLD_ROWS);
 	assert_int_equal(store_state_count(st, STORE_DONE, &f->err), OLD_ROWS - 1);
@@ -560,7 +525,7 @@ static void old_credentials_are_redacted(void **state)
 /* A read-only open writes nothing, not even -wal/-shm files, and reads an older schema. */
 static void readonly_open_touches_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *path = fs_join(f->dir, "state.sqlite");
 	char *wal = fs_join(f->dir, "state.sqlite-wal"), *shm = fs_join(f->dir, "state.sqlite-shm");
 	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
@@ -595,9 +560,9 @@ static void readonly_open_touches_nothing(void **state)
 /* The outputs of a row are kept as given, survive a status change, and need a row. */
 static void outputs_are_recorded(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
-	struct store_state *st = open_state(f);
+	struct store_state *st = store_fixture_open(f);
 
 	assert_int_equal(store_state_set_outputs(st, "nope", "{}", &f->err), -PC_ENOTFOUND);
 	assert_non_null(strstr(f->err.buf, "outputs"));
@@ -610,14 +575,14 @@ static void outputs_are_recorded(void **state)
 						 &f->err), 0);
 	assert_int_equal(store_state_set(st, "ep", "S", STORE_DONE, NULL, NULL, NULL, &f->err), 0);
 	store_state_close(st);
-	st = open_state(f);
+	st = store_fixture_open(f);
 	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
 	assert_string_equal(es.outputs, "{\"summary\":\"textrank\"}");
 	store_episode_state_release(&es);
 	store_state_close(st);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, store_fixture_setup, store_fixture_teardown)
 
 int main(void)
 {
