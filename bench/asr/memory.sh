@@ -77,6 +77,8 @@ footprint() {
 			part["file"] + 0 }' "/proc/$1/smaps" 2>/dev/null || echo "0 0 0 0 0"
 }
 
+# The whole smaps is costly to read (a decoder maps ~1000 regions): it is read
+# only when the summed RSS passes its peak by 1 MB or more.
 while kill -0 "$top" 2>/dev/null; do
 	pids=$(ps -eo pid=,ppid= | awk -v t="$top" '
 		{ parent[$1] = $2 }
@@ -84,20 +86,26 @@ while kill -0 "$top" 2>/dev/null; do
 			if (q == t) print p } }')
 	sum=0
 	pss=0
-	now=
 	for p in $pids; do
-		read -r rss q heap anon file < <(footprint "$p")
-		h=$(awk '/^VmHWM/ { print $2 + 0 }' "/proc/$p/status" 2>/dev/null || echo 0)
+		read -r rss q h < <(awk '/^Rss:/ { r = $2 } /^Pss:/ { s = $2 }
+			/^VmHWM/ { h = $2 } END { print r + 0, s + 0, h + 0 }' \
+			"/proc/$p/smaps_rollup" "/proc/$p/status" 2>/dev/null || echo "0 0 0")
 		sum=$((sum + rss))
 		pss=$((pss + q))
-		now="$now$p $rss $q $heap $anon $file
-"
 		[ "${h:-0}" -gt "${hwm[$p]:-0}" ] && hwm[$p]=${h:-0}
 		# a process that just ended has no cmdline: not an error
 		[ -n "${name[$p]:-}" ] || name[$p]=$( { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null |
 			awk '{ for (i = 2; i <= NF && i <= 3; i++) s = s " " $i; print s }') || true
 	done
-	[ "$sum" -gt "$peak" ] && { peak=$sum; at_peak=$now; peak_t=$SECONDS; }
+	if [ "$sum" -ge $((peak + 1024)) ]; then
+		at_peak=
+		for p in $pids; do
+			at_peak="$at_peak$p $(footprint "$p")
+"
+		done
+		peak_t=$SECONDS
+	fi
+	[ "$sum" -gt "$peak" ] && peak=$sum
 	[ "$pss" -gt "$peak_pss" ] && peak_pss=$pss
 	sleep 0.5
 done
@@ -108,7 +116,7 @@ echo "each process's own peak (VmHWM):"
 for p in "${!hwm[@]}"; do
 	printf '  pid %-7s peak %4d MB  %s\n' "$p" $((hwm[$p] / 1024)) "${name[$p]}"
 done
-echo "at the summed peak (${peak_t}s into the run), MB:"
+echo "at the summed peak (${peak_t}s into the run, within 1 MB), MB:"
 printf '  %-7s %5s %5s %5s %5s %5s  %s\n' pid RSS PSS heap anon file process
 while read -r p rss q heap anon file; do
 	[ -n "$p" ] || continue
