@@ -94,6 +94,10 @@ static void wav_duration(void **state)
 	assert_true(fabs(info.duration - (double)phrase1.n / AUDIO_RATE) < 0.001);
 	assert_false(info.truncated);
 	assert_string_equal(info.codec, "pcm_s16le");
+	/* the header states the same length, without decoding */
+	info.duration = 0;
+	assert_int_equal(audio_probe_duration(p, &info.duration, &err), 0);
+	assert_true(fabs(info.duration - (double)phrase1.n / AUDIO_RATE) < 0.001);
 	free(p);
 	sbuf_release(&err);
 }
@@ -130,6 +134,18 @@ static double rms(const struct samples *s)
 	return s->n ? sqrt(sum / s->n) : 0;
 }
 
+/* The length the container of p states is about want seconds. */
+static void probe_near(const char *p, double want)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	double got = 0;
+
+	assert_int_equal(audio_probe_duration(p, &got, &err), 0);
+	if (fabs(got - want) >= 0.15)
+		fail_msg("%s: probed %.3f s, want %.3f s", p, got, want);
+	sbuf_release(&err);
+}
+
 /* Encodes phrase1 with libavcodec and decodes it back. */
 static void one_format(const char *name, const char *codec, const char *format)
 {
@@ -145,6 +161,7 @@ static void one_format(const char *name, const char *codec, const char *format)
 	assert_int_equal(ta_load(p, &got), 0);
 	/* Encoder delay and padding add or remove a few tens of ms. */
 	assert_true(fabs((double)got.n / AUDIO_RATE - want) < 0.15);
+	probe_near(p, want);
 	/* Lossy, but the speech is still there at about the same level. */
 	assert_true(rms(&got) > 0.5 * rms(&phrase1));
 	assert_true(rms(&got) < 1.5 * rms(&phrase1));
@@ -177,6 +194,9 @@ static void text_file_named_mp3(void **state)
 	assert_true(decode_count(p, NULL, &k, &err) < 0);
 	assert_non_null(strstr(err.buf, p));
 	assert_int_equal(k.samples, 0);
+	sbuf_reset(&err);
+	assert_true(audio_probe_duration(p, &(double){ 0 }, &err) < 0);
+	assert_non_null(strstr(err.buf, p));
 	free(p);
 	sbuf_release(&err);
 }
