@@ -1,40 +1,74 @@
 #!/usr/bin/env bash
-# Workers that take too long are killed at their timeout and the run goes
-# on.  (1) A transcription longer than --transcription-timeout (25 s of
-# speech, 1 s allowed) is killed on every attempt: the episode fails naming
-# the timeout, the other episodes are done, the exit status is 3, and no
-# crash dump is written (a timeout is not a crash).  (2) A summarization
-# worker frozen with SIGSTOP is killed at --summarization-timeout and its
-# job retried on a new worker: every episode is summarized.  That worker's
-# environment also shows OMP/MKL_NUM_THREADS set from --threads.
+# Workers that take too long are killed at their time limit and the run goes
+# on.  (1) A transcription's limit is --transcription-timeout plus
+# --transcription-timeout-per-audio-second for each second of its audio
+# (whole seconds, from the file's header); hangs and stalls come from the
+# fault injector, so no check depends on how fast this machine decodes.
+#  (a) a job stalled 3 s past a 1 s --transcription-timeout is allowed to
+#      finish when its audio earns it more time, and killed without that
+#      allowance;
+#  (b) a hung job is killed on every attempt at its computed limit: the
+#      episode fails with the limit and how it was made, the other episodes
+#      are done, the exit status is 3, and no crash dump is written (a
+#      timeout is not a crash).
+# (2) A summarization worker frozen with SIGSTOP is killed at
+# --summarization-timeout and its job retried on a new worker: every
+# episode is summarized.  That worker's environment also shows
+# OMP/MKL_NUM_THREADS set from --threads.
 set -e
 . "$TEST_SRCDIR/e2e/workers/lib.sh"
 site_start
 cd "$T_WORK"
 
-# --- (1) transcription past its timeout -----------------------------------
-say "$SITE/long.wav" "The weather today is cold and windy in the north. \
-In the south the sun will shine all afternoon. Farmers are planting corn and \
-beans this week. The river is high after the long rains of the spring. \
-Children walk to school along the old stone road. The market opens early on \
-Saturday morning. People buy bread, fish and fresh apples there. In the \
-evening the town hall hosts a concert of local music by the river."
+# --- (1) a transcription's time limit grows with its audio -------------------
+say "$SITE/talk.wav" "The weather today is cold and windy in the north. \
+In the south the sun will shine all afternoon."
+# whole seconds, as the program rounds them
+secs=$(python3 -c 'import sys, wave
+w = wave.open(sys.argv[1]); print(int(w.getnframes() / w.getframerate() + 0.5))' "$SITE/talk.wav")
+check "the speech lasts a few seconds (got $secs)" test "$secs" -ge 2 -a "$secs" -le 10
 F=$SITE/feed.xml
 text_feed "$F" 2
-feed_item "$F" --title "A long talk" --guid long --date 2026-03-09 --enclosure long.wav audio/wav
+feed_item "$F" --title "A talk" --guid talk --date 2026-03-09 --enclosure talk.wav audio/wav
 feed_close "$F"
+
+# (a) 1 s + 10 s per audio second: a 3 s stall is well inside the limit
+PODCAST_SCRAPER_INJECT_FAULT=transcribe:SLEEP3 run_ps "$SERVER_URL/feed.xml" -o allowed \
+	--run-id r1 --transcription-timeout 1 --transcription-timeout-per-audio-second 10 \
+	--stage-retries 0 --log-level debug
+expect_no_signal
+expect_status 0
+expect_in "$T_WORK/err" "injecting a 3 s stall in stage transcribe"
+expect_in "$T_WORK/err" "episode talk: time limit $((1 + 10 * secs)) s (transcription_timeout 1 s + 10 s per audio second for $secs s of audio)"
+expect_not_in "$T_WORK/err" "timed out"
+wcheck index allowed r1 talk status=ok
+wcheck episode allowed talk processing.attempts=1
+
+# ... and the same stall without the allowance is killed at 1 s
+PODCAST_SCRAPER_INJECT_FAULT=transcribe:SLEEP3 run_ps "$SERVER_URL/feed.xml" -o refused \
+	--run-id r1 --transcription-timeout 1 --transcription-timeout-per-audio-second 0 \
+	--stage-retries 0
+expect_no_signal
+expect_status 3
+wcheck index refused r1 talk status=failed error_stage=transcribe \
+	"error_message~worker timed out after 1 s (limit: transcription_timeout 1 s) and was killed after 1 attempt"
+
+# (b) a hang on both attempts, killed each time at 1 s + 0.5 s x the audio
+limit=$(python3 -c 'import sys; print("%g" % (1 + 0.5 * int(sys.argv[1])))' "$secs")
+why="limit: transcription_timeout 1 s + 0.5 s per audio second for $secs s of audio"
 mkdir -p dumps
-run_ps "$SERVER_URL/feed.xml" -o slow --run-id r1 --transcription-timeout 1 \
+PODCAST_SCRAPER_INJECT_FAULT=transcribe:HANG:2 run_ps "$SERVER_URL/feed.xml" -o slow \
+	--run-id r1 --transcription-timeout 1 --transcription-timeout-per-audio-second 0.5 \
 	--stage-retries 1 --crash-dir dumps
 expect_no_signal
 expect_status 3
 expect_summary failed=1
-wcheck index slow r1 long status=failed error_stage=transcribe \
-	"error_message~worker timed out after 1 s and was killed after 2 attempts"
+wcheck index slow r1 talk status=failed error_stage=transcribe \
+	"error_message~worker timed out after $limit s ($why) and was killed after 2 attempts"
 wcheck index slow r1 w1 status=ok
 wcheck index slow r1 w2 status=ok
 wcheck json slow/runs/r1/metrics.json retries=1 worker_crashes=0 episodes.ok=2 episodes.failed=1
-expect_in "$T_WORK/err" "episode long: worker timed out after 1 s and was killed; retrying (attempt 2 of 2)"
+expect_in "$T_WORK/err" "episode talk: worker timed out after $limit s ($why) and was killed; retrying (attempt 2 of 2)"
 check "a timeout leaves no crash dump" test -z "$(ls dumps)"
 wcheck sound slow
 
