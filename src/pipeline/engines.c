@@ -272,7 +272,7 @@ static void add_show_text(const struct episode_job *ej, const struct strlist *na
 
 /*
  * A transcription's time limit grows with its audio: transcription_timeout,
- * which every job gets (a worker to start, a model to load), plus
+ * the time any job may take to start a worker and load a model, plus
  * transcription_timeout_per_audio_second for each second of audio, the
  * length its header states (whole seconds, so the message adds up).  Audio
  * whose length cannot be read gets transcription_timeout alone; its decoding
