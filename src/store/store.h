@@ -103,9 +103,11 @@ char *store_feed_id(const char *feed_url);
 unsigned store_feed_shard(const char *feed_url, unsigned n);
 
 /*
- * The episode's guid when it has one (not blank), else "sha256:" + hex of
- * "feed_url|title|date|link", date being ISO 8601 UTC or empty when
- * unknown.  Deterministic.  Caller frees.
+ * The episode's guid when it has one (not blank), with the credentials of
+ * any URL in it hidden (redact_text(): a GUID may be a permalink carrying
+ * a token), else "sha256:" + hex of "feed_url|title|date|link", date being
+ * ISO 8601 UTC or empty when unknown.  This is the one form of an id: logs,
+ * documents, stems and the state all get it.  Deterministic.  Caller frees.
  */
 char *store_episode_id(const struct episode *ep, const char *feed_url);
 
@@ -266,7 +268,8 @@ int store_state_check(const char *feed_dir, bool rebuild, struct sbuf *err);
  * every later call (default "", for a folder holding one feed).  The URL
  * is kept with its credentials hidden (util/redact.h); rows an earlier
  * version recorded under the URL as given are moved to that form.  Episode
- * ids (a GUID may be a URL) are likewise kept, and looked up, redacted.
+ * ids are kept and looked up as given: they must come from
+ * store_episode_id(), which hides credentials already.
  */
 void store_state_bind_feed(struct store_state *st, const char *feed_url);
 /* Closes and frees st (NULL is fine). */

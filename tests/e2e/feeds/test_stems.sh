@@ -124,6 +124,38 @@ expect_in "$T_WORK/err" "under a stem it also gave another episode"
 both_kept old
 check "A's original bytes written again" cmp "$SITE/t/a.vtt" old/transcripts/$STEM_A.vtt
 
+# --- the same repair where the GUIDs are URLs with a token -------------------
+# The state keeps ids with the token hidden; the repair must still find the
+# episodes in the feed, so the first of the feed keeps the stem even though
+# its redacted id sorts second.
+UA="https://example.org/ep/b?token=tok-1"
+UB="https://example.org/ep/a?token=tok-2"
+RA="https://example.org/ep/b?token=***"
+RB="https://example.org/ep/a?token=***"
+U=$SITE/u.xml
+feed_open "$U" "Tokens"
+feed_item "$U" --title "Same title" --guid "$UA" --date 2026-03-02 --transcript t/a.vtt text/vtt
+feed_item "$U" --title "Same title" --guid "$UB" --date 2026-03-02 --transcript t/b.vtt text/vtt
+feed_close "$U"
+run_ps "$SERVER_URL/u.xml" --output-dir tok
+expect_status 0
+SA=$(stem_of tok "$RA")
+SB=$(stem_of tok "$RB")
+check "the state knows both by their redacted ids ('$SA', '$SB')" \
+	test -n "$SA" -a -n "$SB" -a "$SA" != "$SB"
+rm tok/transcripts/$SB.* tok/metadata/$SB.*
+cp "$SITE/t/b.vtt" tok/transcripts/$SA.vtt   # B's bytes overwrote A's
+sqlite3 tok/state.sqlite "UPDATE episodes SET stem='$SA'"
+run_ps "$SERVER_URL/u.xml" --output-dir tok
+expect_status 0
+expect_summary episodes=2 transcripts=2 failed=0
+check "A, first in the feed, keeps its stem" test "$(stem_of tok "$RA")" = "$SA"
+check "A's files hold A's words again" cmp "$SITE/t/a.vtt" tok/transcripts/$SA.vtt
+SB=$(stem_of tok "$RB")
+check "B has a stem of its own ('$SB')" test -n "$SB" -a "$SB" != "$SA"
+check "B's files hold B's words" grep -q bravo "tok/transcripts/$SB.txt"
+check "no token in the state" test -z "$(sqlite3 tok/state.sqlite .dump | grep -e tok-1 -e tok-2)"
+
 # --- items sharing a GUID: one warning, the first processed ------------------
 G=$SITE/dup.xml
 feed_open "$G" "Duplicates"
