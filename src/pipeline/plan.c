@@ -113,8 +113,9 @@ static int reserve_stems(struct feed_job *fj, struct sbuf *err)
 		plan[i].ep = fj->episodes[i].ep;
 		plan[i].episode_id = fj->episodes[i].id;
 	}
-	/* a dry run reserves within the feed only and records nothing */
-	r = store_state_reserve_stems(fj->run->cfg->dry_run ? NULL : fj->state, plan, n, err);
+	/* a dry run shows the stems a real run would give, recording nothing */
+	r = (fj->run->cfg->dry_run ? store_state_preview_stems :
+	     store_state_reserve_stems)(fj->state, plan, n, err);
 	for (size_t i = 0; !r && i < n; i++) {
 		fj->episodes[i].stem = plan[i].stem;
 		log_stem(&fj->episodes[i], &plan[i]);

@@ -238,8 +238,9 @@ static void reserve_release(struct reserve *rs)
 	store_stem_rows_free(rs->claims, rs->nr_claims);
 }
 
-int store_state_reserve_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
-			      struct sbuf *err)
+/* The stems of the plan; recorded in st when record. */
+static int reserve(struct store_state *st, struct store_stem_plan *plan, size_t n, bool record,
+		   struct sbuf *err)
 {
 	struct reserve rs = { .plan = plan, .nr_plan = n, .feed_url = "" };
 	int r = 0;
@@ -258,11 +259,23 @@ int store_state_reserve_stems(struct store_state *st, struct store_stem_plan *pl
 		repair_shared(&rs);
 		for (size_t i = 0; i < n; i++)
 			assign(&rs, &plan[i]);
-		if (st)
+		if (st && record)
 			r = store_state_claim_stems(st, rs.claims, rs.nr_claims, err);
 	}
 	for (size_t i = 0; r && i < n; i++)
 		pc_freep(&plan[i].stem);
 	reserve_release(&rs);
 	return r;
+}
+
+int store_state_reserve_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
+			      struct sbuf *err)
+{
+	return reserve(st, plan, n, true, err);
+}
+
+int store_state_preview_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
+			      struct sbuf *err)
+{
+	return reserve(st, plan, n, false, err);
 }

@@ -354,10 +354,18 @@ struct store_stem_plan {
  *    else the least (feed, id)); the others get fresh stems as newcomers
  *    do, and all of them are set pending with redo, since its files hold
  *    only one of them.
- * st NULL (a dry run): the plan's own episodes only, nothing recorded.
- * All rows are written in one transaction.
+ * st NULL: the plan's own episodes only, nothing recorded.  All rows are
+ * written in one transaction.
  */
 int store_state_reserve_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
+			      struct sbuf *err);
+/*
+ * The stems store_state_reserve_stems() would give, the same way, with
+ * nothing written: for a dry run, which must show the names a real run will
+ * use.  st may be read-only, or NULL (no state yet: the plan's own episodes
+ * only).
+ */
+int store_state_preview_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
 			      struct sbuf *err);
 
 /*

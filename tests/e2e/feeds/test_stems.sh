@@ -3,8 +3,11 @@
 # collide-5066 and collide-6885 hash to the same first 6 hex digits (185359),
 # so two episodes with both the same title and date would get the same file
 # names: the second one gets a longer suffix, is recorded with it, and keeps
-# it in reruns and in a state rebuilt from the files.  Items sharing a GUID
-# are one episode: a warning names both, the first is processed.
+# it in reruns and in a state rebuilt from the files; a dry run shows that
+# longer stem without recording it.  A folder where an older version gave two
+# episodes one stem is repaired, also when their GUIDs are URLs with a token.
+# Items sharing a GUID are one episode: a warning names both, the first is
+# processed.
 set -e
 . "$TEST_SRCDIR/e2e/feeds/lib.sh"
 site_start
@@ -64,6 +67,29 @@ expect_summary episodes=2 transcripts=2 "downloaded 2" failed=0
 both_kept s
 expect_in "$T_WORK/err" "stem '$STEM_A' belongs to another episode; its files are named '$STEM_B'"
 verify outputs s "$SITE" "$SERVER_URL" 2
+
+# --- a dry run shows the stem the real run gives, and writes nothing -------
+# The folder knows A; the feed now lists only B, whose usual stem is A's.
+feed_open "$F" "Collisions"
+feed_item "$F" --title "Same title" --guid $A --date 2026-03-02 --transcript t/a.vtt text/vtt
+feed_close "$F"
+run_ps "$SERVER_URL/feed.xml" --output-dir dry
+expect_status 0
+feed_open "$F" "Collisions"
+feed_item "$F" --title "Same title" --guid $B --date 2026-03-02 --transcript t/b.vtt text/vtt
+feed_close "$F"
+(cd dry && find . -type f -print0 | sort -z | xargs -0 sha1sum) >dry.before
+run_ps "$SERVER_URL/feed.xml" --output-dir dry --dry-run
+expect_status 0
+expect_in "$T_WORK/err" "dry run: $STEM_B: download transcript"
+expect_not_in "$T_WORK/err" "dry run: $STEM_A:"
+(cd dry && find . -type f -print0 | sort -z | xargs -0 sha1sum) >dry.after
+check "the dry run changed no file of the folder" cmp dry.before dry.after
+check "nor recorded B" test -z "$(stem_of dry $B)"
+run_ps "$SERVER_URL/feed.xml" --output-dir dry
+expect_status 0
+check "the real run names B as the dry run said" test "$(stem_of dry $B)" = "$STEM_B"
+check "B's files under that stem" grep -q bravo "dry/transcripts/$STEM_B.txt"
 
 # --- a rerun of a changed feed (no 304) does nothing to the pair -------------
 digest s >d1
