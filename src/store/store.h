@@ -510,6 +510,7 @@ json_t *store_doc_redact(json_t *doc);
 enum store_counter {
 	STORE_FEEDS,
 	STORE_EPISODES_SELECTED,
+	STORE_EPISODES_UPDATED,      /* done earlier, given outputs asked now */
 	STORE_TRANSCRIPTS_DOWNLOADED,
 	STORE_TRANSCRIPTS_TRANSCRIBED,
 	STORE_SUMMARIES,
