@@ -5,6 +5,8 @@
  * Items are episodes by their id (the guid): a second item with an id seen
  * before would be processed at the same time as the first into one state
  * row and the same files, so it is dropped with a warning naming both.
+ * Ids hide credentials (store_episode_id()), so GUIDs that differ only in a
+ * token are one episode too: the state could not tell them apart.
  * Stems are reserved in feed order, in one go, so two episodes that would
  * share a stem never run with the same one (store_state_reserve_stems()).
  */
