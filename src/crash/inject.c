@@ -42,7 +42,7 @@ static bool injectable(int sig)
 	       sig == SIGABRT;
 }
 
-/* "HANG" (for ever) or "SLEEP<seconds>" into *sleep_s; false for anything else. */
+/* "HANG" (for ever) or "SLEEP<seconds>" (at most a day) into *sleep_s; else false. */
 static bool parse_hang(const char *s, long *sleep_s)
 {
 	char *end = NULL;
@@ -54,7 +54,7 @@ static bool parse_hang(const char *s, long *sleep_s)
 		return false;
 	errno = 0;
 	*sleep_s = strtol(s + 5, &end, 10);
-	return !errno && end != s + 5 && !*end && *sleep_s >= 1;
+	return !errno && end != s + 5 && !*end && *sleep_s >= 1 && *sleep_s <= 86400;
 }
 
 /* "<stage>:<SIGNAL|HANG|SLEEP<s>>[:<n>]" into *stage, *sig, *sleep_s, *times. */
@@ -201,16 +201,15 @@ static bool take_fault(void)
 /* Stops the calling thread for inj.sleep_s seconds, or for ever (until killed). */
 static void hang(enum stage stage)
 {
-	double until = time_mono() + (double)inj.sleep_s;
-
-	if (inj.sleep_s)
+	if (inj.sleep_s) {
 		log_warn("crash", "injecting a %ld s stall in stage %s (%s)", inj.sleep_s,
 			 stage_name(stage), INJECT_ENV);
-	else
-		log_warn("crash", "injecting a hang in stage %s (%s)", stage_name(stage),
-			 INJECT_ENV);
-	while (!inj.sleep_s || time_mono() < until)
-		time_sleep_ms(inj.sleep_s ? (long)((until - time_mono()) * 1000) + 1 : 1000);
+		time_sleep_ms(inj.sleep_s * 1000);   /* sleeps on through signals */
+		return;
+	}
+	log_warn("crash", "injecting a hang in stage %s (%s)", stage_name(stage), INJECT_ENV);
+	for (;;)
+		time_sleep_ms(1000);
 }
 
 void crash_inject_check(enum stage stage)

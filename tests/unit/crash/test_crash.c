@@ -352,7 +352,7 @@ static void malformed(void **state)
 		"bogus", "transcribe", "nosuchstage:SIGSEGV", "transcribe:SIGTERM",
 		"transcribe:SIGSEGV:0", "transcribe:SIGSEGV:x", "transcribe:SEGV:2:3",
 		"transcribe:", ":SIGSEGV", "transcribe:SLEEP", "transcribe:SLEEP0",
-		"transcribe:SLEEP2s", "transcribe:HANGS", "transcribe:HANG:0",
+		"transcribe:SLEEP2s", "transcribe:SLEEP86401", "transcribe:HANGS", "transcribe:HANG:0",
 	};
 	char var[128];
 	const char *env[] = { var, NULL };
