@@ -443,6 +443,15 @@ static double stated_seconds(const AVFormatContext *fmt)
 	return 0;
 }
 
+/* A header may claim any length: believe at most what the file's bytes can hold. */
+static double believable_seconds(const AVFormatContext *fmt, double stated)
+{
+	int64_t size = fmt->pb ? avio_size(fmt->pb) : -1;
+	double most = size > 0 ? (double)size / AUDIO_PROBE_MIN_BYTES_PER_SECOND : stated;
+
+	return stated < most ? stated : most;
+}
+
 int audio_probe_duration(const char *path, double *ret_seconds, struct sbuf *err)
 {
 	struct decoder d = { 0 };
@@ -454,7 +463,7 @@ int audio_probe_duration(const char *path, double *ret_seconds, struct sbuf *err
 	d.err = err;
 	rc = open_input(&d);
 	if (!rc)
-		s = stated_seconds(d.fmt);
+		s = believable_seconds(d.fmt, stated_seconds(d.fmt));
 	if (!rc && !(s > 0 && s < AUDIO_PROBE_MAX_SECONDS)) {
 		sbuf_addf(err, "audio file '%s': its length is not in its header", path);
 		rc = -PC_EPARSE;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audio/audio.h"
@@ -98,6 +99,45 @@ static void wav_duration(void **state)
 	info.duration = 0;
 	assert_int_equal(audio_probe_duration(p, &info.duration, &err), 0);
 	assert_true(fabs(info.duration - (double)phrase1.n / AUDIO_RATE) < 0.001);
+	free(p);
+	sbuf_release(&err);
+}
+
+/*
+ * A FLAC whose STREAMINFO claims about 50 days of samples: no more is
+ * believed than its size holds at AUDIO_PROBE_MIN_BYTES_PER_SECOND.
+ */
+static void probe_lying_header(void **state)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	char *p = ta_path(dir, "liar.flac");
+	unsigned char b[26];
+	double got = 0, most;
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	if (ta_encode(p, &phrase1, "flac", "flac")) {
+		print_message("flac encoder not available: lying header not covered\n");
+		free(p);
+		return;
+	}
+	f = fopen(p, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fread(b, 1, sizeof(b), f), sizeof(b));
+	assert_memory_equal(b, "fLaC", 4);
+	/* STREAMINFO's 36-bit total sample count: the low 4 bits of byte 21, then 4 bytes */
+	b[21] |= 0x0f;
+	memset(b + 22, 0xff, 4);
+	assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+	assert_int_equal(fwrite(b, 1, sizeof(b), f), sizeof(b));
+	fclose(f);
+	assert_int_equal(stat(p, &st), 0);
+	most = (double)st.st_size / AUDIO_PROBE_MIN_BYTES_PER_SECOND;
+	assert_int_equal(audio_probe_duration(p, &got, &err), 0);
+	if (fabs(got - most) > 0.001)
+		fail_msg("probed %.3f s from a header claiming days; its size allows %.3f s", got,
+			 most);
 	free(p);
 	sbuf_release(&err);
 }
@@ -515,6 +555,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(wav_duration),
 		cmocka_unit_test(wav_stereo_44k),
+		cmocka_unit_test(probe_lying_header),
 		cmocka_unit_test(other_formats),
 		cmocka_unit_test(text_file_named_mp3),
 		cmocka_unit_test(empty_file),
