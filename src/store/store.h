@@ -268,8 +268,9 @@ int store_state_check(const char *feed_dir, bool rebuild, struct sbuf *err);
  * every later call (default "", for a folder holding one feed).  The URL
  * is kept with its credentials hidden (util/redact.h); rows an earlier
  * version recorded under the URL as given are moved to that form.  Episode
- * ids are kept and looked up as given: they must come from
- * store_episode_id(), which hides credentials already.
+ * ids (a GUID may be a URL) are likewise kept, and looked up, redacted;
+ * store_episode_id() makes them so already, so the ids a caller holds
+ * compare equal to the rows (store_state_reserve_stems() relies on it).
  */
 void store_state_bind_feed(struct store_state *st, const char *feed_url);
 /* Closes and frees st (NULL is fine). */
