@@ -79,6 +79,26 @@ static void redacting_twice_changes_nothing(void **state)
 	expect("tag:ex.org,2026:ep/1", "tag:ex.org,2026:ep/1");
 }
 
+/* A URL carried in another URL's parameter (redirectors, trackers). */
+static void hides_nested_urls(void **state)
+{
+	char *deep;
+
+	(void)state;
+	expect("https://ex.org/ep?u=http://user:pw@h/f.mp3&page=2",
+	       "https://ex.org/ep?u=http://***@h/f.mp3&page=2");
+	expect("https://t.ex/r?next=https://h/x.mp3?token=t", "https://t.ex/r?next=https://h/x.mp3?token=***");
+	expect("https://t.ex/r?to=https%3A%2F%2Fuser%3Apw%40h%2Fa.mp3&n=1",
+	       "https://t.ex/r?to=***&n=1");
+	expect("https://t.ex/r?to=https%3A%2F%2Fh%2Fa.mp3", "https://t.ex/r?to=https%3A%2F%2Fh%2Fa.mp3");
+	/* nesting past the limit masks the value rather than recursing on */
+	expect("http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://u:p@h/",
+	       "http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/?a=***");
+	deep = redact_text("http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/");
+	assert_string_equal(deep, "http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/?a=***");
+	free(deep);
+}
+
 static void names(void **state)
 {
 	(void)state;
@@ -100,6 +120,7 @@ int main(void)
 		cmocka_unit_test(keeps_what_is_not_secret),
 		cmocka_unit_test(finds_urls_in_sentences),
 		cmocka_unit_test(redacting_twice_changes_nothing),
+		cmocka_unit_test(hides_nested_urls),
 		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
