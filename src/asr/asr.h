@@ -80,8 +80,9 @@ struct asr_options {
 	const char *language;      /* ISO-639-1 hint ("en"); NULL/"": server detects */
 	size_t max_request_bytes;  /* largest audio file per request; bigger audio
 	                              is split; 0: ASR_DEFAULT_MAX_REQUEST */
-	long timeout;              /* connect and stall timeout per request (s);
-	                              0: ASR_DEFAULT_REMOTE_TIMEOUT */
+	long timeout;              /* connect timeout per request (s); 0: 20 */
+	long think;                /* how long the server may work on one request
+	                              before answering (s); 0: ASR_DEFAULT_REMOTE_TIMEOUT */
 	/* Local engine (pocketsphinx) only: */
 	const char *const *decoder_args; /* extra "-flag", "value" pairs for the
 	                              decoder, after ours (tuning, benchmarks) */
@@ -98,7 +99,7 @@ struct asr_options {
 	                              backend's max_utterance always wins */
 };
 
-#define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, \
+#define ASR_OPTIONS_INIT { NULL, NULL, 0, true, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, \
 			   NULL, 0, 0, 1, 0, 0, NULL }
 
 /* Most show text asr_set_context() reads; the rest is ignored. */

@@ -102,7 +102,8 @@ static int openai_open(void **inst, const struct asr_options *o, struct sbuf *er
 	r->language = o->language && *o->language ? pc_strdup(o->language) : NULL;
 	r->max_bytes = max;
 	r->net.workers = 1;
-	r->net.timeout_s = o->timeout > 0 ? o->timeout : ASR_DEFAULT_REMOTE_TIMEOUT;
+	r->net.timeout_s = o->timeout;
+	r->net.stall_s = o->think > 0 ? o->think : ASR_DEFAULT_REMOTE_TIMEOUT;
 	*inst = r;
 	return 0;
 }

@@ -141,7 +141,8 @@ static char *opt_check_network;
 /* Fetches url once (no retries) with the configured timeouts and user agent. */
 static void check_network(struct doctor *d, const struct config *c, const char *url)
 {
-	struct net_options no = { 1, c->timeout, -1, 0, c->user_agent, 0 };
+	struct net_options no = { .workers = 1, .timeout_s = c->timeout, .retries = -1,
+				  .user_agent = c->user_agent };
 	struct net_result res;
 	int r;
 
@@ -166,6 +167,7 @@ static struct asr_options server_options(const struct config *c, const char *url
 	o.model = stages_transcribe_model(c);
 	o.language = c->language;
 	o.timeout = c->timeout;
+	o.think = c->timeout;     /* a 1 s clip: no reason to wait long */
 	return o;
 }
 

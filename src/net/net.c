@@ -436,13 +436,13 @@ static size_t header_cb(char *p, size_t size, size_t nitems, void *udata)
 
 /*
  * The whole-transfer deadline: time to move the size cap at the lowest
- * speed we accept, plus one timeout for connecting and the first byte.
+ * speed we accept, plus one stall time for connecting and the first byte.
  * A transfer slower than that on average was going to be cut by the speed
  * limit anyway; this catches one that keeps the average up in bursts.
  */
 static long deadline_s(const struct net *net, const struct xfer *x)
 {
-	long long t = net->opt.timeout_s + (long long)(x->max / NET_LOW_SPEED_BYTES);
+	long long t = net->opt.stall_s + (long long)(x->max / NET_LOW_SPEED_BYTES);
 
 	return t > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)t;
 }
@@ -465,7 +465,7 @@ static void setup_easy(struct net *net, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, t);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, NET_LOW_SPEED_BYTES);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, t);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, net->opt.stall_s);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, deadline_s(net, x));
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
@@ -691,7 +691,7 @@ static int timed_out(struct xfer *x, CURLcode rc)
 	if (strstr(x->errbuf, "too slow"))
 		return xfer_fail(x, -PC_ETIMEOUT, "stalled: less than %ld bytes/s for %ld s "
 				 "(%lld bytes received)", NET_LOW_SPEED_BYTES,
-				 x->net->opt.timeout_s, x->got);
+				 x->net->opt.stall_s, x->got);
 	return xfer_fail(x, -PC_ETIMEOUT, "timed out: %s", curl_msg(x, rc));
 }
 
@@ -975,6 +975,8 @@ static void apply_defaults(struct net_options *o)
 		o->workers = 8;
 	if (o->timeout_s <= 0)
 		o->timeout_s = 20;
+	if (o->stall_s <= 0)
+		o->stall_s = o->timeout_s;
 	if (o->retries == 0)
 		o->retries = 5;
 	else if (o->retries < 0)

@@ -19,9 +19,11 @@
  * cap, a local write error) are final at once.
  *
  * Timeouts: `timeout_s` bounds connecting, and a transfer slower than
- * NET_LOW_SPEED_BYTES a second for timeout_s seconds is a stall (a server
- * dripping a few bytes a second would otherwise hold a transfer for days).
- * Each attempt also has a deadline of timeout_s plus the time the size cap
+ * NET_LOW_SPEED_BYTES a second for stall_s seconds (timeout_s unless set) is
+ * a stall (a server dripping a few bytes a second would otherwise hold a
+ * transfer for days).  A speech server may think for minutes about an hour
+ * of audio before its first byte, so its client sets stall_s apart.
+ * Each attempt also has a deadline of stall_s plus the time the size cap
  * takes at NET_LOW_SPEED_BYTES a second, so no pattern of bursts keeps a
  * transfer alive for ever.  Stalls and deadlines are retried like
  * connection errors ("stalled: less than 1024 bytes/s for 20 s (37 bytes
@@ -80,6 +82,9 @@ struct net_options {
 	long delay_ms;          /* least time between starting two requests [0] */
 	const char *user_agent; /* ["podcast_scraper/" PC_VERSION]; copied */
 	long backoff_base_ms;   /* first retry delay before jitter [500] */
+	long stall_s;           /* how long a transfer may stay below the low speed,
+	                           e.g. while a server works on an upload before it
+	                           answers [timeout_s] */
 };
 
 struct net_result {

@@ -67,6 +67,8 @@ static void options_from_config(struct transcriber *t, const struct config *c)
 	t->opts.model = keep(t, stages_transcribe_model(c));
 	t->opts.language = keep(t, c->language);
 	t->opts.timeout = c->timeout;
+	/* a server may think as long as the whole transcription may take */
+	t->opts.think = c->transcription_timeout;
 	/* auto: this stage only runs when a transcript is made from the audio,
 	 * and the audio is here whichever engine listens to it. */
 	t->diarize = c->diarization != TRI_OFF;

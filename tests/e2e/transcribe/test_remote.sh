@@ -44,6 +44,16 @@ check "segments from the server" grep -q 'model=whisper-1' result/transcripts/*.
 # with both stages on one declared accelerator they are serialized (mps_exclusive)
 expect_in run.log "run one at a time (mps_exclusive)"
 
+# A server that thinks longer than --timeout before answering is waited for:
+# connecting and uploading are bounded by --timeout, the answer by the
+# transcription's own limit.  (libcurl averages the speed over about 5 s,
+# so the pause must be longer than that to be a stall at --timeout 1.)
+run_ps "$SERVER_URL/feed.xml" -o slow --transcription-provider openai --timeout 1 \
+	--openai-api-base "$SERVER_URL/v1?delay_ms=8000"
+expect_status 0
+check "the slow server's words kept" grep -q 'model=whisper-1' slow/transcripts/*.txt
+check "asked once" test "$(grep -c 'POST /v1/audio/transcriptions?delay_ms' "$SERVER_LOG")" = 1
+
 # A 401 names the server's message, never the key.
 run_ps "$SERVER_URL/feed.xml" -o result401 --transcription-provider openai \
 	--openai-api-base "$SERVER_URL/v1?mode=error401"
