@@ -7,6 +7,8 @@
 # KNOBS_FILE (default: bench/asr/knobs.txt) has one knob per line: the
 # decoder flag, then the values to try besides the current one, e.g.
 #   -lw 5.5 8 10
+# Flags that should move together are one knob, comma-separated, with
+# comma-separated values, e.g. "-lw,-fwdflatlw 8,10.5".
 # Knobs are tried in order; each keeps the value with the lowest mean WER
 # (ties: lowest pooled WER, then least CPU) among the settings so far and
 # the same plus one value.  MAX_CPU=R also refuses settings whose CPU per
@@ -78,6 +80,17 @@ set_knob() { # settings flag value [sep]
 	}'
 }
 
+# set_knob for each flag of "-f1,-f2" with the value of "v1,v2".
+set_knobs() { # settings flags values
+	out=$1
+	i=1
+	for f in $(echo "$2" | tr , ' '); do
+		out=$(set_knob "$out" "$f" "$(echo "$3" | cut -d, -f"$i")")
+		i=$((i + 1))
+	done
+	echo "$out"
+}
+
 dec=${START:-}
 vad=${START_VAD:-}
 best=$(score "$dec" "$vad")
@@ -90,7 +103,7 @@ while read -r knob values; do
 			try_dec=$dec
 			try_vad=$(set_knob "$vad" "$name" "${v#*=}" =)
 		else
-			try_dec=$(set_knob "$dec" "$knob" "$v")
+			try_dec=$(set_knobs "$dec" "$knob" "$v")
 			try_vad=$vad
 		fi
 		s=$(score "$try_dec" "$try_vad")
