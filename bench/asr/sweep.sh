@@ -11,7 +11,9 @@
 # comma-separated values, e.g. "-lw,-fwdflatlw 8,10.5".
 # Knobs are tried in order; each keeps the value with the lowest mean WER
 # (ties: lowest pooled WER, then least CPU) among the settings so far and
-# the same plus one value.  MAX_CPU=R also refuses settings whose CPU per
+# the same plus one value.  MIN_GAIN=P keeps a value only if it lowers the
+# mean WER by at least P points (default 0: any gain; a few errors move the
+# mean by a few tenths).  MAX_CPU=R also refuses settings whose CPU per
 # audio second exceeds R times pocketsphinx_continuous's; off by default,
 # since CPU time per audio second grows by half when the cores are shared
 # with other work, and the speed of the chosen settings is measured against
@@ -34,6 +36,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 KNOBS=${2:-$HERE/knobs.txt}
 WORK=${WORK:-/tmp/asr_sweep}
 MAX_CPU=${MAX_CPU:-0}
+MIN_GAIN=${MIN_GAIN:-0}
 export WORK
 mkdir -p "$WORK"
 CACHE="$WORK/sweep.tsv"
@@ -58,8 +61,9 @@ score() {
 
 # True when score $1 beats score $2 within the CPU cap.
 better() {
-	echo "$1 $2" | awk -v cap="$MAX_CPU" '{
+	echo "$1 $2" | awk -v cap="$MAX_CPU" -v gain="$MIN_GAIN" '{
 		if (cap > 0 && $3 > cap * $4) exit 1
+		if (gain > 0) exit !($1 <= $5 - gain + 1e-9)
 		if ($1 != $5) exit !($1 < $5)
 		if ($2 != $6) exit !($2 < $6)
 		exit !($3 < $7)
