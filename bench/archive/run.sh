@@ -10,18 +10,14 @@
 # invocation, and prints both times and the ratio (best of REPEATS runs
 # each, default 3).
 set -euo pipefail
-BUILD=$(cd "${1:?usage: bench/archive/run.sh BUILD_DIR [REPEATS]}" && pwd)
-REPEATS=${2:-3}
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib/lib.sh"
+. "$HERE/../lib/http.sh"
+bench_build "${1:?usage: bench/archive/run.sh BUILD_DIR [REPEATS]}"
+REPEATS=${2:-3}
 N=100
-PS=$BUILD/podcast_scraper
-export TESTSERVER=$BUILD/tests/server/testserver
-[ -x "$PS" ] && [ -x "$TESTSERVER" ] || { echo "build $BUILD first" >&2; exit 1; }
-command -v curl >/dev/null || { echo "curl is needed for the baseline" >&2; exit 1; }
-
-WORK=$(mktemp -d /tmp/pc_bench_archive.XXXXXX)
-. "$HERE/../../tests/lib/server.sh"
-SITE=$WORK/site
+bench_http_setup archive
+bench_need curl
 mkdir -p "$SITE/m"
 {
 	echo '<?xml version="1.0"?><rss version="2.0"><channel><title>Archive bench</title>'
@@ -32,29 +28,9 @@ mkdir -p "$SITE/m"
 	done
 	echo '</channel></rss>'
 } >"$SITE/feed.xml"
-server_start "$SITE" --latency-ms 50
-trap 'server_stop; rm -rf "$WORK"' EXIT
+bench_http_serve --latency-ms 50
 
-now() { date +%s.%N; }
-best_ours= best_curl=
-for ((r = 1; r <= REPEATS; r++)); do
-	rm -rf "$WORK/ours" "$WORK/curl"
-	t0=$(now)
-	"$PS" "$SERVER_URL/feed.xml" --output-dir "$WORK/ours" --workers 8 --quiet \
-		--download-media --no-transcribe-missing 2>"$WORK/ours.err" ||
-		{ cat "$WORK/ours.err" >&2; exit 1; }
-	t1=$(now)
-	mkdir -p "$WORK/curl"
-	for ((i = 1; i <= N; i++)); do
-		printf '%s\n%s\n' "$WORK/curl/$i.mp3" "$SERVER_URL/m/$i.mp3"
-	done | xargs -P 8 -n 2 curl -s -o
-	t2=$(now)
-	ours=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-	base=$(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }')
-	printf 'run %d: podcast_scraper %.2fs, xargs -P 8 curl %.2fs\n' "$r" "$ours" "$base"
-	best_ours=$(awk -v a="$ours" -v b="${best_ours:-$ours}" 'BEGIN { print (a < b ? a : b) }')
-	best_curl=$(awk -v a="$base" -v b="${best_curl:-$base}" 'BEGIN { print (a < b ? a : b) }')
-done
+bench_vs_curl "$REPEATS" "$N" m mp3 --download-media --no-transcribe-missing
 got=$(ls "$WORK/ours/media/" | wc -l)
 [ "$got" = "$N" ] || { echo "only $got of $N enclosures archived" >&2; exit 1; }
 for ((i = 1; i <= N; i++)); do

@@ -18,6 +18,8 @@
  *
  * transcribe prints one line of key=value numbers (see print_stats).
  */
+#include "benchlib.h"
+
 #include "asr/asr.h"
 #include "audio/audio.h"
 #include "transcript/transcript.h"
@@ -31,76 +33,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-
-struct pcm {
-	int16_t *s;
-	size_t n, alloc;
-};
-
-static int collect(const struct audio_chunk *c, void *udata)
-{
-	struct pcm *p = udata;
-
-	PC_GROW(p->s, p->alloc, p->n + c->n);
-	memcpy(p->s + p->n, c->samples, c->n * sizeof(*c->samples));
-	p->n += c->n;
-	return 0;
-}
-
-static int load(const char *path, struct pcm *p)
-{
-	struct sbuf err = SBUF_INIT(4096);
-	int rc = audio_decode(path, NULL, collect, p, &err);
-
-	if (rc)
-		fprintf(stderr, "asr_bench: %s\n", err.buf);
-	sbuf_release(&err);
-	return rc;
-}
-
-static void le(FILE *f, uint32_t v, int bytes)
-{
-	for (int i = 0; i < bytes; i++)
-		fputc((int)((v >> (8 * i)) & 0xff), f);
-}
-
-static FILE *wav_open(const char *path, uint64_t samples)
-{
-	FILE *f = fopen(path, "wb");
-	uint32_t data = (uint32_t)(samples * 2);
-
-	if (!f)
-		return NULL;
-	fwrite("RIFF", 1, 4, f);
-	le(f, 36 + data, 4);
-	fwrite("WAVEfmt ", 1, 8, f);
-	le(f, 16, 4);
-	le(f, 1, 2);
-	le(f, 1, 2);
-	le(f, AUDIO_RATE, 4);
-	le(f, AUDIO_RATE * 2, 4);
-	le(f, 2, 2);
-	le(f, 16, 2);
-	fwrite("data", 1, 4, f);
-	le(f, data, 4);
-	return f;
-}
 
 static int cmd_concat(int argc, char **argv)
 {
-	struct pcm all = { 0 };
+	struct bench_pcm all = { 0 };
 	size_t gap = (size_t)(atof(argv[3]) * AUDIO_RATE);
 	FILE *f;
 
 	for (int i = 4; i < argc; i++) {
-		if (load(argv[i], &all))
+		if (bench_pcm_load(argv[i], &all))
 			return 1;
 		PC_GROW(all.s, all.alloc, all.n + gap);
 		memset(all.s + all.n, 0, gap * sizeof(*all.s));
 		all.n += gap;
 	}
-	f = wav_open(argv[2], all.n);
+	f = bench_wav_open(argv[2], all.n);
 	if (!f || fwrite(all.s, 2, all.n, f) != all.n || fclose(f))
 		return 1;
 	free(all.s);
@@ -109,13 +56,13 @@ static int cmd_concat(int argc, char **argv)
 
 static int cmd_repeat(char **argv)
 {
-	struct pcm one = { 0 };
+	struct bench_pcm one = { 0 };
 	uint64_t want = (uint64_t)(atof(argv[3]) * 60 * AUDIO_RATE), done = 0;
 	FILE *f;
 
-	if (load(argv[4], &one) || !one.n)
+	if (bench_pcm_load(argv[4], &one) || !one.n)
 		return 1;
-	f = wav_open(argv[2], want);
+	f = bench_wav_open(argv[2], want);
 	while (f && done < want) {
 		size_t n = want - done < one.n ? (size_t)(want - done) : one.n;
 
@@ -127,31 +74,14 @@ static int cmd_repeat(char **argv)
 	return f && !fclose(f) ? 0 : 1;
 }
 
-static double peak_rss_mb(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_maxrss / 1024.0;
-}
-
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
 static void print_stats(const struct asr_stats *st, double open_s)
 {
 	printf("audio_s=%.1f wall_s=%.2f open_s=%.2f rtf=%.4f cpu_s=%.2f decode_s=%.2f "
 	       "recognize_s=%.2f utterances=%zu speech_s=%.1f workers=%d peak_rss_mb=%.0f\n",
 	       st->audio_seconds, st->wall_seconds + open_s, open_s,
-	       (st->wall_seconds + open_s) / st->audio_seconds, cpu_seconds(),
+	       (st->wall_seconds + open_s) / st->audio_seconds, bench_cpu_seconds(),
 	       st->decode_seconds, st->recognize_seconds, st->utterances,
-	       st->speech_seconds, st->workers, peak_rss_mb());
+	       st->speech_seconds, st->workers, bench_peak_rss_mb());
 }
 
 static int cmd_transcribe(int argc, char **argv)
@@ -377,7 +307,7 @@ static int cmd_batch(int argc, char **argv)
 	else
 		printf("audio_s=%.1f wall_s=%.2f open_s=%.2f context_s=%.2f cpu_s=%.2f "
 		       "peak_rss_mb=%.0f\n", audio, time_mono() - t0, open_s, ctx_s,
-		       cpu_seconds(), peak_rss_mb());
+		       bench_cpu_seconds(), bench_peak_rss_mb());
 	asr_engine_close(e);
 	if (list)
 		fclose(list);

@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/../lib/lib.sh"
 WORKERS=${WORKERS:-2}
 DECODER=${DECODER:-}
 WEIGHT=${WEIGHT:-0}
@@ -60,21 +60,10 @@ fi
 for tool in flite pocketsphinx_continuous cc pkg-config; do
 	command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
 done
-[ -f "$BUILD/libpodcast.a" ] || { echo "build $BUILD first (ninja -C $BUILD)" >&2; exit 1; }
 
 # The bench helper links against the library of the given build.
-# shellcheck disable=SC2046
-cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$ROOT/src" \
-	-I/usr/include/x86_64-linux-gnu/sphinxbase \
-	"$HERE/asr_bench.c" "$BUILD/libpodcast.a" \
-	$(pkg-config --cflags --libs libavformat libavcodec libswresample \
-		libavfilter libavutil pocketsphinx sphinxbase jansson libcurl \
-		libxml-2.0 sqlite3 libcrypto) \
-	-lflite_cmulex -lflite -lm -lpthread -o "$WORK/asr_bench"
+bench_cc "$WORK/asr_bench" "$HERE/asr_bench.c"
 B="$WORK/asr_bench"
-
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
-field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # flite voices; the _low/_fast ones change pitch and speaking rate.
 say() { # voice text out.wav

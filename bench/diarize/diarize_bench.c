@@ -14,6 +14,8 @@
  *       ref_speakers=N hyp_speakers=M" with the optimal one-to-one mapping
  *       and no collar, on a 10 ms grid
  */
+#include "benchlib.h"
+
 #include "asr/asr.h"
 #include "audio/audio.h"
 #include "diarize/diarize.h"
@@ -28,69 +30,7 @@
 #define MAXSPK 16
 #define AUDIBLE 200   /* |sample| above this is audible in a flite file */
 
-struct pcm {
-	int16_t *s;
-	size_t n, alloc;
-};
-
-static int collect(const struct audio_chunk *c, void *udata)
-{
-	struct pcm *p = udata;
-
-	PC_GROW(p->s, p->alloc, p->n + c->n);
-	memcpy(p->s + p->n, c->samples, c->n * sizeof(*c->samples));
-	p->n += c->n;
-	return 0;
-}
-
-static int load(const char *path, struct pcm *p)
-{
-	struct sbuf err = SBUF_INIT(4096);
-	int rc = audio_decode(path, NULL, collect, p, &err);
-
-	if (rc)
-		fprintf(stderr, "%s\n", err.buf);
-	sbuf_release(&err);
-	return rc;
-}
-
-static void put32(FILE *f, uint32_t v)
-{
-	unsigned char b[4] = { v & 255, (v >> 8) & 255, (v >> 16) & 255, v >> 24 };
-
-	fwrite(b, 1, 4, f);
-}
-
-static void put16(FILE *f, uint16_t v)
-{
-	unsigned char b[2] = { v & 255, v >> 8 };
-
-	fwrite(b, 1, 2, f);
-}
-
-static int write_wav(const char *path, const struct pcm *p)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (!f)
-		return 1;
-	fwrite("RIFF", 1, 4, f);
-	put32(f, (uint32_t)(36 + p->n * 2));
-	fwrite("WAVEfmt ", 1, 8, f);
-	put32(f, 16);
-	put16(f, 1);
-	put16(f, 1);
-	put32(f, AUDIO_RATE);
-	put32(f, AUDIO_RATE * 2);
-	put16(f, 2);
-	put16(f, 16);
-	fwrite("data", 1, 4, f);
-	put32(f, (uint32_t)(p->n * 2));
-	fwrite(p->s, 2, p->n, f);
-	return fclose(f) ? 1 : 0;
-}
-
-static void add_noise(struct pcm *p, double seconds, unsigned *seed)
+static void add_noise(struct bench_pcm *p, double seconds, unsigned *seed)
 {
 	size_t n = (size_t)(seconds * AUDIO_RATE);
 
@@ -103,7 +43,7 @@ static void add_noise(struct pcm *p, double seconds, unsigned *seed)
 
 static int cmd_mix(int argc, char **argv)
 {
-	struct pcm all = { 0 };
+	struct bench_pcm all = { 0 };
 	double gaps[64];
 	int ngaps = 0;
 	unsigned seed = 1;
@@ -120,10 +60,10 @@ static int cmd_mix(int argc, char **argv)
 	add_noise(&all, 0.5, &seed);
 	for (int i = 5; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
-		struct pcm one = { 0 };
+		struct bench_pcm one = { 0 };
 		size_t a = 0, b;
 
-		if (!eq || load(eq + 1, &one))
+		if (!eq || bench_pcm_load(eq + 1, &one))
 			return 1;
 		*eq = '\0';
 		b = one.n;
@@ -140,7 +80,7 @@ static int cmd_mix(int argc, char **argv)
 		add_noise(&all, gaps[(i - 5) % ngaps], &seed);
 	}
 	fclose(ref);
-	return write_wav(argv[2], &all);
+	return bench_wav_write(argv[2], &all);
 }
 
 static int cmd_diarize(int argc, char **argv)

@@ -28,7 +28,7 @@ for a in "$@"; do
 	[ "$a" = "--long" ] && LONG=1
 done
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/../lib/lib.sh"
 # KEEP=DIR keeps the audio in DIR and reuses it on the next run.
 if [ -n "${KEEP:-}" ]; then
 	WORK=$KEEP
@@ -39,19 +39,8 @@ else
 	trap 'rm -rf "$WORK"' EXIT
 fi
 
-for tool in flite cc pkg-config; do
-	command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
-done
-[ -f "$BUILD/libpodcast.a" ] || { echo "build $BUILD first (ninja -C $BUILD)" >&2; exit 1; }
-
-# shellcheck disable=SC2046
-cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$ROOT/src" \
-	-I/usr/include/x86_64-linux-gnu/sphinxbase \
-	"$HERE/diarize_bench.c" "$BUILD/libpodcast.a" \
-	$(pkg-config --cflags --libs libavformat libavcodec libswresample \
-		libavfilter libavutil pocketsphinx sphinxbase jansson libcurl \
-		libxml-2.0 yaml-0.1 sqlite3 libcrypto) \
-	-lflite_cmulex -lflite -lm -lpthread -o "$WORK/bench"
+bench_need flite
+bench_cc "$WORK/bench" "$HERE/diarize_bench.c"
 B="$WORK/bench"
 GAPS="0.35,0.6,0.2,0.9,0.4,0.15,0.5,0.25"
 NLINES=$(wc -l <"$HERE/lines.txt")
@@ -84,8 +73,6 @@ make_episode() {
 	"$B" mix "$WORK/$name.wav" "$WORK/$name.ref" "$GAPS" $specs
 	rm -f "$WORK/${name}"_*.wav
 }
-
-field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 printf '%-22s %-8s %6s %7s %6s %6s %6s %5s %7s %7s %7s\n' episode kind audio_s DER% miss% \
 	fa% conf% voices diar_s asr_s ratio% | tee "$WORK/table"

@@ -13,20 +13,15 @@
 # best (shortest) times are printed too: on a machine shared with other
 # work they are the least disturbed.
 set -euo pipefail
-BUILD=$(cd "${1:?usage: bench/isolation/run.sh BUILD_DIR [REPEATS] [EPISODES]}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib/lib.sh"
+. "$HERE/../lib/http.sh"
+bench_build "${1:?usage: bench/isolation/run.sh BUILD_DIR [REPEATS] [EPISODES]}"
 REPEATS=${2:-3}
 N=${3:-4}
-HERE=$(cd "$(dirname "$0")" && pwd)
-PS=$BUILD/podcast_scraper
-export TESTSERVER=$BUILD/tests/server/testserver
-[ -x "$PS" ] && [ -x "$TESTSERVER" ] || { echo "build $BUILD first" >&2; exit 1; }
+bench_http_setup isolation
 command -v flite >/dev/null || { echo "flite is needed to make the speech" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is needed" >&2; exit 1; }
-
-WORK=$(mktemp -d /tmp/pc_bench_isolation.XXXXXX)
-. "$HERE/../../tests/lib/server.sh"
-SITE=$WORK/site
-mkdir -p "$SITE"
 
 # ~30 s of speech per episode: eight sentences about a numbered town.
 speech() {
@@ -56,8 +51,7 @@ print(round(sum(wave.open(f"{sys.argv[1]}/{i}.wav").getnframes() / 16000
                 for i in range(1, int(sys.argv[2]) + 1))))
 PY
 )
-server_start "$SITE"
-trap 'server_stop; rm -rf "$WORK"' EXIT
+bench_http_serve
 
 # one MODE: runs the job once; prints "wall cpu"
 one() {

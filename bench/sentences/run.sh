@@ -22,16 +22,13 @@ set -eu
 BUILD=$(cd "$1" && pwd)
 MODE=${2:-report}
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/../lib/lib.sh"
 VOICES=${VOICES:-"slt rms awb"}
 PAUSES=${PAUSES:-"0.14 0.16 0.18 0.20 0.22 0.24 0.26 0.28 0.30 0.34"}
 WORK=$(mktemp -d /tmp/sentences_bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-for tool in flite python3 cc pkg-config; do
-	command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
-done
-[ -f "$BUILD/libpodcast.a" ] || { echo "build $BUILD first (ninja -C $BUILD)" >&2; exit 1; }
+bench_need flite python3
 
 case $MODE in
 tune) texts="01 02 03 04 05" ;;
@@ -52,14 +49,7 @@ total() { # files... -> "P R capped cues over" over all score lines
 	           tp / (tp + fp), tp / (tp + fn), tp, fp, fn, st, cap, cues, over }' "$@"
 }
 
-# shellcheck disable=SC2046
-cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$ROOT/src" \
-	-I/usr/include/x86_64-linux-gnu/sphinxbase \
-	"$HERE/sentences_bench.c" "$BUILD/libpodcast.a" \
-	$(pkg-config --cflags --libs libavformat libavcodec libswresample \
-		libavfilter libavutil pocketsphinx sphinxbase jansson libcurl \
-		libxml-2.0 yaml-0.1 sqlite3 libcrypto) \
-	-lstemmer -lbacktrace -lflite_cmulex -lflite -lm -lpthread -o "$WORK/sentences_bench"
+bench_cc "$WORK/sentences_bench" "$HERE/sentences_bench.c"
 
 if [ "$MODE" = tune ]; then
 	for t in $texts; do

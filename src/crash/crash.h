@@ -20,7 +20,8 @@
  * backtrace while the crashing thread waits, at most about a second in all.
  * A fault inside the handler, or a second thread crashing meanwhile, never
  * produces a second report: the first one finishes and the process ends.
- * Stage and episode are copied into fixed per-thread slots (truncated), so a
+ * Stage and episode are copied into fixed per-thread slots (truncated, the
+ * episode id with the credentials of a URL in it hidden as in logs), so a
  * report can read them without locks; a value being written at the moment of
  * the crash may come out torn.
  *

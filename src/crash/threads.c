@@ -11,8 +11,10 @@
  */
 #include "crash/internal.h"
 #include "log/log.h"
+#include "util/redact.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -123,6 +125,19 @@ void crash_thread_exit(void)
 	my_slot = -1;
 }
 
+/*
+ * The episode id as documents show it (a GUID may be a URL with a token),
+ * redacted here because the handler must not allocate.  Redacting is
+ * idempotent, so an id that is already redacted comes out the same.
+ */
+static void copy_episode(char *dst, size_t size, const char *id)
+{
+	char *shown = id && strstr(id, "://") ? redact_text(id) : NULL;
+
+	copy_field(dst, size, shown ? shown : id);
+	free(shown);
+}
+
 void crash_context_set(enum stage stage, const char *episode_id)
 {
 	struct crash_thread *t;
@@ -133,7 +148,7 @@ void crash_context_set(enum stage stage, const char *episode_id)
 		return;
 	t = &crash_threads[my_slot];
 	t->stage = (int)stage;
-	copy_field(t->episode, sizeof(t->episode), episode_id);
+	copy_episode(t->episode, sizeof(t->episode), episode_id);
 }
 
 void crash_stage_enter(enum stage stage, const char *episode_id)

@@ -19,9 +19,14 @@
  *   3  + episodes.outputs: which outputs a done episode has and the settings
  *      they were made with, so a rerun asking for more adds only that; rows
  *      from before stay NULL ("not recorded": the caller looks at the files)
+ *   4  episode ids, feed URLs and last_error texts that earlier versions
+ *      stored with the credentials of their URLs are rewritten redacted, so
+ *      the secret leaves the file and the episode is still found (see
+ *      redact_old_rows)
  * A database from a newer program is refused rather than guessed at.
  */
 #include "store/internal.h"
+#include "log/log.h"
 #include "util/fs.h"
 #include "util/redact.h"
 #include "util/timeutil.h"
@@ -33,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define BUSY_TIMEOUT_MS 10000
 
 struct store_state {
@@ -197,9 +202,113 @@ static int set_wal(struct store_state *st, struct sbuf *err)
 	return r;
 }
 
+/* pc_redact(text): redact_text() for the SQL of the version 4 migration. */
+static void sql_redact(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+
+	(void)argc;
+	if (text)
+		sqlite3_result_text(ctx, redact_text(text), -1, free);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/*
+ * Only text holding "://" can change, and only rows that do change are
+ * written (an untouched file is not compacted).  Rows whose ids become one
+ * keep the done one (else the latest): it must not be redone.  Redaction
+ * is idempotent, so once the others are gone no update can collide.
+ */
+static const char redact_v4[] =
+	"DELETE FROM episodes WHERE rowid IN (SELECT id FROM (SELECT rowid AS id,"
+	" row_number() OVER (PARTITION BY pc_redact(feed_url), pc_redact(episode_id)"
+	" ORDER BY status = 'done' DESC, updated_at DESC) AS n FROM episodes"
+	" WHERE instr(feed_url, '://') OR instr(episode_id, '://')) WHERE n > 1);"
+	"UPDATE episodes SET feed_url = pc_redact(feed_url), episode_id = pc_redact(episode_id),"
+	" last_error = pc_redact(last_error)"
+	" WHERE feed_url <> pc_redact(feed_url) OR episode_id <> pc_redact(episode_id)"
+	" OR last_error <> pc_redact(last_error);"
+	"DELETE FROM feed_http WHERE rowid IN (SELECT id FROM (SELECT rowid AS id,"
+	" row_number() OVER (PARTITION BY pc_redact(feed_url) ORDER BY updated_at DESC) AS n"
+	" FROM feed_http WHERE instr(feed_url, '://')) WHERE n > 1);"
+	"UPDATE feed_http SET feed_url = pc_redact(feed_url) WHERE feed_url <> pc_redact(feed_url);"
+	"PRAGMA user_version = 4;";
+
+static const char collisions_sql[] =
+	"SELECT pc_redact(feed_url), pc_redact(episode_id), count(*) FROM episodes"
+	" WHERE instr(feed_url, '://') OR instr(episode_id, '://')"
+	" GROUP BY 1, 2 HAVING count(*) > 1";
+
+/* Names each episode id that several recorded ids become once redacted. */
+static int warn_collisions(struct store_state *st, struct sbuf *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = SQLITE_DONE, r = prepare(st, collisions_sql, &stmt, err);
+
+	while (!r && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		log_warn("state", "feed '%s': %lld recorded episodes have the id '%s' once the "
+			 "credentials in them are hidden; keeping one of them (a done one first)",
+			 (const char *)sqlite3_column_text(stmt, 0), sqlite3_column_int64(stmt, 2),
+			 (const char *)sqlite3_column_text(stmt, 1));
+	if (!r && rc != SQLITE_DONE)
+		r = db_error(st, "cannot read the recorded episode ids", err);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* Inside the migration's transaction: rows of earlier versions lose their credentials. */
+static int redact_old_rows(struct store_state *st, bool *changed, struct sbuf *err)
+{
+	sqlite3_int64 before = sqlite3_total_changes64(st->db);
+	int r = warn_collisions(st, err);
+
+	if (!r)
+		r = exec(st, redact_v4, err);
+	*changed = sqlite3_total_changes64(st->db) > before;
+	return r;
+}
+
+/*
+ * The rewritten rows leave their old text in the file: in the unused part
+ * of the pages the update rebuilt, which secure_delete (on in Debian's
+ * SQLite) does not zero, and in pages freed by a SQLite built without it.
+ * VACUUM writes every page anew, and the checkpoint empties the WAL that
+ * held the pages in between.  It costs a fraction of the rewrite itself
+ * (docs/BENCHMARKS.md).  Best effort: the rows are redacted either way.
+ */
+static void compact(struct store_state *st)
+{
+	if (sqlite3_exec(st->db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK)
+		log_warn("state", "state database '%s': cannot compact it after hiding old "
+			 "credentials (%s): their old text may stay in its free space",
+			 st->path, sqlite3_errmsg(st->db));
+	sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}
+
+static int migrate_steps(struct store_state *st, long version, bool *redacted,
+			 struct sbuf *err)
+{
+	int r = exec(st, "BEGIN IMMEDIATE", err);
+
+	if (!r && version < 1)
+		r = exec(st, schema_v1, err);
+	if (!r && version < 2)
+		r = exec(st, schema_v2, err);
+	if (!r && version < 3)
+		r = exec(st, schema_v3, err);
+	if (!r && version < 4)
+		r = redact_old_rows(st, redacted, err);
+	if (!r)
+		return exec(st, "COMMIT", err);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
 static int migrate(struct store_state *st, struct sbuf *err)
 {
 	long version = 0;
+	bool redacted = false;
 	int r = query_int(st, "PRAGMA user_version", &version, err);
 
 	if (r)
@@ -211,16 +320,12 @@ static int migrate(struct store_state *st, struct sbuf *err)
 	}
 	if (version == SCHEMA_VERSION)
 		return 0;
-	r = exec(st, "BEGIN IMMEDIATE", err);
-	if (!r && version < 1)
-		r = exec(st, schema_v1, err);
-	if (!r && version < 2)
-		r = exec(st, schema_v2, err);
-	if (!r && version < 3)
-		r = exec(st, schema_v3, err);
-	if (!r)
-		return exec(st, "COMMIT", err);
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (sqlite3_create_function(st->db, "pc_redact", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				    NULL, sql_redact, NULL, NULL) != SQLITE_OK)
+		return db_error(st, "cannot add the redaction function", err);
+	r = migrate_steps(st, version, &redacted, err);
+	if (!r && redacted)
+		compact(st);
 	return r;
 }
 

@@ -62,28 +62,58 @@ static size_t span_to(const char *s, size_t len, const char *stop)
 	return i;
 }
 
-/* One "name=value" of a query or fragment, its value masked when the name looks secret. */
-static void add_param(struct sbuf *out, const char *p, size_t len)
-{
-	size_t name = span_to(p, len, "=");
+/*
+ * URLs nested in a parameter's value (?next=http://user:pw@host/) are
+ * redacted too, this many levels deep; a deeper value is masked whole, so a
+ * hostile string cannot make the scan recurse without bound.
+ */
+#define MAX_NESTING 4
 
-	if (name < len && name + 1 < len && redact_secret_name(p, name)) {
-		sbuf_add(out, p, name + 1);
-		sbuf_adds(out, MASK);
-	} else {
+static void redact_nested(struct sbuf *out, const char *s, size_t len, int depth);
+
+/* Whether a percent-encoded URL with userinfo hides in v[0..len) ("%3A%2F%2F" ... "%40"). */
+static bool encoded_userinfo(const char *v, size_t len)
+{
+	struct sbuf lower = SBUF_INIT(SBUF_NOLIMIT);
+	bool found;
+
+	for (size_t i = 0; i < len; i++)
+		sbuf_addch(&lower, (char)tolower((unsigned char)v[i]));
+	found = strstr(lower.buf, "%3a%2f%2f") && strstr(lower.buf, "%40");
+	sbuf_release(&lower);
+	return found;
+}
+
+/* One "name=value" of a query or fragment, its value masked when the name looks secret. */
+static void add_param(struct sbuf *out, const char *p, size_t len, int depth)
+{
+	size_t v = span_to(p, len, "=") + 1;
+	bool nested, encoded;
+
+	if (v >= len) {
 		sbuf_add(out, p, len);
+		return;
 	}
+	sbuf_add(out, p, v);
+	nested = memmem(p + v, len - v, "://", 3) != NULL;
+	encoded = encoded_userinfo(p + v, len - v);
+	if (redact_secret_name(p, v - 1) || encoded || (nested && depth >= MAX_NESTING))
+		sbuf_adds(out, MASK);
+	else if (nested)
+		redact_nested(out, p + v, len - v, depth + 1);
+	else
+		sbuf_add(out, p + v, len - v);
 }
 
 /* A query or fragment (without its leading ? or #): parameters split on & and ;. */
-static void add_params(struct sbuf *out, const char *p, size_t len)
+static void add_params(struct sbuf *out, const char *p, size_t len, int depth)
 {
 	size_t i = 0;
 
 	while (i < len) {
 		size_t n = span_to(p + i, len - i, "&;");
 
-		add_param(out, p + i, n);
+		add_param(out, p + i, n, depth);
 		i += n;
 		if (i < len)
 			sbuf_addch(out, p[i++]);
@@ -91,7 +121,7 @@ static void add_params(struct sbuf *out, const char *p, size_t len)
 }
 
 /* url[0..len) starts with "scheme://"; rest is the offset after "://". */
-static void add_url(struct sbuf *out, const char *url, size_t len, size_t rest)
+static void add_url(struct sbuf *out, const char *url, size_t len, size_t rest, int depth)
 {
 	size_t auth = rest + span_to(url + rest, len - rest, "/?#");
 	size_t at = auth, i;
@@ -111,7 +141,7 @@ static void add_url(struct sbuf *out, const char *url, size_t len, size_t rest)
 		size_t n = url[i] == '?' ? span_to(url + i + 1, len - i - 1, "#") : len - i - 1;
 
 		sbuf_addch(out, url[i]);
-		add_params(out, url + i + 1, n);
+		add_params(out, url + i + 1, n, depth);
 		i += n + 1;
 	}
 }
@@ -128,7 +158,7 @@ static size_t find_end(const char *s, size_t len, size_t sep)
 	return end;
 }
 
-void redact_add(struct sbuf *out, const char *s, size_t len)
+static void redact_nested(struct sbuf *out, const char *s, size_t len, int depth)
 {
 	size_t i = 0;
 
@@ -144,12 +174,17 @@ void redact_add(struct sbuf *out, const char *s, size_t len)
 		end = start < sep ? find_end(s, len, sep) : sep + 3;
 		sbuf_add(out, s + i, start - i);
 		if (start < sep)
-			add_url(out, s + start, end - start, sep + 3 - start);
+			add_url(out, s + start, end - start, sep + 3 - start, depth);
 		else
 			sbuf_add(out, s + start, end - start);
 		i = end;
 	}
 	sbuf_add(out, s + i, len - i);
+}
+
+void redact_add(struct sbuf *out, const char *s, size_t len)
+{
+	redact_nested(out, s, len, 0);
 }
 
 char *redact_text(const char *text)

@@ -4,6 +4,7 @@
 #
 #	. "$TEST_SRCDIR/e2e/feeds/lib.sh"
 #	site_start                      # $SITE = docroot, server up, $SERVER_URL
+#	site_feed                       # the same, in $T_WORK, with $SITE/t and $F
 #	feed_open "$SITE/feed.xml"
 #	feed_item "$SITE/feed.xml" --title "Ep 1" --guid g1 --date 2026-01-05 \
 #		--transcript t/1.vtt text/vtt
@@ -22,6 +23,15 @@ site_start() {
 	server_start "$SITE" "$@" || t_fail "test server did not start"
 	# server_start replaced the EXIT trap of assert.sh: keep both jobs
 	trap 'server_stop; rm -rf "$T_WORK"' EXIT
+}
+
+# site_feed: site_start, then the test works in $T_WORK with $SITE/t for
+# transcripts and F=$SITE/feed.xml for its feed.
+site_feed() {
+	site_start "$@"
+	cd "$T_WORK"
+	mkdir -p "$SITE/t"
+	F=$SITE/feed.xml
 }
 
 verify() {

@@ -4,11 +4,7 @@
 # --since/--until and --clean-output.
 set -e
 . "$TEST_SRCDIR/e2e/feeds/lib.sh"
-site_start
-cd "$T_WORK"
-
-mkdir -p "$SITE/t"
-F=$SITE/feed.xml
+site_feed
 write_feed() {   # write_feed N [extra items...]: episodes N..1, newest first
 	local i
 	feed_open "$F" "Reruns"

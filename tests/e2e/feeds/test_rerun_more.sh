@@ -7,11 +7,7 @@
 # that answers 304 never hides what is newly asked.
 set -e
 . "$TEST_SRCDIR/e2e/feeds/lib.sh"
-site_start
-cd "$T_WORK"
-
-mkdir -p "$SITE/t"
-F=$SITE/feed.xml
+site_feed
 cat >"$SITE/t/1.vtt" <<'VTT'
 WEBVTT
 

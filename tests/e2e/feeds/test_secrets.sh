@@ -79,6 +79,39 @@ for db in res/*/state.sqlite; do
 done
 no_secrets "rerun's state" res/*/state.sqlite.dump
 
+# A state an earlier version wrote (schema 3): ids, feed URLs and errors as
+# given, credentials and all, and two ids of one episode that differ only in
+# a token.  The upgrade hides them all in the file's bytes, keeps the done
+# row (nothing is redone) and names the feed of the ids that became one.
+OLD_ID="https://example.org/ep/1?token=$TOK"
+for db in res/*/state.sqlite; do
+	rm -f "$db.dump"
+	sqlite3 "$db" "UPDATE episodes SET feed_url = '$FEED' WHERE feed_url LIKE '%feed.xml%';
+		UPDATE feed_http SET feed_url = '$FEED' WHERE feed_url LIKE '%feed.xml%';
+		UPDATE episodes SET episode_id = '$OLD_ID' WHERE episode_id LIKE '%/ep/1?%';
+		INSERT INTO episodes (feed_url, episode_id, stem, status, last_error, error_stage,
+			attempts, updated_at)
+		SELECT feed_url, 'https://example.org/ep/1?token=old-$TOK', stem || '-old', 'failed',
+			'HTTP 404 from $MISSING', 'download', 1, '2099-01-01T00:00:00Z'
+		FROM episodes WHERE episode_id = '$OLD_ID';
+		PRAGMA user_version = 3"
+done
+check "the old state holds the raw id" grep -qaF "$OLD_ID" res/*/state.sqlite
+check "the old state holds the raw error" grep -qaF "$FPW@" res/*/state.sqlite
+requests_reset
+TMPDIR=$T_WORK/tmp run_ps "$FEED" "$MISSING" -o res --transcription-provider openai \
+	--openai-api-base "$API"
+check "the published transcript is not fetched after the upgrade" \
+	test "$(requests_matching "/t/1\.vtt\?sig=$SIG")" = 0
+expect_in "$T_WORK/err" "feed 'http://***@$HOSTPORT/feed.xml?token=***': 2 recorded episodes \
+have the id 'https://example.org/ep/1?token=***'"
+rows=0
+for db in res/*/state.sqlite; do
+	rows=$((rows + $(sqlite3 "$db" "SELECT count(*) FROM episodes WHERE episode_id LIKE '%/ep/1?%'")))
+done
+check "one row for the published episode ($rows)" test "$rows" = 1
+no_secrets "upgraded state" res
+
 # kill -9 while a worker waits on the speech server: no config snapshot remains.
 API_SLOW="http://apiuser:$APW@$HOSTPORT/v1?delay_ms=3000"
 TMPDIR=$T_WORK/tmp_kill "$PODCAST_SCRAPER" "$FEED" -o kill_out \

@@ -8,8 +8,9 @@
  *	crash_victim DIR children N     run N "inject" children (the first forked,
  *	                                the others exec'd) and print how each ended
  *
- * Before crashing it registers a second thread in stage download, logs a few
- * lines and records its own stage, so the report has something to show.
+ * Before crashing it registers a second thread in stage download (its episode
+ * id a URL with credentials), logs a few lines and records its own stage, so
+ * the report has something to show.
  * Install errors are printed and exit 2.
  */
 #include "crash/crash.h"
@@ -49,7 +50,8 @@ static void *helper_main(void *arg)
 {
 	(void)arg;
 	crash_thread_init("victim-helper");
-	crash_context_set(STAGE_DOWNLOAD, "episode-helper-7");
+	/* a GUID that is a URL with credentials: the report shows it redacted */
+	crash_context_set(STAGE_DOWNLOAD, "https://u:pw-2718@ex.org/ep/7?token=tok-3141");
 	victim_helper_wait();
 	crash_thread_exit();
 	return NULL;

@@ -15,44 +15,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fixture.h"
 #include "store/store.h"
 #include "util/fs.h"
 
 #define SECRET "sk-live-SHOULD-NEVER-BE-WRITTEN-77"
 
-struct fixture {
-	char dir[64];
-	struct sbuf err;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "%s", "/tmp/pc_test_run_XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	sbuf_init(&f->err, 4096);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	fs_remove_tree(f->dir);
-	sbuf_release(&f->err);
-	free(f);
-	return 0;
-}
-
-static char *path_in(struct fixture *f, const char *rel)
+static char *path_in(struct store_fixture *f, const char *rel)
 {
 	return fs_join(f->dir, rel);
 }
 
-static bool exists_in(struct fixture *f, const char *rel)
+static bool exists_in(struct store_fixture *f, const char *rel)
 {
 	char *p = path_in(f, rel);
 	bool r = fs_exists(p);
@@ -61,7 +35,7 @@ static bool exists_in(struct fixture *f, const char *rel)
 	return r;
 }
 
-static void touch(struct fixture *f, const char *rel)
+static void touch(struct store_fixture *f, const char *rel)
 {
 	char *p = path_in(f, rel);
 	struct sbuf err = SBUF_INIT(1024);
@@ -72,7 +46,7 @@ static void touch(struct fixture *f, const char *rel)
 	sbuf_release(&err);
 }
 
-static json_t *load(struct fixture *f, const char *rel)
+static json_t *load(struct store_fixture *f, const char *rel)
 {
 	char *p = path_in(f, rel);
 	json_error_t jerr;
@@ -108,7 +82,7 @@ static void run_ids(void **state)
 
 static void invalid_run_id_is_usage_error(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_run *run = NULL;
 
 	assert_int_equal(store_run_new("../../etc", NULL, &run, &f->err), -PC_EUSAGE);
@@ -152,7 +126,7 @@ static void *add_rows(void *arg)
 
 static void rows_from_threads_are_all_indexed_in_feed_order(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_run *run;
 	struct adder a[THREADS];
 	pthread_t th[THREADS];
@@ -216,7 +190,7 @@ static void add_three_rows(struct store_run *run)
 	store_run_add_row(run, &skipped);
 }
 
-static struct store_run *sample_run(struct fixture *f)
+static struct store_run *sample_run(struct store_fixture *f)
 {
 	json_t *config = json_pack("{s:s, s:s, s:i}", "openai_api_key", SECRET,
 				   "transcription_provider", "pocketsphinx", "workers", 8);
@@ -241,7 +215,7 @@ static struct store_run *sample_run(struct fixture *f)
 
 static void artifacts_are_written(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_run *run = sample_run(f);
 	json_t *manifest, *metrics, *doc, *index, *merged;
 
@@ -297,7 +271,7 @@ static void artifacts_are_written(void **state)
 
 static void summary_line_counts(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_run *run = sample_run(f);
 	struct sbuf line = SBUF_INIT(1024);
 	static const char want[] = "Done. feeds=1 episodes=3 transcripts=2 (downloaded 1, "
@@ -339,7 +313,7 @@ static void assert_absent_under(const char *dir, const char *needle)
 
 static void api_key_never_reaches_disk(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_run *run = sample_run(f);
 	struct store_state *st;
 	struct feed feed = FEED_INIT;
@@ -368,7 +342,7 @@ static void api_key_never_reaches_disk(void **state)
 
 static void prepare_makes_folders_and_sweeps_temps(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *meta = path_in(f, "metadata/a.metadata.json");
 	char *tmp = fs_temp_name(meta);
 	char *run_file = path_in(f, "runs/r1/index.json");
@@ -398,7 +372,7 @@ static void prepare_makes_folders_and_sweeps_temps(void **state)
 
 static void clean_output_removes_our_outputs_only(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_state *st;
 
 	assert_int_equal(store_feed_dir_prepare(f->dir, false, &f->err), 0);
@@ -421,7 +395,7 @@ static void clean_output_removes_our_outputs_only(void **state)
 
 static void clean_output_refuses_a_foreign_folder(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 
 	touch(f, "thesis.odt");
 	assert_int_equal(store_feed_dir_prepare(f->dir, true, &f->err), -PC_EUSAGE);
@@ -433,7 +407,7 @@ static void clean_output_refuses_a_foreign_folder(void **state)
 
 static void clean_output_accepts_empty_or_missing_folder(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *sub = path_in(f, "new/feed");
 
 	assert_int_equal(store_feed_dir_prepare(f->dir, true, &f->err), 0);
@@ -442,7 +416,7 @@ static void clean_output_accepts_empty_or_missing_folder(void **state)
 	free(sub);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, store_fixture_setup, store_fixture_teardown)
 
 int main(void)
 {

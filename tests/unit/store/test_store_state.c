@@ -13,47 +13,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "store/store.h"
 #include "util/fs.h"
 
-struct fixture {
-	char dir[64];
-	struct sbuf err;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "%s", "/tmp/pc_test_state_XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	sbuf_init(&f->err, 4096);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	fs_remove_tree(f->dir);
-	sbuf_release(&f->err);
-	free(f);
-	return 0;
-}
-
-static struct store_state *open_state(struct fixture *f)
-{
-	struct store_state *st = NULL;
-
-	if (store_state_open(f->dir, &st, &f->err))
-		fail_msg("open: %s", f->err.buf);
-	return st;
-}
-
 /* Runs one-integer SQL on the file directly, bypassing the module. */
-static long raw_int(struct fixture *f, const char *sql)
+static long raw_int(struct store_fixture *f, const char *sql)
 {
 	char *path = fs_join(f->dir, "state.sqlite");
 	sqlite3 *db;
@@ -72,8 +37,8 @@ static long raw_int(struct fixture *f, const char *sql)
 
 static void failed_then_done_without_duplicates(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_episode_state es;
 
 	assert_int_equal(store_state_set(st, "ep1", "2024-01-15_A_abcdef", STORE_PENDING,
@@ -113,8 +78,8 @@ static void failed_then_done_without_duplicates(void **state)
 
 static void missing_episode_is_not_found(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_episode_state es;
 
 	assert_int_equal(store_state_get(st, "nope", &es, &f->err), -PC_ENOTFOUND);
@@ -125,8 +90,8 @@ static void missing_episode_is_not_found(void **state)
 
 static void reopen_persists_and_schema_is_versioned(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_episode_state es;
 
 	store_state_bind_feed(st, "https://example.com/feed");
@@ -136,7 +101,7 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 					       &f->err), 0);
 	store_state_close(st);
 
-	st = open_state(f);
+	st = store_fixture_open(f);
 	store_state_bind_feed(st, "https://example.com/feed");
 	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
 	assert_int_equal(es.status, STORE_NEEDS_TRANSCRIPTION);
@@ -150,7 +115,7 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 	assert_int_equal(store_state_integrity_check(st, &f->err), 0);
 	store_state_close(st);
 
-	assert_int_equal(raw_int(f, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 4);
 	/* WAL is a property of the file, so a fresh connection sees it. */
 	{
 		char *path = fs_join(f->dir, "state.sqlite");
@@ -169,8 +134,8 @@ static void reopen_persists_and_schema_is_versioned(void **state)
 
 static void feeds_are_kept_apart(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_episode_state es;
 
 	store_state_bind_feed(st, "https://a.example/feed");
@@ -213,8 +178,8 @@ static void *write_many(void *arg)
 
 static void threads_never_duplicate_rows(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct writer w[4];
 	pthread_t th[4];
 	struct store_episode_state es;
@@ -238,7 +203,7 @@ static void threads_never_duplicate_rows(void **state)
 
 static void newer_schema_is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *path = fs_join(f->dir, "state.sqlite");
 	struct store_state *st = NULL;
 	sqlite3 *db;
@@ -255,7 +220,7 @@ static void newer_schema_is_refused(void **state)
 
 static void garbage_file_is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *path = fs_join(f->dir, "state.sqlite");
 	struct store_state *st = NULL;
 	static const char junk[] = "this is certainly not an SQLite database, just text....";
@@ -269,8 +234,8 @@ static void garbage_file_is_refused(void **state)
 
 static void corruption_is_reported(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	char *path = fs_join(f->dir, "state.sqlite");
 	char junk[8192];
 	FILE *fp;
@@ -299,8 +264,8 @@ static void corruption_is_reported(void **state)
 
 static void run_rows_are_recorded(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_run *run;
 	struct store_index_row row = { .episode_id = "e", .stem = "s", .status = STORE_ROW_OK };
 
@@ -344,8 +309,8 @@ static int socket_at(const char *path)
  * attempt. */
 static void done_waits_for_files_to_sync(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_episode_state es;
 	char *path = fs_join(f->dir, "transcripts/e.txt");
 	int sock;
@@ -379,7 +344,7 @@ static void done_waits_for_files_to_sync(void **state)
 
 static void written_files_sync_and_stay_whole(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct sbuf data = SBUF_INIT(1024);
 	char *path = fs_join(f->dir, "metadata/m.json");
 
@@ -398,8 +363,8 @@ static void written_files_sync_and_stay_whole(void **state)
 /* Validators are kept per feed, replaced, and forgotten on request. */
 static void validators_round_trip(void **state)
 {
-	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_fixture *f = *state;
+	struct store_state *st = store_fixture_open(f);
 	struct store_validators v = { 0 };
 	struct store_validators in = { "\"abc\"", "Fri, 04 Dec 2026 10:00:00 GMT", "s1" };
 
@@ -432,7 +397,7 @@ static void validators_round_trip(void **state)
 /* A version 1 file gains the validators table and the outputs column and keeps its episodes. */
 static void version_1_is_upgraded(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *path = fs_join(f->dir, "state.sqlite");
 	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
 	struct store_validators v = { "\"x\"", NULL, "s" };
@@ -449,7 +414,7 @@ static void version_1_is_upgraded(void **state)
 		"PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	free(path);
-	st = open_state(f);
+	st = store_fixture_open(f);
 	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
 	assert_int_equal(es.status, STORE_DONE);
 	/* an old row says nothing of its outputs: the caller looks at the files */
@@ -458,13 +423,109 @@ static void version_1_is_upgraded(void **state)
 	assert_int_equal(store_state_set_validators(st, &v, &f->err), 0);
 	assert_int_equal(store_state_set_outputs(st, "ep", "{\"screenplay\":true}", &f->err), 0);
 	store_state_close(st);
-	assert_int_equal(raw_int(f, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 4);
+}
+
+/* Credentials as an earlier version stored them, raw, in a version 3 file. */
+#define OLD_FEED "https://u:fpw-4411@ex.org/feed?token=tok-5522"
+#define OLD_ID(n) "https://ex.org/ep/" n "?token=tok-5522"
+#define OLD_SECRETS { "fpw-4411", "tok-5522", "tok-7788", "pw-9900" }
+#define OLD_ROWS 400
+
+/* Written as SQLite builds without SECURE_DELETE (the default elsewhere) leave files. */
+static const char old_state_sql[] =
+	"PRAGMA secure_delete = OFF;"
+	"PRAGMA journal_mode = WAL;"
+	EPISODES_V1
+	"ALTER TABLE episodes ADD COLUMN outputs TEXT;"
+	"CREATE TABLE runs (run_id TEXT PRIMARY KEY, started TEXT, finished TEXT, counts TEXT);"
+	"CREATE TABLE feed_http (feed_url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT,"
+	" settings TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)"
+	" INSERT INTO episodes SELECT '" OLD_FEED "', 'https://ex.org/ep/' || i ||"
+	" '?token=tok-5522', 'S' || i, 'done', NULL, NULL, NULL, NULL, 1,"
+	" '2026-01-01T00:00:00Z', NULL FROM n;"
+	/* episode 1 once more under another token, failed later: the done row wins */
+	"INSERT INTO episodes VALUES ('" OLD_FEED "', 'https://ex.org/ep/1?token=tok-7788',"
+	" 'S1b', 'failed', NULL, NULL, 'HTTP 404 from " OLD_FEED "', 'download', 1,"
+	" '2026-02-01T00:00:00Z', NULL);"
+	"UPDATE episodes SET status = 'failed', error_stage = 'download',"
+	" last_error = 'HTTP 404 from https://u:fpw-4411@cdn.ex.org/a.mp3'"
+	" WHERE episode_id = '" OLD_ID("2") "';"
+	/* a long error, then done: the old text stays in pages the file no longer uses */
+	"UPDATE episodes SET status = 'failed', last_error = printf('%.9000c', 'x') ||"
+	" ' from https://u:pw-9900@cdn.ex.org/b.mp3' WHERE episode_id = '" OLD_ID("3") "';"
+	"UPDATE episodes SET status = 'done', last_error = NULL"
+	" WHERE episode_id = '" OLD_ID("3") "';"
+	"INSERT INTO feed_http VALUES ('" OLD_FEED "', '\"e1\"', NULL, 's',"
+	" '2026-01-01T00:00:00Z');"
+	"PRAGMA user_version = 3;";
+
+/* How many of the old secrets are in the bytes of the state's files. */
+static int old_secrets_in_files(struct store_fixture *f)
+{
+	static const char *const secrets[] = OLD_SECRETS;
+	static const char *const names[] = { "state.sqlite", "state.sqlite-wal" };
+	int found = 0;
+
+	for (size_t i = 0; i < 2; i++) {
+		char *path = fs_join(f->dir, names[i]);
+		struct sbuf data = SBUF_INIT(SBUF_NOLIMIT);
+
+		if (fs_exists(path))
+			assert_int_equal(fs_read_file(path, &data, &f->err), 0);
+		for (size_t j = 0; j < ARRAY_SIZE(secrets); j++)
+			found += data.len && memmem(data.buf, data.len, secrets[j],
+						    strlen(secrets[j])) != NULL;
+		sbuf_release(&data);
+		free(path);
+	}
+	return found;
+}
+
+/*
+ * Version 4 rewrites ids, feed URLs and errors of earlier versions redacted:
+ * the secrets leave the file's bytes and the done episodes stay done.
+ */
+static void old_credentials_are_redacted(void **state)
+{
+	struct store_fixture *f = *state;
+	char *path = fs_join(f->dir, "state.sqlite");
+	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
+	struct store_validators v = { 0 };
+	struct store_state *st;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, old_state_sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+	assert_int_equal(old_secrets_in_files(f), 4);
+	st = store_fixture_open(f);
+	store_state_bind_feed(st, OLD_FEED);
+	assert_int_equal(store_state_count(st, -1, &f->err), OLD_ROWS);
+	assert_int_equal(store_state_count(st, STORE_DONE, &f->err), OLD_ROWS - 1);
+	assert_int_equal(store_state_get(st, OLD_ID("1"), &es, &f->err), 0);
+	assert_int_equal(es.status, STORE_DONE);
+	assert_string_equal(es.stem, "S1");
+	store_episode_state_release(&es);
+	assert_int_equal(store_state_get(st, OLD_ID("2"), &es, &f->err), 0);
+	assert_string_equal(es.last_error, "HTTP 404 from https://***@cdn.ex.org/a.mp3");
+	store_episode_state_release(&es);
+	assert_int_equal(store_state_get_validators(st, &v, &f->err), 0);
+	assert_string_equal(v.etag, "\"e1\"");
+	store_validators_release(&v);
+	store_state_close(st);
+	assert_int_equal(old_secrets_in_files(f), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM episodes WHERE episode_id ="
+				 " 'https://ex.org/ep/400?token=***'"), 1);
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 4);
 }
 
 /* A read-only open writes nothing, not even -wal/-shm files, and reads an older schema. */
 static void readonly_open_touches_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *path = fs_join(f->dir, "state.sqlite");
 	char *wal = fs_join(f->dir, "state.sqlite-wal"), *shm = fs_join(f->dir, "state.sqlite-shm");
 	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
@@ -499,9 +560,9 @@ static void readonly_open_touches_nothing(void **state)
 /* The outputs of a row are kept as given, survive a status change, and need a row. */
 static void outputs_are_recorded(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
-	struct store_state *st = open_state(f);
+	struct store_state *st = store_fixture_open(f);
 
 	assert_int_equal(store_state_set_outputs(st, "nope", "{}", &f->err), -PC_ENOTFOUND);
 	assert_non_null(strstr(f->err.buf, "outputs"));
@@ -514,14 +575,14 @@ static void outputs_are_recorded(void **state)
 						 &f->err), 0);
 	assert_int_equal(store_state_set(st, "ep", "S", STORE_DONE, NULL, NULL, NULL, &f->err), 0);
 	store_state_close(st);
-	st = open_state(f);
+	st = store_fixture_open(f);
 	assert_int_equal(store_state_get(st, "ep", &es, &f->err), 0);
 	assert_string_equal(es.outputs, "{\"summary\":\"textrank\"}");
 	store_episode_state_release(&es);
 	store_state_close(st);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, store_fixture_setup, store_fixture_teardown)
 
 int main(void)
 {
@@ -537,6 +598,7 @@ int main(void)
 		T(run_rows_are_recorded),
 		T(validators_round_trip),
 		T(version_1_is_upgraded),
+		T(old_credentials_are_redacted),
 		T(outputs_are_recorded),
 		T(readonly_open_touches_nothing),
 		T(done_waits_for_files_to_sync),

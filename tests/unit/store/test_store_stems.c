@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "store/store.h"
 #include "util/fs.h"
 #include "util/hash.h"
@@ -17,8 +18,7 @@
 #define NR_WEEKLY 6000
 
 struct fixture {
-	char dir[64];
-	struct sbuf err;
+	struct store_fixture base;  /* dir, err */
 	struct episode ep;          /* one episode shared by every plan entry */
 	char **ids;
 	struct store_stem_plan *plan;
@@ -28,10 +28,8 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "%s", "/tmp/pc_test_stems_XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (store_fixture_init(&f->base))
 		return -1;
-	sbuf_init(&f->err, 4096);
 	f->ep.title = "Weekly update";
 	f->ids = calloc(NR_WEEKLY, sizeof(*f->ids));
 	f->plan = calloc(NR_WEEKLY, sizeof(*f->plan));
@@ -58,19 +56,9 @@ static int teardown(void **state)
 		free(f->ids[i]);
 	free(f->ids);
 	free(f->plan);
-	fs_remove_tree(f->dir);
-	sbuf_release(&f->err);
+	store_fixture_release(&f->base);
 	free(f);
 	return 0;
-}
-
-static struct store_state *open_state(struct fixture *f)
-{
-	struct store_state *st = NULL;
-
-	if (store_state_open(f->dir, &st, &f->err))
-		fail_msg("open: %s", f->err.buf);
-	return st;
 }
 
 /* The plan of ids[order[0..n)] (order NULL: 0..n-1), reserved in st. */
@@ -80,8 +68,8 @@ static void reserve(struct fixture *f, struct store_state *st, size_t n, const s
 		f->plan[i].ep = &f->ep;
 		f->plan[i].episode_id = f->ids[order ? order[i] : i];
 	}
-	if (store_state_reserve_stems(st, f->plan, n, &f->err))
-		fail_msg("reserve: %s", f->err.buf);
+	if (store_state_reserve_stems(st, f->plan, n, &f->base.err))
+		fail_msg("reserve: %s", f->base.err.buf);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -140,7 +128,7 @@ static size_t count_lengthened(struct fixture *f, size_t n)
 static void weekly_updates_all_distinct(void **state)
 {
 	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_state *st = store_fixture_open(&f->base);
 	size_t collisions = expected_collisions(f, NR_WEEKLY);
 
 	/* the test means something only when 6 digits do collide here */
@@ -158,7 +146,7 @@ static void weekly_updates_all_distinct(void **state)
 			assert_memory_equal(f->plan[i].stem, usual, strlen(usual));
 		free(usual);
 	}
-	assert_int_equal(store_state_count(st, STORE_PENDING, &f->err), NR_WEEKLY);
+	assert_int_equal(store_state_count(st, STORE_PENDING, &f->base.err), NR_WEEKLY);
 	store_state_close(st);
 }
 
@@ -166,7 +154,7 @@ static void weekly_updates_all_distinct(void **state)
 static void stems_are_stable(void **state)
 {
 	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_state *st = store_fixture_open(&f->base);
 	char **first = calloc(NR_WEEKLY, sizeof(*first));
 	size_t *reversed = calloc(NR_WEEKLY, sizeof(*reversed));
 
@@ -177,7 +165,7 @@ static void stems_are_stable(void **state)
 		reversed[i] = NR_WEEKLY - 1 - i;
 	}
 	store_state_close(st);
-	st = open_state(f);
+	st = store_fixture_open(&f->base);
 	reserve(f, st, NR_WEEKLY, reversed);
 	for (size_t i = 0; i < NR_WEEKLY; i++) {
 		assert_string_equal(f->plan[i].stem, first[reversed[i]]);
@@ -199,7 +187,7 @@ static void dry_run_unique_in_plan(void **state)
 
 	reserve(f, NULL, NR_WEEKLY, NULL);
 	assert_int_equal(distinct_stems(f, NR_WEEKLY), NR_WEEKLY);
-	path = fs_join(f->dir, "state.sqlite");
+	path = fs_join(f->base.dir, "state.sqlite");
 
 	assert_false(fs_exists(path));
 	free(path);
@@ -209,12 +197,12 @@ static void dry_run_unique_in_plan(void **state)
 static void shared_recorded_stem_is_split(void **state)
 {
 	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_state *st = store_fixture_open(&f->base);
 	char *stem = store_episode_stem(&f->ep, f->ids[0]);
 
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(store_state_set(st, f->ids[i], stem, STORE_DONE, NULL, NULL,
-						 "direct_download", &f->err), 0);
+						 "direct_download", &f->base.err), 0);
 	reserve(f, st, 3, NULL);
 	assert_string_equal(f->plan[0].stem, stem);
 	assert_true(f->plan[0].redo);
@@ -222,7 +210,7 @@ static void shared_recorded_stem_is_split(void **state)
 	assert_true(f->plan[1].redo);
 	assert_false(f->plan[2].redo);
 	assert_int_equal(distinct_stems(f, 3), 3);
-	assert_int_equal(store_state_count(st, STORE_DONE, &f->err), 0);
+	assert_int_equal(store_state_count(st, STORE_DONE, &f->base.err), 0);
 	release_stems(f, 3);
 	/* repaired once: the next reservation finds nothing to redo */
 	reserve(f, st, 3, NULL);
@@ -236,7 +224,7 @@ static void shared_recorded_stem_is_split(void **state)
 static void same_id_in_two_feeds(void **state)
 {
 	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_state *st = store_fixture_open(&f->base);
 	char *prefix = store_stem_prefix(&f->ep);
 	char *longest = store_stem_join(prefix, f->ids[0], 40);
 	char *expect = NULL;
@@ -246,7 +234,7 @@ static void same_id_in_two_feeds(void **state)
 		char *s = store_stem_join(prefix, f->ids[0], d), *id = NULL;
 
 		assert_true(asprintf(&id, "other-%d", d) > 0);
-		assert_int_equal(store_state_set(st, id, s, STORE_DONE, NULL, NULL, NULL, &f->err), 0);
+		assert_int_equal(store_state_set(st, id, s, STORE_DONE, NULL, NULL, NULL, &f->base.err), 0);
 		free(s);
 		free(id);
 	}
@@ -265,15 +253,15 @@ static void same_id_in_two_feeds(void **state)
 static void empty_recorded_stem_is_given_one(void **state)
 {
 	struct fixture *f = *state;
-	struct store_state *st = open_state(f);
+	struct store_state *st = store_fixture_open(&f->base);
 	struct store_episode_state es = STORE_EPISODE_STATE_INIT;
 	char *usual = store_episode_stem(&f->ep, f->ids[0]);
 
 	assert_int_equal(store_state_set(st, f->ids[0], "", STORE_FAILED, "download", "x",
-					 NULL, &f->err), 0);
+					 NULL, &f->base.err), 0);
 	reserve(f, st, 1, NULL);
 	assert_string_equal(f->plan[0].stem, usual);
-	assert_int_equal(store_state_get(st, f->ids[0], &es, &f->err), 0);
+	assert_int_equal(store_state_get(st, f->ids[0], &es, &f->base.err), 0);
 	assert_string_equal(es.stem, usual);
 	store_episode_state_release(&es);
 	free(usual);

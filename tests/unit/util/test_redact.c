@@ -12,12 +12,16 @@
 
 #include "util/redact.h"
 
+/* in redacts to want, and want to itself: an id redacted twice is the same id. */
 static void expect(const char *in, const char *want)
 {
-	char *got = redact_text(in);
+	char *got = redact_text(in), *again = redact_text(got);
 
 	assert_string_equal(got, want);
+	assert_string_equal(again, want);
+	assert_false(redact_needed(want));
 	free(got);
+	free(again);
 }
 
 static void hides_userinfo(void **state)
@@ -64,6 +68,37 @@ static void finds_urls_in_sentences(void **state)
 	       "two: http://***@h1/ https://***@h2/?key=***");
 }
 
+/* Ids a feed gives, redacted once when planned and again where they are stored. */
+static void redacting_twice_changes_nothing(void **state)
+{
+	(void)state;
+	expect("https://ex.org/ep/1?token=abc)", "https://ex.org/ep/1?token=***)");
+	expect("https://ex.org/ep/1?token=...", "https://ex.org/ep/1?token=...");
+	expect("https://***@ex.org/?key=***", "https://***@ex.org/?key=***");
+	expect("https://a@b@ex.org/x?sig=s&sig=t#token=", "https://***@ex.org/x?sig=***&sig=***#token=");
+	expect("tag:ex.org,2026:ep/1", "tag:ex.org,2026:ep/1");
+}
+
+/* A URL carried in another URL's parameter (redirectors, trackers). */
+static void hides_nested_urls(void **state)
+{
+	char *deep;
+
+	(void)state;
+	expect("https://ex.org/ep?u=http://user:pw@h/f.mp3&page=2",
+	       "https://ex.org/ep?u=http://***@h/f.mp3&page=2");
+	expect("https://t.ex/r?next=https://h/x.mp3?token=t", "https://t.ex/r?next=https://h/x.mp3?token=***");
+	expect("https://t.ex/r?to=https%3A%2F%2Fuser%3Apw%40h%2Fa.mp3&n=1",
+	       "https://t.ex/r?to=***&n=1");
+	expect("https://t.ex/r?to=https%3A%2F%2Fh%2Fa.mp3", "https://t.ex/r?to=https%3A%2F%2Fh%2Fa.mp3");
+	/* nesting past the limit masks the value rather than recursing on */
+	expect("http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://u:p@h/",
+	       "http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/?a=***");
+	deep = redact_text("http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/");
+	assert_string_equal(deep, "http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/?a=***");
+	free(deep);
+}
+
 static void names(void **state)
 {
 	(void)state;
@@ -84,6 +119,8 @@ int main(void)
 		cmocka_unit_test(hides_secret_parameters),
 		cmocka_unit_test(keeps_what_is_not_secret),
 		cmocka_unit_test(finds_urls_in_sentences),
+		cmocka_unit_test(redacting_twice_changes_nothing),
+		cmocka_unit_test(hides_nested_urls),
 		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
