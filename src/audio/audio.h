@@ -45,6 +45,9 @@
 
 #define AUDIO_RATE 16000          /* samples per second of every output */
 #define AUDIO_TRIM_KEEP 0.5       /* seconds a trimmed silence is cut down to */
+#define AUDIO_PROBE_MAX_SECONDS (365.0 * 86400)  /* a stated length past this is a lie */
+/* 4 kbit/s, below any speech codec podcasts use: the fewest bytes a second can take */
+#define AUDIO_PROBE_MIN_BYTES_PER_SECOND 500.0
 
 /* ---- time map ------------------------------------------------------------ */
 
@@ -121,6 +124,17 @@ void audio_options_trim(struct audio_options *o, double max_silence, double sile
  */
 int audio_decode(const char *path, const struct audio_options *o,
 		 audio_chunk_fn cb, void *udata, struct sbuf *err);
+
+/*
+ * The length of the audio file at path as its container states it (header,
+ * stream info; nothing is decoded), opened with audio_decode()'s care: only
+ * audio containers, bounded probes.  For planning only: a damaged or lying
+ * file decodes to another length, so no more is believed than the file's
+ * size holds at AUDIO_PROBE_MIN_BYTES_PER_SECOND.  0 with *ret_seconds set;
+ * a negative PC_E* code with err naming the file when it cannot be opened or
+ * states no length (or an absurd one, a year or more).
+ */
+int audio_probe_duration(const char *path, double *ret_seconds, struct sbuf *err);
 
 /* ---- voice-activity segmentation ---------------------------------------- */
 

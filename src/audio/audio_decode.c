@@ -430,3 +430,46 @@ int audio_decode(const char *path, const struct audio_options *o,
 	teardown(&d);
 	return rc;
 }
+
+/* The length its container states: the audio stream's, else the file's. */
+static double stated_seconds(const AVFormatContext *fmt)
+{
+	int i = av_find_best_stream((AVFormatContext *)fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+
+	if (i >= 0 && fmt->streams[i]->duration > 0)
+		return (double)fmt->streams[i]->duration * av_q2d(fmt->streams[i]->time_base);
+	if (fmt->duration > 0)
+		return (double)fmt->duration / AV_TIME_BASE;
+	return 0;
+}
+
+/* A header may claim any length: believe at most what the file's bytes can hold. */
+static double believable_seconds(const AVFormatContext *fmt, double stated)
+{
+	int64_t size = fmt->pb ? avio_size(fmt->pb) : -1;
+	double most = size > 0 ? (double)size / AUDIO_PROBE_MIN_BYTES_PER_SECOND : stated;
+
+	return stated < most ? stated : most;
+}
+
+int audio_probe_duration(const char *path, double *ret_seconds, struct sbuf *err)
+{
+	struct decoder d = { 0 };
+	double s = 0;
+	int rc;
+
+	quiet_libav();
+	d.path = path;
+	d.err = err;
+	rc = open_input(&d);
+	if (!rc)
+		s = believable_seconds(d.fmt, stated_seconds(d.fmt));
+	if (!rc && !(s > 0 && s < AUDIO_PROBE_MAX_SECONDS)) {
+		sbuf_addf(err, "audio file '%s': its length is not in its header", path);
+		rc = -PC_EPARSE;
+	}
+	if (!rc)
+		*ret_seconds = s;
+	avformat_close_input(&d.fmt);
+	return rc;
+}

@@ -69,6 +69,7 @@ struct config {
 	char *whisper_model, *language, *asr_model_dir;
 	int whisper_device;
 	long transcription_workers, transcription_timeout, asr_passes;
+	double transcription_timeout_per_audio_second;
 	bool preprocessing_enabled;
 	double preprocessing_silence_duration;
 	char *preprocessing_silence_threshold; /* "-45dB": see config_silence_db() */

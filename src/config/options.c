@@ -190,7 +190,12 @@ static const struct opt_def table[] = {
 	OPT_CHOICE(transcription_provider, 0, GROUP_TRANSCRIPTION, "pocketsphinx",
 		providers_asr, ASR_PROVIDER__COUNT, "ENGINE", "speech recognition engine"),
 	OPT_INT(transcription_timeout, 0, GROUP_TRANSCRIPTION, "1800", 1, 86400, "SECONDS",
-		"a transcription taking longer is killed and retried"),
+		"a transcription is killed and retried after this long plus "
+		"transcription_timeout_per_audio_second for each second of its audio"),
+	OPT_DOUBLE(transcription_timeout_per_audio_second, 0, GROUP_TRANSCRIPTION, "1", 0,
+		3600, "SECONDS",
+		"time a transcription gets per second of its audio, on top of "
+		"transcription_timeout (0: transcription_timeout alone)"),
 	OPT_INT(transcription_workers, 0, GROUP_TRANSCRIPTION, "0", 0, 64, "N",
 		"parallel speech decoders (0: one per core within the memory budget: one for pocketsphinx)"),
 	OPT_DATE(until, 0, GROUP_FEEDS, "DATE",

@@ -41,7 +41,9 @@
  * Fault injector (tests only).  PODCAST_SCRAPER_INJECT_FAULT=<stage>:<SIGNAL>[:<n>]
  * makes crash_stage_enter() raise SIGNAL (SEGV, BUS, FPE, ILL or ABRT, with or
  * without the SIG prefix) for real the first n times (default 1) any thread
- * of any process of the run enters <stage>.  The count lives in the file named
+ * of any process of the run enters <stage>.  SIGNAL HANG instead stops that
+ * thread for ever (until its process is killed), SLEEP<s> for s seconds.
+ * The count lives in the file named
  * by PODCAST_SCRAPER_INJECT_FAULT_COUNTER (incremented under flock); when that
  * variable is unset, the first crash_install() creates a temporary counter
  * file and exports the variable, so forked and exec'd children share it (the

@@ -9,6 +9,7 @@
  */
 #include "crash/internal.h"
 #include "log/log.h"
+#include "util/timeutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,10 +22,14 @@
 #define INJECT_ENV "PODCAST_SCRAPER_INJECT_FAULT"
 #define COUNTER_ENV "PODCAST_SCRAPER_INJECT_FAULT_COUNTER"
 
+/* Not a signal: the fault is a hang (inj.sleep_s 0: for ever). */
+#define INJECT_HANG 0
+
 static struct {
 	bool active;
 	int stage;
-	int sig;
+	int sig;                /* or INJECT_HANG */
+	long sleep_s;           /* a hang's length; 0: for ever */
 	long times;
 	atomic_bool exhausted;
 	pid_t creator;         /* the process that made the counter file, or 0 */
@@ -37,8 +42,23 @@ static bool injectable(int sig)
 	       sig == SIGABRT;
 }
 
-/* "<stage>:<SIGNAL>[:<n>]" into *stage, *sig, *times. */
-static int parse_spec(const char *spec, int *stage, int *sig, long *times)
+/* "HANG" (for ever) or "SLEEP<seconds>" (at most a day) into *sleep_s; else false. */
+static bool parse_hang(const char *s, long *sleep_s)
+{
+	char *end = NULL;
+
+	*sleep_s = 0;
+	if (!strcmp(s, "HANG"))
+		return true;
+	if (strncmp(s, "SLEEP", 5))
+		return false;
+	errno = 0;
+	*sleep_s = strtol(s + 5, &end, 10);
+	return !errno && end != s + 5 && !*end && *sleep_s >= 1 && *sleep_s <= 86400;
+}
+
+/* "<stage>:<SIGNAL|HANG|SLEEP<s>>[:<n>]" into *stage, *sig, *sleep_s, *times. */
+static int parse_spec(const char *spec, int *stage, int *sig, long *sleep_s, long *times)
 {
 	char *copy = pc_strdup(spec);
 	char *sig_part = strchr(copy, ':');
@@ -54,7 +74,7 @@ static int parse_spec(const char *spec, int *stage, int *sig, long *times)
 	if (n_part)
 		*n_part++ = '\0';
 	*stage = stage_from_name(copy);
-	*sig = crash_signal_from_name(sig_part);
+	*sig = parse_hang(sig_part, sleep_s) ? INJECT_HANG : crash_signal_from_name(sig_part);
 	*times = 1;
 	if (n_part) {
 		errno = 0;
@@ -62,7 +82,7 @@ static int parse_spec(const char *spec, int *stage, int *sig, long *times)
 		if (errno || end == n_part || *end || *times < 1)
 			r = -1;
 	}
-	if (*stage < 0 || !injectable(*sig))
+	if (*stage < 0 || (*sig != INJECT_HANG && !injectable(*sig)))
 		r = -1;
 	free(copy);
 	return r;
@@ -120,16 +140,16 @@ int crash_inject_setup(struct sbuf *err)
 {
 	const char *spec = getenv(INJECT_ENV);
 	int stage, sig, r;
-	long times;
+	long times, sleep_s;
 
 	if (!spec || !*spec) {
 		inj.active = false;
 		return 0;
 	}
-	if (parse_spec(spec, &stage, &sig, &times) < 0) {
+	if (parse_spec(spec, &stage, &sig, &sleep_s, &times) < 0) {
 		sbuf_setf(err, "%s='%s': expected <stage>:<SIGNAL>[:<n>] with a stage "
-			  "name, SIGNAL one of SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT "
-			  "and n >= 1", INJECT_ENV, spec);
+			  "name, SIGNAL one of SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, "
+			  "HANG or SLEEP<seconds>, and n >= 1", INJECT_ENV, spec);
 		return -PC_EUSAGE;
 	}
 	if (!inj.counter[0]) {
@@ -139,6 +159,7 @@ int crash_inject_setup(struct sbuf *err)
 	}
 	inj.stage = stage;
 	inj.sig = sig;
+	inj.sleep_s = sleep_s;
 	inj.times = times;
 	atomic_store(&inj.exhausted, false);
 	inj.active = true;
@@ -177,12 +198,30 @@ static bool take_fault(void)
 	return fire;
 }
 
+/* Stops the calling thread for inj.sleep_s seconds, or for ever (until killed). */
+static void hang(enum stage stage)
+{
+	if (inj.sleep_s) {
+		log_warn("crash", "injecting a %ld s stall in stage %s (%s)", inj.sleep_s,
+			 stage_name(stage), INJECT_ENV);
+		time_sleep_ms(inj.sleep_s * 1000);   /* sleeps on through signals */
+		return;
+	}
+	log_warn("crash", "injecting a hang in stage %s (%s)", stage_name(stage), INJECT_ENV);
+	for (;;)
+		time_sleep_ms(1000);
+}
+
 void crash_inject_check(enum stage stage)
 {
 	if (!inj.active || (int)stage != inj.stage || atomic_load(&inj.exhausted))
 		return;
 	if (!take_fault())
 		return;
+	if (inj.sig == INJECT_HANG) {
+		hang(stage);
+		return;
+	}
 	log_warn("crash", "injecting %s in stage %s (%s)", crash_signal_name(inj.sig),
 		 stage_name(stage), INJECT_ENV);
 	crash_trigger(inj.sig);

@@ -15,10 +15,12 @@
 #include "log/log.h"
 #include "stages/stages.h"
 #include "asr/asr.h"
+#include "audio/audio.h"
 #include "util/fs.h"
 #include "util/stage.h"
 #include "worker/worker.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -268,6 +270,48 @@ static void add_show_text(const struct episode_job *ej, const struct strlist *na
 	sbuf_release(&text);
 }
 
+/*
+ * A transcription's time limit grows with its audio: transcription_timeout,
+ * the time any job may take to start a worker and load a model, plus
+ * transcription_timeout_per_audio_second for each second of audio, the
+ * length its header states (whole seconds, so the message adds up).  Audio
+ * whose length cannot be read gets transcription_timeout alone; its decoding
+ * in the worker will say what is wrong with it.  why says how, for the
+ * message of a job killed at the limit.
+ */
+static double transcription_limit(const struct episode_job *ej, const char *media,
+				  struct sbuf *why)
+{
+	const struct config *c = ej->fj->run->cfg;
+	double per = c->transcription_timeout_per_audio_second, secs = 0;
+	struct sbuf err = SBUF_INIT(4096);
+
+	sbuf_addf(why, "transcription_timeout %ld s", c->transcription_timeout);
+	if (per > 0 && audio_probe_duration(media, &secs, &err) < 0) {
+		log_debug("transcribe", "episode %s: %s", ej->id, err.buf);
+		sbuf_adds(why, "; the audio's length is unknown");
+	} else if (per > 0) {
+		secs = floor(secs + 0.5);
+		sbuf_addf(why, " + %g s per audio second for %.0f s of audio", per, secs);
+	}
+	sbuf_release(&err);
+	log_debug("transcribe", "episode %s: time limit %g s (%s)", ej->id,
+		  (double)c->transcription_timeout + per * secs, why->buf);
+	return (double)c->transcription_timeout + per * secs;
+}
+
+static void submit_transcription(struct episode_job *ej, struct stage_pool *pool,
+				 const char *media, json_t *req)
+{
+	struct sbuf why = SBUF_INIT(4096);
+	struct stage_limit limit;
+
+	limit.seconds = transcription_limit(ej, media, &why);
+	limit.why = why.buf;
+	stage_pool_submit_limited(pool, req, &limit, on_stage_done, ej);	/* takes req */
+	sbuf_release(&why);
+}
+
 void transcribe_enter(struct episode_job *ej)
 {
 	struct sbuf err = SBUF_INIT(4096);
@@ -289,7 +333,7 @@ void transcribe_enter(struct episode_job *ej)
 		names_to_know(ej, &words);
 		req = stages_transcribe_request(ej->id, media, segs, &words);
 		add_show_text(ej, &words, req);
-		stage_pool_submit(pool, req, on_stage_done, ej);	/* takes req */
+		submit_transcription(ej, pool, media, req);
 	}
 	strlist_release(&words);
 	sbuf_release(&err);

@@ -420,6 +420,7 @@ void output_done(struct episode_job *ej)
 	if (ej->update) {
 		/* its transcript was counted by the run that made it */
 		ej->fj->run->totals->updated++;
+		store_run_count(ej->fj->artifacts, STORE_EPISODES_UPDATED, 1);
 		update_describe(ej->todo, &what);
 		log_info("write", "episode '%s': updated (added %s)", ej->stem, what.buf);
 	} else {

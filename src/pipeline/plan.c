@@ -5,6 +5,8 @@
  * Items are episodes by their id (the guid): a second item with an id seen
  * before would be processed at the same time as the first into one state
  * row and the same files, so it is dropped with a warning naming both.
+ * Ids hide credentials (store_episode_id()), so GUIDs that differ only in a
+ * token are one episode too: the state could not tell them apart.
  * Stems are reserved in feed order, in one go, so two episodes that would
  * share a stem never run with the same one (store_state_reserve_stems()).
  */
@@ -113,8 +115,9 @@ static int reserve_stems(struct feed_job *fj, struct sbuf *err)
 		plan[i].ep = fj->episodes[i].ep;
 		plan[i].episode_id = fj->episodes[i].id;
 	}
-	/* a dry run reserves within the feed only and records nothing */
-	r = store_state_reserve_stems(fj->run->cfg->dry_run ? NULL : fj->state, plan, n, err);
+	/* a dry run shows the stems a real run would give, recording nothing */
+	r = (fj->run->cfg->dry_run ? store_state_preview_stems :
+	     store_state_reserve_stems)(fj->state, plan, n, err);
 	for (size_t i = 0; !r && i < n; i++) {
 		fj->episodes[i].stem = plan[i].stem;
 		log_stem(&fj->episodes[i], &plan[i]);

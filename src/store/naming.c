@@ -6,6 +6,7 @@
 #include "store/internal.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/redact.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
@@ -304,8 +305,9 @@ char *store_episode_id(const struct episode *ep, const char *feed_url)
 	char iso[TIME_ISO_LEN] = "";
 	char *res;
 
+	/* ids are shown and stored: a GUID may be a permalink carrying a token */
 	if (!blank(ep->guid))
-		return pc_strdup(ep->guid);
+		return redact_text(ep->guid);
 	if (ep->published > 0)
 		time_iso8601(ep->published, iso);
 	sbuf_addf(&key, "%s|%s|%s|%s", feed_url ? feed_url : "",

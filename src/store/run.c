@@ -315,6 +315,8 @@ static json_t *episodes_json(const struct store_run *run)
 	set(o, "ok", json_integer((json_int_t)rows_with(run, STORE_ROW_OK)));
 	set(o, "skipped", json_integer((json_int_t)rows_with(run, STORE_ROW_SKIPPED)));
 	set(o, "failed", json_integer((json_int_t)rows_with(run, STORE_ROW_FAILED)));
+	/* among ok: done by an earlier run, given what this one asks for more */
+	set(o, "updated", json_integer(run->counters[STORE_EPISODES_UPDATED]));
 	return o;
 }
 

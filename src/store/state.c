@@ -137,8 +137,11 @@ static void bind_text(sqlite3_stmt *stmt, int idx, const char *s)
 }
 
 /*
- * Binds an episode id with the credentials of a URL in it hidden: a GUID
- * may be a permalink carrying a token, and rows hold what documents show.
+ * Binds an episode id with the credentials of a URL in it hidden.  Ids from
+ * store_episode_id() are hidden already (this changes nothing for them, and
+ * rows compare equal to what the pipeline holds); the store still promises
+ * that no secret reaches the disk whatever a caller passes (a raw GUID from
+ * an older document, a test, a tool).
  */
 static void bind_id(sqlite3_stmt *stmt, int idx, const char *id)
 {

@@ -12,7 +12,6 @@
  */
 #include "store/internal.h"
 #include "util/hash.h"
-#include "util/redact.h"
 
 #include <search.h>
 #include <stdlib.h>
@@ -207,14 +206,11 @@ static void index_rows(struct reserve *rs)
 /* The stem of one episode of the plan: recorded, else the first free one. */
 static void assign(struct reserve *rs, struct store_stem_plan *p)
 {
-	/* the state keeps ids as documents show them (store_state_bind_feed()) */
-	char *shown = redact_text(p->episode_id);
-	struct store_stem_row row = { .episode_id = shown };
+	struct store_stem_row row = { .episode_id = (char *)p->episode_id };  /* only read */
 	struct rec key = { .row = &row };
 	void *hit = tfind(&key, &rs->own, cmp_rec);
 	char *base, *prefix;
 
-	free(shown);
 	if (hit) {
 		const struct rec *rec = *(struct rec **)hit;
 
@@ -242,8 +238,9 @@ static void reserve_release(struct reserve *rs)
 	store_stem_rows_free(rs->claims, rs->nr_claims);
 }
 
-int store_state_reserve_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
-			      struct sbuf *err)
+/* The stems of the plan; recorded in st when record. */
+static int reserve(struct store_state *st, struct store_stem_plan *plan, size_t n, bool record,
+		   struct sbuf *err)
 {
 	struct reserve rs = { .plan = plan, .nr_plan = n, .feed_url = "" };
 	int r = 0;
@@ -262,11 +259,23 @@ int store_state_reserve_stems(struct store_state *st, struct store_stem_plan *pl
 		repair_shared(&rs);
 		for (size_t i = 0; i < n; i++)
 			assign(&rs, &plan[i]);
-		if (st)
+		if (st && record)
 			r = store_state_claim_stems(st, rs.claims, rs.nr_claims, err);
 	}
 	for (size_t i = 0; r && i < n; i++)
 		pc_freep(&plan[i].stem);
 	reserve_release(&rs);
 	return r;
+}
+
+int store_state_reserve_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
+			      struct sbuf *err)
+{
+	return reserve(st, plan, n, true, err);
+}
+
+int store_state_preview_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
+			      struct sbuf *err)
+{
+	return reserve(st, plan, n, false, err);
 }

@@ -103,9 +103,11 @@ char *store_feed_id(const char *feed_url);
 unsigned store_feed_shard(const char *feed_url, unsigned n);
 
 /*
- * The episode's guid when it has one (not blank), else "sha256:" + hex of
- * "feed_url|title|date|link", date being ISO 8601 UTC or empty when
- * unknown.  Deterministic.  Caller frees.
+ * The episode's guid when it has one (not blank), with the credentials of
+ * any URL in it hidden (redact_text(): a GUID may be a permalink carrying
+ * a token), else "sha256:" + hex of "feed_url|title|date|link", date being
+ * ISO 8601 UTC or empty when unknown.  This is the one form of an id: logs,
+ * documents, stems and the state all get it.  Deterministic.  Caller frees.
  */
 char *store_episode_id(const struct episode *ep, const char *feed_url);
 
@@ -266,7 +268,9 @@ int store_state_check(const char *feed_dir, bool rebuild, struct sbuf *err);
  * every later call (default "", for a folder holding one feed).  The URL
  * is kept with its credentials hidden (util/redact.h); rows an earlier
  * version recorded under the URL as given are moved to that form.  Episode
- * ids (a GUID may be a URL) are likewise kept, and looked up, redacted.
+ * ids (a GUID may be a URL) are likewise kept, and looked up, redacted;
+ * store_episode_id() makes them so already, so the ids a caller holds
+ * compare equal to the rows (store_state_reserve_stems() relies on it).
  */
 void store_state_bind_feed(struct store_state *st, const char *feed_url);
 /* Closes and frees st (NULL is fine). */
@@ -351,10 +355,18 @@ struct store_stem_plan {
  *    else the least (feed, id)); the others get fresh stems as newcomers
  *    do, and all of them are set pending with redo, since its files hold
  *    only one of them.
- * st NULL (a dry run): the plan's own episodes only, nothing recorded.
- * All rows are written in one transaction.
+ * st NULL: the plan's own episodes only, nothing recorded.  All rows are
+ * written in one transaction.
  */
 int store_state_reserve_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
+			      struct sbuf *err);
+/*
+ * The stems store_state_reserve_stems() would give, the same way, with
+ * nothing written: for a dry run, which must show the names a real run will
+ * use.  st may be read-only, or NULL (no state yet: the plan's own episodes
+ * only).
+ */
+int store_state_preview_stems(struct store_state *st, struct store_stem_plan *plan, size_t n,
 			      struct sbuf *err);
 
 /*
@@ -499,6 +511,7 @@ json_t *store_doc_redact(json_t *doc);
 enum store_counter {
 	STORE_FEEDS,
 	STORE_EPISODES_SELECTED,
+	STORE_EPISODES_UPDATED,      /* done earlier, given outputs asked now */
 	STORE_TRANSCRIPTS_DOWNLOADED,
 	STORE_TRANSCRIPTS_TRANSCRIBED,
 	STORE_SUMMARIES,

@@ -172,8 +172,10 @@ static int diagnose(struct worker_slot *s, struct worker_job *j, int r, struct a
 	case -PC_ETIMEOUT:
 		worker_proc_kill(&s->proc, &status);
 		j->res.timeouts++;
-		sbuf_addf(&a->why, "worker timed out after %g s and was killed",
-			  s->pool->timeout_s);
+		sbuf_addf(&a->why, "worker timed out after %g s", j->timeout_s);
+		if (j->timeout_why)
+			sbuf_addf(&a->why, " (limit: %s)", j->timeout_why);
+		sbuf_adds(&a->why, " and was killed");
 		return -PC_ETIMEOUT;
 	case -PC_EINTR:
 		worker_proc_kill(&s->proc, &status);
@@ -229,8 +231,8 @@ static int attempt(struct worker_slot *s, struct worker_job *j, json_t **env,
 	 * this process's crash handler to finish reading debug info, which is
 	 * not the worker's time.
 	 */
-	if (p->timeout_s > 0)
-		io.deadline = time_mono() + p->timeout_s;
+	if (j->timeout_s > 0)
+		io.deadline = time_mono() + j->timeout_s;
 	r = worker_frame_send(s->proc.in_fd, j->request, j->request_len, &io);
 	if (r == -EPIPE)
 		clear_sigpipe();

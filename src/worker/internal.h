@@ -118,6 +118,8 @@ struct worker_job {
 	char *request;          /* compact JSON of the request */
 	size_t request_len;
 	char *episode_id;
+	double timeout_s;       /* per attempt; <= 0: none */
+	char *timeout_why;      /* how timeout_s was worked out, or NULL */
 	stage_done_fn done;
 	void *udata;
 	struct stage_result res;

@@ -150,6 +150,7 @@ static void job_free(struct worker_job *j)
 {
 	free(j->request);
 	free(j->episode_id);
+	free(j->timeout_why);
 	json_decref(j->res.response);
 	free(j->res.error);
 	free(j->res.crash_dump);
@@ -580,12 +581,22 @@ static struct worker_job *job_new(json_t *request, stage_done_fn done, void *uda
 
 int stage_pool_submit(struct stage_pool *p, json_t *request, stage_done_fn done, void *udata)
 {
+	struct stage_limit pools = { p->timeout_s, NULL };
+
+	return stage_pool_submit_limited(p, request, &pools, done, udata);
+}
+
+int stage_pool_submit_limited(struct stage_pool *p, json_t *request,
+			      const struct stage_limit *limit, stage_done_fn done, void *udata)
+{
 	struct worker_job *j = job_new(request, done, udata);
 	int r = 0;
 
 	json_decref(request);
 	if (!j)
 		return -PC_EUSAGE;
+	j->timeout_s = limit->seconds;
+	j->timeout_why = limit->why ? pc_strdup(limit->why) : NULL;
 	pthread_mutex_lock(p->mu);
 	p->submitted = true;
 	*p->queue_tail = j;

@@ -172,7 +172,7 @@ struct stage_result {
 	char *error;           /* one human sentence on failure, else NULL */
 	int attempts;          /* 1 + retries used */
 	int crashes;           /* workers that died or exited badly during this job */
-	int timeouts;          /* attempts killed at timeout_s */
+	int timeouts;          /* attempts killed at their time limit */
 	const char *signal_name;  /* "SIGSEGV": what ended the last failed worker, or NULL */
 	char *crash_dump;      /* that worker's crash dump, if the file exists */
 	double seconds;        /* finished - started */
@@ -206,6 +206,21 @@ struct stage_pool *stage_pool_new(const struct stage_pool_options *o, struct sbu
  */
 int stage_pool_submit(struct stage_pool *pool, json_t *request, stage_done_fn done,
 		      void *udata);
+
+/*
+ * A job's own time limit, in place of the pool's timeout_s (process
+ * isolation only, like it): seconds per attempt (<= 0: none), and how they
+ * were worked out, for the message of a job killed at them ("1800 s + 1 s
+ * per audio second for 2520 s of audio"; NULL: nothing to add).  Copied.
+ */
+struct stage_limit {
+	double seconds;
+	const char *why;
+};
+
+/* stage_pool_submit() with the job's own time limit. */
+int stage_pool_submit_limited(struct stage_pool *pool, json_t *request,
+			      const struct stage_limit *limit, stage_done_fn done, void *udata);
 
 /*
  * Runs the callbacks of finished jobs, waiting up to timeout_ms (0: not at

@@ -44,6 +44,16 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$SERVER_URL/missing.txt")
 code=$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$SERVER_URL/../etc/passwd")
 [ "$code" = 403 ] || [ "$code" = 404 ] || fail "path escape gave $code"
 
+# wait_for holds the reply until the file exists
+curl -s -o "$root/held" "$SERVER_URL/ten.mp3?wait_for=go" &
+held=$!
+sleep 0.3
+[ ! -s "$root/held" ] || fail "wait_for replied before the file existed"
+kill -0 "$held" 2>/dev/null || fail "wait_for request ended before the file existed"
+touch "$root/go"
+wait "$held" || fail "the held request failed"
+[ "$(cat "$root/held")" = 0123456789 ] || fail "wait_for gave '$(cat "$root/held")'"
+
 # cut-offs: close_after only the first time, truncate every time
 body=$(curl -s "$SERVER_URL/ten.mp3?close_after=4" || true)
 [ "$body" = 0123 ] || fail "close_after=4 gave '$body'"

@@ -24,6 +24,9 @@
  *	                  (default 500), later ones are served normally
  *	retry_after=S     add "Retry-After: S" to the reply
  *	delay_ms=N        wait N ms before replying
+ *	wait_for=NAME     reply only once the file NAME (no '/') exists under DIR,
+ *	                  or after WAIT_FOR_MAX_MS: a test holds a reply back
+ *	                  until it has done what must happen while it waits
  *	close_after=B     send B body bytes, then drop the connection; only on the
  *	                  first request to this target unless always=1
  *	truncate=B        announce the full Content-Length but send only B bytes
@@ -901,12 +904,29 @@ static void build_content(struct MHD_Connection *con, struct req *rq, const char
 	}
 }
 
+#define WAIT_FOR_MAX_MS 60000
+
+/* wait_for=NAME: polls for the file; a name with a '/' is not waited for. */
+static void wait_for_file(struct MHD_Connection *con)
+{
+	const char *name = query(con, "wait_for");
+	char *file;
+
+	if (!name || !*name || strchr(name, '/'))
+		return;
+	file = fs_join(opt.root, name);
+	for (long ms = 0; ms < WAIT_FOR_MAX_MS && access(file, F_OK) != 0; ms += 10)
+		sleep_ms(10);
+	free(file);
+}
+
 static void build_reply(struct MHD_Connection *con, struct req *rq, const char *path,
 			const char *method, struct reply *r)
 {
 	long nth = bump_counter(rq->target);
 
 	sleep_ms(opt.latency_ms + query_long(con, "delay_ms", 0));
+	wait_for_file(con);
 	if (!misbehave(con, rq, nth, r))
 		build_content(con, rq, path, method, r);
 	apply_limits(con, nth, r);

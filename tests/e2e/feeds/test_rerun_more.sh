@@ -76,6 +76,7 @@ run --generate-summaries
 expect_status 0
 expect_done_last
 expect_summary transcripts=0 "downloaded 0" "transcribed 0" summaries=2 skipped=0 updated=2
+for f in metrics run; do verify json "$(ls -t "$R"/runs/*/$f.json | head -n 1)" episodes.updated=2; done
 no_episode_requests "summaries rerun"
 check "summaries added" test "$(providers)" = "['textrank', 'textrank']"
 check "the summary comes from the kept transcript" \
@@ -103,6 +104,7 @@ run --generate-summaries --max-episodes 5
 expect_status 0
 expect_summary transcripts=0 summaries=0 skipped=2
 expect_not_in "$T_WORK/err" "updated="
+verify json "$(ls -t "$R"/runs/*/metrics.json | head -n 1)" episodes.updated=0
 check "full read: every file as it was" test "$(snapshot)" = "$(cat s1)"
 # asking for less deletes nothing
 run

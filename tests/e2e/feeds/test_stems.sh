@@ -3,8 +3,11 @@
 # collide-5066 and collide-6885 hash to the same first 6 hex digits (185359),
 # so two episodes with both the same title and date would get the same file
 # names: the second one gets a longer suffix, is recorded with it, and keeps
-# it in reruns and in a state rebuilt from the files.  Items sharing a GUID
-# are one episode: a warning names both, the first is processed.
+# it in reruns and in a state rebuilt from the files; a dry run shows that
+# longer stem without recording it.  A folder where an older version gave two
+# episodes one stem is repaired, also when their GUIDs are URLs with a token.
+# Items sharing a GUID are one episode: a warning names both, the first is
+# processed.
 set -e
 . "$TEST_SRCDIR/e2e/feeds/lib.sh"
 site_start
@@ -65,6 +68,29 @@ both_kept s
 expect_in "$T_WORK/err" "stem '$STEM_A' belongs to another episode; its files are named '$STEM_B'"
 verify outputs s "$SITE" "$SERVER_URL" 2
 
+# --- a dry run shows the stem the real run gives, and writes nothing -------
+# The folder knows A; the feed now lists only B, whose usual stem is A's.
+feed_open "$F" "Collisions"
+feed_item "$F" --title "Same title" --guid $A --date 2026-03-02 --transcript t/a.vtt text/vtt
+feed_close "$F"
+run_ps "$SERVER_URL/feed.xml" --output-dir dry
+expect_status 0
+feed_open "$F" "Collisions"
+feed_item "$F" --title "Same title" --guid $B --date 2026-03-02 --transcript t/b.vtt text/vtt
+feed_close "$F"
+(cd dry && find . -type f -print0 | sort -z | xargs -0 sha1sum) >dry.before
+run_ps "$SERVER_URL/feed.xml" --output-dir dry --dry-run
+expect_status 0
+expect_in "$T_WORK/err" "dry run: $STEM_B: download transcript"
+expect_not_in "$T_WORK/err" "dry run: $STEM_A:"
+(cd dry && find . -type f -print0 | sort -z | xargs -0 sha1sum) >dry.after
+check "the dry run changed no file of the folder" cmp dry.before dry.after
+check "nor recorded B" test -z "$(stem_of dry $B)"
+run_ps "$SERVER_URL/feed.xml" --output-dir dry
+expect_status 0
+check "the real run names B as the dry run said" test "$(stem_of dry $B)" = "$STEM_B"
+check "B's files under that stem" grep -q bravo "dry/transcripts/$STEM_B.txt"
+
 # --- a rerun of a changed feed (no 304) does nothing to the pair -------------
 digest s >d1
 write_feed "Another one"
@@ -123,6 +149,38 @@ expect_summary episodes=2 transcripts=2 failed=0
 expect_in "$T_WORK/err" "under a stem it also gave another episode"
 both_kept old
 check "A's original bytes written again" cmp "$SITE/t/a.vtt" old/transcripts/$STEM_A.vtt
+
+# --- the same repair where the GUIDs are URLs with a token -------------------
+# The state keeps ids with the token hidden; the repair must still find the
+# episodes in the feed, so the first of the feed keeps the stem even though
+# its redacted id sorts second.
+UA="https://example.org/ep/b?token=tok-1"
+UB="https://example.org/ep/a?token=tok-2"
+RA="https://example.org/ep/b?token=***"
+RB="https://example.org/ep/a?token=***"
+U=$SITE/u.xml
+feed_open "$U" "Tokens"
+feed_item "$U" --title "Same title" --guid "$UA" --date 2026-03-02 --transcript t/a.vtt text/vtt
+feed_item "$U" --title "Same title" --guid "$UB" --date 2026-03-02 --transcript t/b.vtt text/vtt
+feed_close "$U"
+run_ps "$SERVER_URL/u.xml" --output-dir tok
+expect_status 0
+SA=$(stem_of tok "$RA")
+SB=$(stem_of tok "$RB")
+check "the state knows both by their redacted ids ('$SA', '$SB')" \
+	test -n "$SA" -a -n "$SB" -a "$SA" != "$SB"
+rm tok/transcripts/$SB.* tok/metadata/$SB.*
+cp "$SITE/t/b.vtt" tok/transcripts/$SA.vtt   # B's bytes overwrote A's
+sqlite3 tok/state.sqlite "UPDATE episodes SET stem='$SA'"
+run_ps "$SERVER_URL/u.xml" --output-dir tok
+expect_status 0
+expect_summary episodes=2 transcripts=2 failed=0
+check "A, first in the feed, keeps its stem" test "$(stem_of tok "$RA")" = "$SA"
+check "A's files hold A's words again" cmp "$SITE/t/a.vtt" tok/transcripts/$SA.vtt
+SB=$(stem_of tok "$RB")
+check "B has a stem of its own ('$SB')" test -n "$SB" -a "$SB" != "$SA"
+check "B's files hold B's words" grep -q bravo "tok/transcripts/$SB.txt"
+check "no token in the state" test -z "$(sqlite3 tok/state.sqlite .dump | grep -e tok-1 -e tok-2)"
 
 # --- items sharing a GUID: one warning, the first processed ------------------
 G=$SITE/dup.xml

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audio/audio.h"
@@ -94,6 +95,49 @@ static void wav_duration(void **state)
 	assert_true(fabs(info.duration - (double)phrase1.n / AUDIO_RATE) < 0.001);
 	assert_false(info.truncated);
 	assert_string_equal(info.codec, "pcm_s16le");
+	/* the header states the same length, without decoding */
+	info.duration = 0;
+	assert_int_equal(audio_probe_duration(p, &info.duration, &err), 0);
+	assert_true(fabs(info.duration - (double)phrase1.n / AUDIO_RATE) < 0.001);
+	free(p);
+	sbuf_release(&err);
+}
+
+/*
+ * A FLAC whose STREAMINFO claims about 50 days of samples: no more is
+ * believed than its size holds at AUDIO_PROBE_MIN_BYTES_PER_SECOND.
+ */
+static void probe_lying_header(void **state)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	char *p = ta_path(dir, "liar.flac");
+	unsigned char b[26];
+	double got = 0, most;
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	if (ta_encode(p, &phrase1, "flac", "flac")) {
+		print_message("flac encoder not available: lying header not covered\n");
+		free(p);
+		return;
+	}
+	f = fopen(p, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fread(b, 1, sizeof(b), f), sizeof(b));
+	assert_memory_equal(b, "fLaC", 4);
+	/* STREAMINFO's 36-bit total sample count: the low 4 bits of byte 21, then 4 bytes */
+	b[21] |= 0x0f;
+	memset(b + 22, 0xff, 4);
+	assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+	assert_int_equal(fwrite(b, 1, sizeof(b), f), sizeof(b));
+	fclose(f);
+	assert_int_equal(stat(p, &st), 0);
+	most = (double)st.st_size / AUDIO_PROBE_MIN_BYTES_PER_SECOND;
+	assert_int_equal(audio_probe_duration(p, &got, &err), 0);
+	if (fabs(got - most) > 0.001)
+		fail_msg("probed %.3f s from a header claiming days; its size allows %.3f s", got,
+			 most);
 	free(p);
 	sbuf_release(&err);
 }
@@ -130,6 +174,18 @@ static double rms(const struct samples *s)
 	return s->n ? sqrt(sum / s->n) : 0;
 }
 
+/* The length the container of p states is about want seconds. */
+static void probe_near(const char *p, double want)
+{
+	struct sbuf err = SBUF_INIT(4096);
+	double got = 0;
+
+	assert_int_equal(audio_probe_duration(p, &got, &err), 0);
+	if (fabs(got - want) >= 0.15)
+		fail_msg("%s: probed %.3f s, want %.3f s", p, got, want);
+	sbuf_release(&err);
+}
+
 /* Encodes phrase1 with libavcodec and decodes it back. */
 static void one_format(const char *name, const char *codec, const char *format)
 {
@@ -145,6 +201,7 @@ static void one_format(const char *name, const char *codec, const char *format)
 	assert_int_equal(ta_load(p, &got), 0);
 	/* Encoder delay and padding add or remove a few tens of ms. */
 	assert_true(fabs((double)got.n / AUDIO_RATE - want) < 0.15);
+	probe_near(p, want);
 	/* Lossy, but the speech is still there at about the same level. */
 	assert_true(rms(&got) > 0.5 * rms(&phrase1));
 	assert_true(rms(&got) < 1.5 * rms(&phrase1));
@@ -177,6 +234,9 @@ static void text_file_named_mp3(void **state)
 	assert_true(decode_count(p, NULL, &k, &err) < 0);
 	assert_non_null(strstr(err.buf, p));
 	assert_int_equal(k.samples, 0);
+	sbuf_reset(&err);
+	assert_true(audio_probe_duration(p, &(double){ 0 }, &err) < 0);
+	assert_non_null(strstr(err.buf, p));
 	free(p);
 	sbuf_release(&err);
 }
@@ -495,6 +555,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(wav_duration),
 		cmocka_unit_test(wav_stereo_44k),
+		cmocka_unit_test(probe_lying_header),
 		cmocka_unit_test(other_formats),
 		cmocka_unit_test(text_file_named_mp3),
 		cmocka_unit_test(empty_file),

@@ -354,7 +354,8 @@ static void malformed(void **state)
 	static const char *const bad[] = {
 		"bogus", "transcribe", "nosuchstage:SIGSEGV", "transcribe:SIGTERM",
 		"transcribe:SIGSEGV:0", "transcribe:SIGSEGV:x", "transcribe:SEGV:2:3",
-		"transcribe:", ":SIGSEGV",
+		"transcribe:", ":SIGSEGV", "transcribe:SLEEP", "transcribe:SLEEP0",
+		"transcribe:SLEEP2s", "transcribe:SLEEP86401", "transcribe:HANGS", "transcribe:HANG:0",
 	};
 	char var[128];
 	const char *env[] = { var, NULL };
@@ -372,6 +373,12 @@ static void malformed(void **state)
 	snprintf(var, sizeof(var), INJECT "=fetch:SIGSEGV");
 	run_victim(&r, env, "inject", NULL);
 	assert_exited(&r, 0);
+	run_release(&r);
+	/* a stall in the victim's stage: it goes on afterwards */
+	snprintf(var, sizeof(var), INJECT "=transcribe:SLEEP1");
+	run_victim(&r, env, "inject", NULL);
+	assert_exited(&r, 0);
+	must_find(r.err.buf, "injecting a 1 s stall in stage transcribe");
 	run_release(&r);
 }
 

@@ -249,6 +249,11 @@ static void episode_id_guid_else_hash(void **state)
 	id1 = store_episode_id(&ep, url);
 	assert_string_equal(id1, "guid-123");
 	free(id1);
+	/* a permalink's token never becomes part of the id */
+	ep.guid = "https://x.example/ep?token=abc&n=2";
+	id1 = store_episode_id(&ep, url);
+	assert_string_equal(id1, "https://x.example/ep?token=***&n=2");
+	free(id1);
 
 	ep.guid = "   ";          /* blank counts as missing */
 	ep.title = "Title";

@@ -460,6 +460,46 @@ static void test_timeout(void **state)
 	results_release(&all);
 }
 
+static void submit_limited(struct stage_pool *p, struct results *all, const char *ep,
+			   double seconds, const char *why, json_t *req)
+{
+	struct stage_limit limit = { seconds, why };
+
+	json_object_set_new(req, "episode_id", json_string(ep));
+	json_object_set_new(req, "echo", json_string(ep));
+	assert_int_equal(stage_pool_submit_limited(p, req, &limit, on_done, all), 0);
+}
+
+/*
+ * A job's own limit replaces the pool's: a job given 20 s outlives the
+ * pool's 1 s, and a hanging one is killed at its own 2 s, the message
+ * saying how that limit was worked out.
+ */
+static void test_timeout_own(void **state)
+{
+	struct stage_pool_options o = opts(2, 0);
+	struct results all = { 0 };
+	struct rec *r;
+	struct stage_pool *p;
+
+	(void)state;
+	coordinator(NULL);
+	o.timeout_s = 1;
+	p = pool_new(&o);
+	submit_limited(p, &all, "ep-long", 20, "1 s + 1 s per audio second for 19 s of audio",
+		       json_pack("{s:i}", "sleep_ms", 1500));
+	submit_limited(p, &all, "ep-hang", 2, "the test's own", json_pack("{s:b}", "hang", 1));
+	wait_all(p);
+	assert_int_equal(rec_ok(&all, "ep-long")->attempts, 1);
+	r = rec_failed(&all, 0);
+	assert_int_equal(r->code, -PC_ETIMEOUT);
+	assert_int_equal(r->timeouts, 1);
+	assert_string_equal(r->error, "worker timed out after 2 s (limit: the test's own) and "
+			    "was killed after 1 attempt");
+	stage_pool_free(p);
+	results_release(&all);
+}
+
 /* A worker that ignores SIGTERM is killed with SIGKILL after the grace period. */
 static void test_timeout_kill(void **state)
 {
@@ -966,7 +1006,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 #define CASE(name) cmocka_unit_test_setup_teardown(test_##name, setup, teardown)
 		CASE(reuse), CASE(sigsegv), CASE(sigabrt), CASE(sigfpe), CASE(sigbus),
-		CASE(sigill), CASE(exhausted), CASE(timeout), CASE(timeout_kill),
+		CASE(sigill), CASE(exhausted), CASE(timeout), CASE(timeout_own), CASE(timeout_kill),
 		CASE(exit_status), CASE(oom), CASE(closed_pipe), CASE(idle_killed),
 		CASE(cleanup_episode), CASE(cleanup_stage), CASE(cleanup_exit),
 		CASE(cleanup_none), CASE(inline), CASE(env), CASE(gate), CASE(cpu_overlap),
