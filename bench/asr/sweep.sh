@@ -7,9 +7,13 @@
 # KNOBS_FILE (default: bench/asr/knobs.txt) has one knob per line: the
 # decoder flag, then the values to try besides the current one, e.g.
 #   -lw 5.5 8 10
+# Flags that should move together are one knob, comma-separated, with
+# comma-separated values, e.g. "-lw,-fwdflatlw 8,10.5".
 # Knobs are tried in order; each keeps the value with the lowest mean WER
 # (ties: lowest pooled WER, then least CPU) among the settings so far and
-# the same plus one value.  MAX_CPU=R also refuses settings whose CPU per
+# the same plus one value.  MIN_GAIN=P keeps a value only if it lowers the
+# mean WER by at least P points (default 0: any gain; a few errors move the
+# mean by a few tenths).  MAX_CPU=R also refuses settings whose CPU per
 # audio second exceeds R times pocketsphinx_continuous's; off by default,
 # since CPU time per audio second grows by half when the cores are shared
 # with other work, and the speed of the chosen settings is measured against
@@ -32,6 +36,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 KNOBS=${2:-$HERE/knobs.txt}
 WORK=${WORK:-/tmp/asr_sweep}
 MAX_CPU=${MAX_CPU:-0}
+MIN_GAIN=${MIN_GAIN:-0}
 export WORK
 mkdir -p "$WORK"
 CACHE="$WORK/sweep.tsv"
@@ -56,8 +61,9 @@ score() {
 
 # True when score $1 beats score $2 within the CPU cap.
 better() {
-	echo "$1 $2" | awk -v cap="$MAX_CPU" '{
+	echo "$1 $2" | awk -v cap="$MAX_CPU" -v gain="$MIN_GAIN" '{
 		if (cap > 0 && $3 > cap * $4) exit 1
+		if (gain > 0) exit !($1 <= $5 - gain + 1e-9)
 		if ($1 != $5) exit !($1 < $5)
 		if ($2 != $6) exit !($2 < $6)
 		exit !($3 < $7)
@@ -78,6 +84,17 @@ set_knob() { # settings flag value [sep]
 	}'
 }
 
+# set_knob for each flag of "-f1,-f2" with the value of "v1,v2".
+set_knobs() { # settings flags values
+	out=$1
+	i=1
+	for f in $(echo "$2" | tr , ' '); do
+		out=$(set_knob "$out" "$f" "$(echo "$3" | cut -d, -f"$i")")
+		i=$((i + 1))
+	done
+	echo "$out"
+}
+
 dec=${START:-}
 vad=${START_VAD:-}
 best=$(score "$dec" "$vad")
@@ -90,7 +107,7 @@ while read -r knob values; do
 			try_dec=$dec
 			try_vad=$(set_knob "$vad" "$name" "${v#*=}" =)
 		else
-			try_dec=$(set_knob "$dec" "$knob" "$v")
+			try_dec=$(set_knobs "$dec" "$knob" "$v")
 			try_vad=$vad
 		fi
 		s=$(score "$try_dec" "$try_vad")

@@ -118,7 +118,7 @@ struct asr_options {
  * audio/audio.h: min_silence, max_utterance, min_speech, padding,
  * threshold_db, floor_db), chosen on bench/asr's tune half.
  */
-#define ASR_VAD_OPTIONS_INIT { 0.3, 25.0, 0.1, 0.15, 10.0, -55.0 }
+#define ASR_VAD_OPTIONS_INIT { 0.3, 25.0, 0.1, 0.05, 10.0, -55.0 }
 
 struct asr_stats {
 	double audio_seconds;      /* original audio decoded */

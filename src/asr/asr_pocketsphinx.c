@@ -90,14 +90,16 @@ static int model_files(const char *dir, char *paths[3], struct sbuf *err)
 }
 
 /*
- * Ours, then o->decoder_args (later flags win).  -wip was chosen by a sweep
- * on the bench's tune half (bench/asr/sweep.sh, docs/BENCHMARKS.md); the
- * other beams and weights stay pocketsphinx's, which the sweep kept.
+ * Ours, then o->decoder_args (later flags win).  -wip and -lw were chosen by
+ * a sweep on the bench's tune half (bench/asr/sweep.sh, docs/BENCHMARKS.md);
+ * -lw weights the first pass only, the final words keep pocketsphinx's
+ * -fwdflatlw and -bestpathlw.  The beams stay pocketsphinx's.
  */
 static cmd_ln_t *decoder_config(char *paths[3], const struct asr_options *o)
 {
 	static const char *const ours[] = {
 		"-remove_silence", "no", "-dither", "no", "-wip", "0.2",
+		"-lw", "5.5",
 	};
 	size_t n = 7 + ARRAY_SIZE(ours) + o->ndecoder_args;
 	const char **argv = pc_calloc(n + 1, sizeof(*argv));
