@@ -2,21 +2,13 @@
  * install.c - options, dump paths, signal names and crash_install(); see
  * crash.h.  Everything a crash report needs is resolved here, outside any
  * signal handler: the absolute dump directory, the preformatted path, the
- * libbacktrace state with the debug info already read, and glibc's
+ * libbacktrace state (its debug info read by the first report), and glibc's
  * backtrace() with libgcc already loaded.
- *
- * Reading the debug info of the program and its ~170 shared libraries takes
- * a fifth of a second, so a loader thread does it while the program starts;
- * a crash in that window waits for it (crash_bt_wait), and fork() waits for
- * it too, so a child never inherits a half-read state.
  */
 #include "crash/internal.h"
 #include "log/log.h"
 
 #include <backtrace.h>
-#include <stdatomic.h>
-#include <sys/resource.h>
-#include <time.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <pthread.h>
@@ -119,83 +111,19 @@ static void bt_quiet_error(void *data, const char *msg, int errnum)
 	(void)errnum;
 }
 
-static void bt_syminfo_seen(void *data, uintptr_t pc, const char *sym,
-			    uintptr_t val, uintptr_t size)
-{
-	(void)pc;
-	(void)val;
-	(void)size;
-	*(bool *)data = sym != NULL;
-}
-
-static int bt_pcinfo_seen(void *data, uintptr_t pc, const char *file, int line,
-			  const char *fn)
-{
-	(void)data;
-	(void)pc;
-	(void)file;
-	(void)line;
-	(void)fn;
-	return 0;
-}
-
 /*
- * libbacktrace reads the debug info on first use, which must not happen in a
- * handler, and its state can never be freed: it is made once per process
- * image (a forked child inherits it, with the atfork hook).
+ * The libbacktrace state is made here, but the debug info of the program and
+ * its ~170 shared libraries is read only by a crash report that needs it:
+ * read ahead, it held ~25 MB in every process of a run for the rare crash.
+ * Reading it inside the handler is safe: libbacktrace allocates with mmap,
+ * never malloc, and reads files with open/read/mmap.  The state can never
+ * be freed; it is made once per process image, and a forked child inherits
+ * it (with the atfork hook fixing the child's pid and dump path).
  */
-static _Atomic int bt_phase;   /* enum bt_phase */
-enum { BT_NONE, BT_LOADING, BT_READY, BT_UNAVAILABLE };
-
-static void *load_debug_info(void *arg)
+static void make_state(void)
 {
-	struct backtrace_state *bt = backtrace_create_state(NULL, 1, bt_quiet_error, NULL);
-	bool found = false;
-
-	(void)arg;
-	/*
-	 * Idle priority: the engines this process runs matter more; a crash
-	 * before the loader is done waits for it (crash_bt_wait).
-	 */
-	if (setpriority(PRIO_PROCESS, (id_t)gettid(), 19) < 0)
-		log_debug("crash", "cannot lower the debug-info loader's priority");
-	if (bt) {
-		backtrace_pcinfo(bt, (uintptr_t)&crash_install, bt_pcinfo_seen,
-				 bt_quiet_error, NULL);
-		if (!backtrace_syminfo(bt, (uintptr_t)&crash_install, bt_syminfo_seen,
-				       bt_quiet_error, &found) || !found)
-			bt = NULL;
-	}
-	crash_cfg.bt = bt;
-	atomic_store(&bt_phase, bt ? BT_READY : BT_UNAVAILABLE);
-	return NULL;
-}
-
-/* Async-signal-safe: waits (bounded) for the loader; true when bt is usable. */
-bool crash_bt_wait(void)
-{
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
-
-	for (int i = 0; i < 300 && atomic_load(&bt_phase) == BT_LOADING; i++)
-		nanosleep(&tick, NULL);
-	return atomic_load(&bt_phase) == BT_READY;
-}
-
-static void wait_before_fork(void)
-{
-	crash_bt_wait();
-}
-
-static void start_loader(void)
-{
-	pthread_t t;
-
-	pthread_atfork(wait_before_fork, NULL, crash_after_fork);
-	atomic_store(&bt_phase, BT_LOADING);
-	if (pthread_create(&t, NULL, load_debug_info, NULL) != 0)
-		load_debug_info(NULL);
-	else
-		pthread_detach(t);
+	pthread_atfork(NULL, NULL, crash_after_fork);
+	crash_cfg.bt = backtrace_create_state(NULL, 1, bt_quiet_error, NULL);
 }
 
 /* glibc's backtrace() loads libgcc_s on first use: do it now, not in a handler. */
@@ -206,7 +134,7 @@ static void prewarm_backtraces(void)
 
 	if (backtrace(frames, (int)ARRAY_SIZE(frames)) <= 0)
 		log_debug("crash", "glibc backtrace() is not available");
-	pthread_once(&once, start_loader);
+	pthread_once(&once, make_state);
 }
 
 int crash_install(const struct crash_options *o, struct sbuf *err)

@@ -45,8 +45,6 @@ struct crash_config {
 };
 
 extern struct crash_config crash_cfg;
-/* Waits (async-signal-safely, at most ~3 s) for the debug-info loader. */
-bool crash_bt_wait(void);
 
 /* The fatal signals, in report order. */
 extern const int crash_fatal_signals[5];

@@ -3,9 +3,9 @@
  *
  * Everything here runs inside a signal handler, so it only calls
  * async-signal-safe functions (open, write, close, clock_gettime, nanosleep,
- * tgkill, sigaction, raise) plus libbacktrace, whose state and debug info
- * were prepared by crash_install() and which allocates with mmap from then
- * on.  Text is built in fixed line buffers on the (alternate) stack with our
+ * tgkill, sigaction, raise) plus libbacktrace, whose state crash_install()
+ * made and which reads the debug info here, on first use, allocating with
+ * mmap.  Text is built in fixed line buffers on the (alternate) stack with our
  * own integer formatting; a line longer than the buffer is cut.
  *
  * Other threads' stacks: the crashing thread sets dump_turn to a thread's
@@ -317,7 +317,7 @@ static void write_backtrace(const void *uc)
 {
 	struct walk w = { .start_pc = context_pc(uc) };
 
-	if (!crash_bt_wait() || !crash_cfg.bt) {
+	if (!crash_cfg.bt) {
 		glibc_backtrace(w.start_pc);
 		return;
 	}

@@ -226,11 +226,7 @@ static int attempt(struct worker_slot *s, struct worker_job *j, json_t **env,
 		a->fatal = true;
 		return r;
 	}
-	/*
-	 * The clock starts once the worker exists: starting one may wait for
-	 * this process's crash handler to finish reading debug info, which is
-	 * not the worker's time.
-	 */
+	/* The clock starts once the worker exists: starting it is not its time. */
 	if (j->timeout_s > 0)
 		io.deadline = time_mono() + j->timeout_s;
 	r = worker_frame_send(s->proc.in_fd, j->request, j->request_len, &io);
