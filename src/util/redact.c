@@ -71,16 +71,48 @@ static size_t span_to(const char *s, size_t len, const char *stop)
 
 static void redact_nested(struct sbuf *out, const char *s, size_t len, int depth);
 
-/* Whether a percent-encoded URL with userinfo hides in v[0..len) ("%3A%2F%2F" ... "%40"). */
-static bool encoded_userinfo(const char *v, size_t len)
+static int hex_value(char c)
 {
-	struct sbuf lower = SBUF_INIT(SBUF_NOLIMIT);
+	if (isdigit((unsigned char)c))
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* v[0..len) with %XX sequences decoded (a malformed one is kept as it is). */
+static void percent_decode(struct sbuf *out, const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		int hi = i + 2 < len ? hex_value(v[i + 1]) : -1;
+		int lo = hi >= 0 ? hex_value(v[i + 2]) : -1;
+
+		if (v[i] == '%' && lo >= 0) {
+			sbuf_addch(out, (char)(hi << 4 | lo));
+			i += 2;
+		} else {
+			sbuf_addch(out, v[i]);
+		}
+	}
+}
+
+/*
+ * Whether v[0..len) is a percent-encoded URL ("https%3A%2F%2F...") that,
+ * decoded, holds a credential: such a value is masked whole, since hiding
+ * only part of an encoded secret is error-prone.
+ */
+static bool encoded_secret(const char *v, size_t len, int depth)
+{
+	struct sbuf plain = SBUF_INIT(SBUF_NOLIMIT), redacted = SBUF_INIT(SBUF_NOLIMIT);
 	bool found;
 
-	for (size_t i = 0; i < len; i++)
-		sbuf_addch(&lower, (char)tolower((unsigned char)v[i]));
-	found = strstr(lower.buf, "%3a%2f%2f") && strstr(lower.buf, "%40");
-	sbuf_release(&lower);
+	percent_decode(&plain, v, len);
+	found = plain.len < len && memmem(plain.buf, plain.len, "://", 3);
+	if (found) {
+		redact_nested(&redacted, plain.buf, plain.len, depth + 1);
+		found = redacted.len != plain.len || memcmp(redacted.buf, plain.buf, plain.len);
+	}
+	sbuf_release(&plain);
+	sbuf_release(&redacted);
 	return found;
 }
 
@@ -88,7 +120,7 @@ static bool encoded_userinfo(const char *v, size_t len)
 static void add_param(struct sbuf *out, const char *p, size_t len, int depth)
 {
 	size_t v = span_to(p, len, "=") + 1;
-	bool nested, encoded;
+	bool nested;
 
 	if (v >= len) {
 		sbuf_add(out, p, len);
@@ -96,8 +128,8 @@ static void add_param(struct sbuf *out, const char *p, size_t len, int depth)
 	}
 	sbuf_add(out, p, v);
 	nested = memmem(p + v, len - v, "://", 3) != NULL;
-	encoded = encoded_userinfo(p + v, len - v);
-	if (redact_secret_name(p, v - 1) || encoded || (nested && depth >= MAX_NESTING))
+	if (redact_secret_name(p, v - 1) || (nested && depth >= MAX_NESTING) ||
+	    (depth < MAX_NESTING && encoded_secret(p + v, len - v, depth)))
 		sbuf_adds(out, MASK);
 	else if (nested)
 		redact_nested(out, p + v, len - v, depth + 1);

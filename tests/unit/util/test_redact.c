@@ -90,7 +90,11 @@ static void hides_nested_urls(void **state)
 	expect("https://t.ex/r?next=https://h/x.mp3?token=t", "https://t.ex/r?next=https://h/x.mp3?token=***");
 	expect("https://t.ex/r?to=https%3A%2F%2Fuser%3Apw%40h%2Fa.mp3&n=1",
 	       "https://t.ex/r?to=***&n=1");
+	expect("https://t.ex/r?to=https%3A%2F%2Fh%2Fa.mp3%3Ftoken%3Dt", "https://t.ex/r?to=***");
+	expect("https://t.ex/r?to=https%3a%2f%2fh%2fa.mp3%3fpage%3d2",
+	       "https://t.ex/r?to=https%3a%2f%2fh%2fa.mp3%3fpage%3d2");
 	expect("https://t.ex/r?to=https%3A%2F%2Fh%2Fa.mp3", "https://t.ex/r?to=https%3A%2F%2Fh%2Fa.mp3");
+	expect("http://h/?bad=%zz%4", "http://h/?bad=%zz%4");
 	/* nesting past the limit masks the value rather than recursing on */
 	expect("http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://u:p@h/",
 	       "http://h/?a=http://h/?a=http://h/?a=http://h/?a=http://h/?a=***");
