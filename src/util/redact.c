@@ -105,6 +105,8 @@ static bool encoded_secret(const char *v, size_t len, int depth)
 	struct sbuf plain = SBUF_INIT(SBUF_NOLIMIT), redacted = SBUF_INIT(SBUF_NOLIMIT);
 	bool found;
 
+	if (!memchr(v, '%', len))
+		return false;
 	percent_decode(&plain, v, len);
 	found = plain.len < len && memmem(plain.buf, plain.len, "://", 3);
 	if (found) {
